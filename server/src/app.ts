@@ -1,0 +1,123 @@
+/**
+ * The application factory: express + socket.io on one HTTP server, wired to the services.
+ * `index.ts` only reads the environment and listens; tests boot this on port 0.
+ */
+import { createServer, type Server as HttpServer } from "node:http";
+import express from "express";
+import { Server } from "socket.io";
+import {
+  type ClientToServerEvents,
+  ErrorCode,
+  handshakeSchema,
+  LIMITS,
+  PROTOCOL_VERSION,
+  type ServerToClientEvents,
+} from "@tokenroom/shared";
+import { type Clock, systemClock } from "./clock.ts";
+import { lanAddress, type ServerConfig } from "./config.ts";
+import { apiRouter, healthRoute } from "./http/routes.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import type { ModelRegistry } from "./models/registry.ts";
+import { type Broadcaster, roomOf, rooms } from "./realtime/broadcaster.ts";
+import { registerHandlers, type SocketData } from "./realtime/handlers.ts";
+import { SampleService } from "./realtime/sample-service.ts";
+import { SessionService } from "./realtime/session-service.ts";
+import type { Database } from "./store/database.ts";
+import { Repository } from "./store/repository.ts";
+import { SampleWriter } from "./store/sample-writer.ts";
+
+export interface AppComponents {
+  db: Database;
+  models: ModelRegistry;
+  config: Pick<ServerConfig, "publicUrl" | "verifyFraction" | "statsIntervalMs" | "sampleRatePerSecond" | "sampleBurst">;
+  clock?: Clock;
+  log?: Logger;
+  /** Serves the built web app (client/dist) when given. */
+  staticDir?: string;
+  /** Extra express setup (the client's dev middleware, static files). */
+  mountClient?: (app: express.Express) => void;
+}
+
+export interface Application {
+  httpServer: HttpServer;
+  io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  sessions: SessionService;
+  writer: SampleWriter;
+  /** Stops timers, closes sockets and the HTTP server (the database is the caller's). */
+  close(): Promise<void>;
+}
+
+export function createApplication(c: AppComponents): Application {
+  const clock = c.clock ?? systemClock;
+  const log = c.log ?? createLogger();
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = createServer(app);
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
+    maxHttpBufferSize: LIMITS.maxMessageBytes,
+    serveClient: false,
+    cors: { origin: false },
+  });
+
+  let port = 0;
+  const publicUrl = () => c.config.publicUrl ?? `http://${lanAddress() ?? "localhost"}:${port}`;
+  httpServer.on("listening", () => {
+    const address = httpServer.address();
+    if (address && typeof address === "object") port = address.port;
+  });
+
+  const broadcaster: Broadcaster = {
+    emit: (to, event, ...args) => void io.to(roomOf(to)).emit(event, ...args),
+    disconnectParticipant: (participantId) => void io.in(rooms.participant(participantId)).disconnectSockets(true),
+  };
+  const repo = new Repository(c.db.prisma);
+  const writer = new SampleWriter(repo);
+  const sessions = new SessionService({ repo, models: c.models, clock, broadcaster, publicUrl });
+  const samples = new SampleService(writer, clock, {
+    verifyFraction: c.config.verifyFraction,
+    ratePerSecond: c.config.sampleRatePerSecond,
+    burst: c.config.sampleBurst,
+  });
+
+  app.get("/healthz", healthRoute(c.db));
+  app.use("/api", apiRouter({ sessions, models: c.models, log }));
+  c.mountClient?.(app);
+
+  io.use((socket, next) => {
+    const auth = handshakeSchema.safeParse(socket.handshake.auth);
+    if (!auth.success || auth.data.protocol !== PROTOCOL_VERSION) {
+      const error = new Error(`protocol ${PROTOCOL_VERSION} required; reload the page to get the current app`) as Error & {
+        data: unknown;
+      };
+      error.data = { code: ErrorCode.PROTOCOL_MISMATCH };
+      return next(error);
+    }
+    next();
+  });
+  io.on("connection", (socket) => registerHandlers(socket, sessions, samples, log));
+
+  let ticking = false;
+  const timer = clock.setInterval(() => {
+    if (ticking) return;
+    ticking = true;
+    sessions
+      .tick()
+      .catch((error: unknown) => log.error("stats tick failed", error))
+      .finally(() => (ticking = false));
+  }, c.config.statsIntervalMs);
+
+  return {
+    httpServer,
+    io,
+    sessions,
+    writer,
+    async close() {
+      timer.cancel();
+      await writer.idle();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+      });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/** Server configuration from the environment, validated once at start. */
+import { networkInterfaces } from "node:os";
+import { z } from "zod";
+import { type DatabaseTarget, databaseTarget } from "./store/adapters.ts";
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Base URL phones use to join; the machine's LAN address when PUBLIC_URL is unset. */
+  publicUrl: string | undefined;
+  database: DatabaseTarget;
+  redisUrl: string | undefined;
+  /** Fraction of samples re-generated from their seed on the server (0..1). */
+  verifyFraction: number;
+  statsIntervalMs: number;
+  /** Sustained samples per second one participant may submit, and the burst on top. */
+  sampleRatePerSecond: number;
+  sampleBurst: number;
+  adminToken: string | undefined;
+}
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  PUBLIC_URL: z.url().optional(),
+  REDIS_URL: z.string().optional(),
+  VERIFY_FRACTION: z.coerce.number().min(0).max(1).default(1),
+  STATS_INTERVAL_MS: z.coerce.number().int().min(20).max(10_000).default(250),
+  SAMPLE_RATE_PER_SECOND: z.coerce.number().positive().default(60),
+  SAMPLE_BURST: z.coerce.number().positive().default(400),
+  ADMIN_TOKEN: z.string().min(16).optional(),
+});
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`bad environment: ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
+    database: databaseTarget(env),
+    redisUrl: e.REDIS_URL,
+    verifyFraction: e.VERIFY_FRACTION,
+    statsIntervalMs: e.STATS_INTERVAL_MS,
+    sampleRatePerSecond: e.SAMPLE_RATE_PER_SECOND,
+    sampleBurst: e.SAMPLE_BURST,
+    adminToken: e.ADMIN_TOKEN,
+  };
+}
+
+/** The first non-internal IPv4 address: what a phone on the same network can reach. */
+export function lanAddress(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
+  }
+  return undefined;
+}

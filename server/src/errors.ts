@@ -1,0 +1,14 @@
+/** A failure a client may see: a whitelisted code and a message that says what to do next. */
+import { type ErrorCode, ErrorCode as Codes } from "@tokenroom/shared";
+
+export class ServiceError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const unavailable = () =>
+  new ServiceError(Codes.UNAVAILABLE, "the database is not answering; nothing was saved, try again in a moment");

@@ -1,0 +1,70 @@
+/** REST: create sessions, health, models (artifacts cached by content hash), room lookup. */
+import express, { type Request, type Response, type Router } from "express";
+import { createSessionSchema, roomCodeSchema } from "@tokenroom/shared";
+import { ServiceError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import type { ModelRegistry } from "../models/registry.ts";
+import type { SessionService } from "../realtime/session-service.ts";
+import type { Database } from "../store/database.ts";
+
+export interface RouteDeps {
+  sessions: SessionService;
+  models: ModelRegistry;
+  log: Logger;
+}
+
+const problem = (res: Response, status: number, code: string, message: string) => res.status(status).json({ error: { code, message } });
+
+export function apiRouter({ sessions, models, log }: RouteDeps): Router {
+  const router = express.Router();
+  router.use(express.json({ limit: "16kb" }));
+
+  router.post("/sessions", (req: Request, res: Response) => {
+    const parsed = createSessionSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return void problem(res, 400, "BAD_REQUEST", parsed.error.issues[0]?.message ?? "invalid body");
+    sessions.createSession(parsed.data.title).then(
+      (created) => res.status(201).json(created),
+      (error: unknown) => {
+        log.error("POST /api/sessions failed", error);
+        problem(res, 503, "UNAVAILABLE", "could not create the session; is the database reachable?");
+      },
+    );
+  });
+
+  router.get("/rooms/:code", (req: Request, res: Response) => {
+    const code = roomCodeSchema.safeParse(req.params.code);
+    if (!code.success) return void problem(res, 400, "BAD_REQUEST", "a room code is 6 letters/digits");
+    sessions.deps.repo.getSessionByCode(code.data).then(
+      (s) => {
+        if (!s) return void problem(res, 404, "NOT_FOUND", `no session has the code ${code.data}`);
+        res.json({ code: s.code, title: s.title, locked: s.locked, ended: s.endedAt !== null });
+      },
+      () => problem(res, 503, "UNAVAILABLE", "the database is not answering"),
+    );
+  });
+
+  router.get("/models", (_req, res) => void res.json(models.list()));
+
+  router.get("/models/:id", (req: Request, res: Response) => {
+    const entry = models.get(String(req.params.id));
+    if (!entry) return void problem(res, 404, "UNKNOWN_MODEL", `no model "${String(req.params.id)}"`);
+    if (!entry.artifactJson) return void problem(res, 404, "BUILTIN_MODEL", "this model is built into the app");
+    const etag = `"${entry.summary.hash}"`;
+    res.setHeader("ETag", etag);
+    // a URL that names the hash never changes content
+    res.setHeader("Cache-Control", req.query.v === entry.summary.hash ? "public, max-age=31536000, immutable" : "no-cache");
+    if (req.headers["if-none-match"] === etag) return void res.status(304).end();
+    res.type("application/json").send(entry.artifactJson);
+  });
+
+  router.use((_req, res) => void problem(res, 404, "NOT_FOUND", "no such API route"));
+  return router;
+}
+
+export function healthRoute(db: Database) {
+  return (_req: Request, res: Response) => {
+    void db.ping().then((up) => res.status(up ? 200 : 503).json({ ok: up, database: db.kind }));
+  };
+}
+
+export { ServiceError };

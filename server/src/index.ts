@@ -1,0 +1,61 @@
+/** Entry point: read the environment, open the database (migrating it), load models, listen. */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import express from "express";
+import { createApplication } from "./app.ts";
+import { lanAddress, loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { loadModelRegistry } from "./models/registry.ts";
+import { openDatabase } from "./store/database.ts";
+
+const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
+
+async function main(): Promise<void> {
+  const log = createLogger();
+  const config = loadConfig();
+  const db = await openDatabase(config.database);
+  if (db.applied.length > 0) log.info(`database migrated: ${db.applied.join(", ")}`);
+  const models = loadModelRegistry();
+  const app = createApplication({
+    db,
+    models,
+    config,
+    log,
+    mountClient: (server) => {
+      if (!existsSync(CLIENT_DIST)) return;
+      server.use(express.static(CLIENT_DIST, { index: false, maxAge: "1h" }));
+      // the single-page app answers every other GET (/host/…, /join/CODE, …)
+      server.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile("index.html", { root: CLIENT_DIST }));
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    app.httpServer.once("error", reject);
+    app.httpServer.listen(config.port, config.host, resolve);
+  });
+  const address = app.httpServer.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const where = config.database.kind === "postgres" ? "PostgreSQL" : `PGlite in ${config.database.dataDir ?? "memory"}`;
+  log.info(`Tokenroom is up: http://localhost:${port}  (phones: ${config.publicUrl ?? `http://${lanAddress() ?? "localhost"}:${port}`})`);
+  log.info(`database: ${where}; models: ${models.list().map((m) => m.id).join(", ")}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: finishing writes and shutting down`);
+    app
+      .close()
+      .then(() => db.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(`Tokenroom could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

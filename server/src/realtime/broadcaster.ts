@@ -1,0 +1,22 @@
+/** How the service reaches sockets, by room; implemented over socket.io (and so over its Redis adapter). */
+import type { ServerToClientEvents } from "@tokenroom/shared";
+
+export type Audience = { host: string } | { students: string } | { participant: string };
+
+export interface Broadcaster {
+  emit<E extends keyof ServerToClientEvents>(to: Audience, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
+  /** Disconnects every socket of a participant (after removal). */
+  disconnectParticipant(participantId: string): void;
+}
+
+export const rooms = {
+  host: (sessionId: string) => `s:${sessionId}:host`,
+  students: (sessionId: string) => `s:${sessionId}:students`,
+  participant: (participantId: string) => `p:${participantId}`,
+};
+
+export function roomOf(to: Audience): string {
+  if ("host" in to) return rooms.host(to.host);
+  if ("students" in to) return rooms.students(to.students);
+  return rooms.participant(to.participant);
+}

@@ -1,0 +1,135 @@
+/** The in-memory state of a live session: rebuilt from the database after a restart. */
+import {
+  type Decoder,
+  type LanguageModel,
+  type ParticipantInfo,
+  type RoundInfo,
+  type SessionInfo,
+  type TheoryView,
+  completionLabel,
+  tokenLabel,
+} from "@tokenroom/shared";
+import { RoundAggregator } from "../rounds/aggregator.ts";
+import type { ParticipantRow, Repository, RoundRow, SessionRow } from "../store/repository.ts";
+import { roundStatus } from "../store/repository.ts";
+import type { ModelRegistry } from "../models/registry.ts";
+
+export interface LiveParticipant {
+  row: ParticipantRow;
+  connections: number;
+  /** Token bucket of the sample rate limit. */
+  bucket: { tokens: number; at: number };
+}
+
+export interface LiveRound {
+  row: RoundRow;
+  model: LanguageModel;
+  decoder: Decoder;
+  theory: TheoryView;
+  aggregator: RoundAggregator;
+  /** Sample indexes stored per participant (a fast path; the database key is the truth). */
+  stored: Map<string, Set<number>>;
+  /** Samples being written: a resend waits for the same write instead of writing again. */
+  inflight: Map<string, Promise<boolean>>;
+  dirty: boolean;
+}
+
+export interface LiveSession {
+  session: SessionRow;
+  participants: Map<string, LiveParticipant>;
+  round: LiveRound | null;
+  participantsDirty: boolean;
+}
+
+export function makeLiveRound(row: RoundRow, registry: ModelRegistry): LiveRound {
+  const entry = registry.get(row.modelId);
+  if (!entry || entry.model.hash !== row.modelHash) {
+    throw new Error(`model ${row.modelId}@${row.modelHash.slice(0, 12)} of round ${row.id} is not available on this server`);
+  }
+  const model = entry.model;
+  const settings = { temperature: row.temperature, topK: row.topK, topP: row.topP };
+  const decoder = registry.decoder(model, settings);
+  const label = (id: number) => tokenLabel(model, id);
+  return {
+    row,
+    model,
+    decoder,
+    theory: row.theory,
+    aggregator: new RoundAggregator({
+      roundId: row.id,
+      theoryFirst: decoder.distribution(row.promptTokens),
+      label,
+      completionLabel: (ids) => completionLabel(model, ids),
+    }),
+    stored: new Map(),
+    inflight: new Map(),
+    dirty: true,
+  };
+}
+
+/** Loads a session with its participants and its open round (and that round's samples) from the database. */
+export async function loadLiveSession(repo: Repository, registry: ModelRegistry, session: SessionRow): Promise<LiveSession> {
+  const [participants, latest] = await Promise.all([repo.listParticipants(session.id), repo.latestRound(session.id)]);
+  const live: LiveSession = {
+    session,
+    participants: new Map(participants.map((row) => [row.id, { row, connections: 0, bucket: { tokens: 0, at: 0 } }])),
+    round: null,
+    participantsDirty: true,
+  };
+  if (latest && !latest.closedAt && !session.endedAt) {
+    const round = makeLiveRound(latest, registry);
+    for (const s of await repo.roundSamples(latest.id)) {
+      round.aggregator.add({ participantId: s.participantId, tokens: s.tokens, logProb: s.logProb });
+      storedSet(round, s.participantId).add(s.index);
+    }
+    live.round = round;
+  }
+  return live;
+}
+
+export function storedSet(round: LiveRound, participantId: string): Set<number> {
+  let set = round.stored.get(participantId);
+  if (!set) round.stored.set(participantId, (set = new Set()));
+  return set;
+}
+
+export function sessionInfo(s: SessionRow, joinUrl: string): SessionInfo {
+  return {
+    id: s.id,
+    code: s.code,
+    title: s.title,
+    joinUrl,
+    locked: s.locked,
+    ended: s.endedAt !== null,
+    createdAt: s.createdAt.toISOString(),
+  };
+}
+
+export function roundInfo(r: RoundRow): RoundInfo {
+  return {
+    id: r.id,
+    seq: r.seq,
+    modelId: r.modelId,
+    modelHash: r.modelHash,
+    prompt: r.prompt,
+    promptTokens: r.promptTokens,
+    temperature: r.temperature,
+    topK: r.topK,
+    topP: r.topP,
+    maxTokens: r.maxTokens,
+    mode: r.mode,
+    showClassChart: r.showClassChart,
+    seed: r.seed,
+    status: roundStatus(r),
+    startedAt: r.startedAt.toISOString(),
+  };
+}
+
+export function participantList(live: LiveSession): ParticipantInfo[] {
+  return [...live.participants.values()].map((p) => ({
+    id: p.row.id,
+    nickname: p.row.nickname,
+    connected: p.connections > 0,
+    removed: p.row.removedAt !== null,
+  }));
+}

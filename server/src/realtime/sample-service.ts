@@ -1,0 +1,154 @@
+/**
+ * Accepting samples: check each one, store the batch durably, count each (round, participant, index) once.
+ * Order per batch: phase and rate checks → per-sample validation or regeneration from the seed →
+ * one durable write (rows the database already had are not counted again) → count → ack.
+ */
+import {
+  checkCompletion,
+  createRng,
+  ErrorCode,
+  generate,
+  hashString32,
+  participantSeed,
+  type SampleInput,
+  type SampleResult,
+  type SubmitResult,
+} from "@tokenroom/shared";
+import type { Clock } from "../clock.ts";
+import { ServiceError, unavailable } from "../errors.ts";
+import type { SampleWriter } from "../store/sample-writer.ts";
+import type { LiveParticipant, LiveRound, LiveSession } from "./live-state.ts";
+import { storedSet } from "./live-state.ts";
+
+export interface SampleServiceOptions {
+  verifyFraction: number;
+  ratePerSecond: number;
+  burst: number;
+}
+
+const E = ErrorCode;
+
+export class SampleService {
+  constructor(
+    private readonly writer: SampleWriter,
+    private readonly clock: Clock,
+    private readonly options: SampleServiceOptions,
+  ) {}
+
+  /** Token bucket: `n` samples may pass if the bucket holds them (refilled at ratePerSecond, capped at burst). */
+  private takeTokens(p: LiveParticipant, n: number): boolean {
+    const now = this.clock.now();
+    const { ratePerSecond, burst } = this.options;
+    const b = p.bucket;
+    b.tokens = b.at === 0 ? burst : Math.min(burst, b.tokens + ((now - b.at) / 1000) * ratePerSecond);
+    b.at = now;
+    if (b.tokens < n) return false;
+    b.tokens -= n;
+    return true;
+  }
+
+  /** Deterministic per sample, so a resend is verified (or not) the same way. */
+  private shouldVerify(participantId: string, index: number): boolean {
+    const f = this.options.verifyFraction;
+    if (f >= 1) return true;
+    if (f <= 0) return false;
+    return hashString32(`${participantId}:${index}`) / 2 ** 32 < f;
+  }
+
+  /** ln P of the sample if the round's settings can produce it (and, when verified, it is the seed's sample). */
+  private check(round: LiveRound, participantId: string, s: SampleInput): { ok: true; logProb: number } | { ok: false; code: string; message: string } {
+    const r = round.row;
+    const settings = { temperature: r.temperature, topK: r.topK, topP: r.topP };
+    if (this.shouldVerify(participantId, s.index)) {
+      const rng = createRng(participantSeed(r.seed, participantId), s.index);
+      const g = generate(round.model, r.promptTokens, settings, rng, r.maxTokens, round.decoder);
+      const same = g.tokens.length === s.tokens.length && g.tokens.every((t, i) => t === s.tokens[i]);
+      if (!same) {
+        const c = checkCompletion(round.model, r.promptTokens, s.tokens, settings, r.maxTokens, round.decoder);
+        return c.ok
+          ? { ok: false, code: E.SAMPLE_MISMATCH, message: `sample ${s.index} is not the one its seed gives; use the shared engine with the round's seed` }
+          : { ok: false, code: E.INVALID_SAMPLE, message: `sample ${s.index}: ${c.reason}` };
+      }
+      return { ok: true, logProb: g.probs.reduce((sum, p) => sum + Math.log(p), 0) };
+    }
+    const c = checkCompletion(round.model, r.promptTokens, s.tokens, settings, r.maxTokens, round.decoder);
+    return c.ok ? { ok: true, logProb: c.logProb } : { ok: false, code: E.INVALID_SAMPLE, message: `sample ${s.index}: ${c.reason}` };
+  }
+
+  async submit(live: LiveSession, participantId: string, roundId: string, samples: SampleInput[]): Promise<SubmitResult> {
+    const p = live.participants.get(participantId);
+    if (!p) throw new ServiceError(E.NOT_JOINED, "join the session first");
+    if (p.row.removedAt) throw new ServiceError(E.REMOVED, "the instructor removed you from this session");
+    if (live.session.endedAt) throw new ServiceError(E.SESSION_ENDED, "this session has ended");
+    const round = live.round;
+    if (!round || round.row.id !== roundId) {
+      throw new ServiceError(E.ROUND_CLOSED, "that round is closed; samples are only taken while a round is open");
+    }
+    if (round.row.mode === "guess" && !round.row.revealedAt) {
+      throw new ServiceError(E.WRONG_PHASE, "this round is in its guessing phase; sampling opens after the reveal");
+    }
+    if (new Set(samples.map((s) => s.index)).size !== samples.length) {
+      throw new ServiceError(E.BAD_REQUEST, "a batch may not repeat a sample index");
+    }
+    const stored = storedSet(round, participantId);
+    const fresh = samples.filter((s) => !stored.has(s.index) && !round.inflight.has(`${participantId}:${s.index}`));
+    if (fresh.length > 0 && !this.takeTokens(p, fresh.length)) {
+      throw new ServiceError(E.RATE_LIMITED, "too many samples at once; slow down and resend in a second");
+    }
+
+    const results = new Map<number, SampleResult>();
+    const waits: Promise<void>[] = [];
+    const rows: { index: number; tokens: number[]; logProb: number }[] = [];
+    for (const s of samples) {
+      const key = `${participantId}:${s.index}`;
+      if (stored.has(s.index)) {
+        results.set(s.index, { index: s.index, status: "accepted" });
+        continue;
+      }
+      const inflight = round.inflight.get(key);
+      if (inflight) {
+        // the same sample is being written right now: answer with the original's outcome
+        waits.push(
+          inflight.then(
+            () => void results.set(s.index, { index: s.index, status: "accepted" }),
+            () => void results.set(s.index, { index: s.index, status: "rejected", code: E.UNAVAILABLE, message: "not stored; resend" }),
+          ),
+        );
+        continue;
+      }
+      const checked = this.check(round, participantId, s);
+      if (!checked.ok) {
+        results.set(s.index, { index: s.index, status: "rejected", code: checked.code, message: checked.message });
+        continue;
+      }
+      rows.push({ index: s.index, tokens: s.tokens, logProb: checked.logProb });
+    }
+
+    if (rows.length > 0) {
+      const write = this.writer.write(rows.map((r) => ({ roundId, participantId, ...r })));
+      rows.forEach((r, i) => {
+        const outcome = write.then((inserted) => inserted[i]!);
+        outcome.catch(() => undefined); // a failed write is reported to this batch below; resends see the rejection
+        round.inflight.set(`${participantId}:${r.index}`, outcome);
+      });
+      let inserted: boolean[];
+      try {
+        inserted = await write;
+      } catch {
+        throw unavailable();
+      } finally {
+        for (const r of rows) round.inflight.delete(`${participantId}:${r.index}`);
+      }
+      const now = this.clock.now();
+      rows.forEach((r, i) => {
+        stored.add(r.index);
+        // counted only when this write created the row: a row that already existed was counted before
+        if (inserted[i]) round.aggregator.add({ participantId, tokens: r.tokens, logProb: r.logProb }, now);
+        results.set(r.index, { index: r.index, status: "accepted" });
+      });
+      round.dirty = true;
+    }
+    await Promise.all(waits);
+    return { results: samples.map((s) => results.get(s.index)!) };
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * Sessions, participants and rounds: every host and student action, over the live state and the database.
+ * Handlers call this after validating payloads; this module never sees a socket.
+ */
+import {
+  ErrorCode,
+  type HostSnapshot,
+  type JoinResult,
+  type RoundInfo,
+  type RoundSettings,
+  type SessionInfo,
+  type StudentSnapshot,
+  encodeText,
+  LIMITS,
+  tokenLabel,
+} from "@tokenroom/shared";
+import type { Clock } from "../clock.ts";
+import { ServiceError } from "../errors.ts";
+import type { ModelRegistry } from "../models/registry.ts";
+import { theoryView } from "../rounds/aggregator.ts";
+import { hashSecret, newId, newRoomCode, newSecret, newSeed, secretMatches } from "../secrets.ts";
+import { type Repository, type SessionRow, UniqueViolation } from "../store/repository.ts";
+import type { Broadcaster } from "./broadcaster.ts";
+import {
+  type LiveSession,
+  loadLiveSession,
+  makeLiveRound,
+  participantList,
+  roundInfo,
+  sessionInfo,
+  storedSet,
+} from "./live-state.ts";
+
+export interface ServiceDeps {
+  repo: Repository;
+  models: ModelRegistry;
+  clock: Clock;
+  broadcaster: Broadcaster;
+  /** Base URL phones use, without trailing slash. */
+  publicUrl: () => string;
+}
+
+const E = ErrorCode;
+
+export class SessionService {
+  readonly live = new Map<string, Promise<LiveSession>>();
+
+  constructor(readonly deps: ServiceDeps) {}
+
+  joinUrl(code: string): string {
+    return `${this.deps.publicUrl()}/join/${code}`;
+  }
+
+  private info(live: LiveSession): SessionInfo {
+    return sessionInfo(live.session, this.joinUrl(live.session.code));
+  }
+
+  async createSession(title = ""): Promise<{ sessionId: string; code: string; hostKey: string; joinUrl: string }> {
+    const hostKey = newSecret();
+    for (let attempt = 0; attempt < 8; attempt++) {
+      try {
+        const row = await this.deps.repo.createSession({ id: newId(), code: newRoomCode(), title, hostKeyHash: hashSecret(hostKey) });
+        return { sessionId: row.id, code: row.code, hostKey, joinUrl: this.joinUrl(row.code) };
+      } catch (error) {
+        if (!(error instanceof UniqueViolation)) throw error;
+      }
+    }
+    throw new ServiceError(E.INTERNAL, "could not allocate a room code; try again");
+  }
+
+  /** The live state of a session, loaded once (single-flight) from the database. */
+  async getLive(sessionId: string, row?: SessionRow): Promise<LiveSession> {
+    let live = this.live.get(sessionId);
+    if (!live) {
+      live = (async () => {
+        const session = row ?? (await this.deps.repo.getSession(sessionId));
+        if (!session) throw new ServiceError(E.NOT_FOUND, "no such session");
+        return loadLiveSession(this.deps.repo, this.deps.models, session);
+      })();
+      this.live.set(sessionId, live);
+      live.catch(() => this.live.delete(sessionId));
+    }
+    return live;
+  }
+
+  // ---- host ----
+
+  async hostAttach(sessionId: string, hostKey: string): Promise<HostSnapshot> {
+    const session = await this.deps.repo.getSession(sessionId);
+    if (!session || !secretMatches(hostKey, session.hostKeyHash)) {
+      throw new ServiceError(E.FORBIDDEN, "this browser does not hold the host key of that session");
+    }
+    return this.hostSnapshot(await this.getLive(sessionId, session));
+  }
+
+  hostSnapshot(live: LiveSession): HostSnapshot {
+    const round = live.round;
+    const now = this.deps.clock.now();
+    return {
+      session: this.info(live),
+      participants: participantList(live),
+      round: round ? roundInfo(round.row) : null,
+      theory: round ? round.theory : null,
+      stats: round ? round.aggregator.stats(now, true) : null,
+      history: round ? round.aggregator.getHistory() : [],
+    };
+  }
+
+  private async hostLive(sessionId: string): Promise<LiveSession> {
+    const live = await this.getLive(sessionId);
+    if (live.session.endedAt) throw new ServiceError(E.SESSION_ENDED, "this session has ended; host a new one");
+    return live;
+  }
+
+  async startRound(sessionId: string, settings: RoundSettings): Promise<RoundInfo> {
+    const live = await this.hostLive(sessionId);
+    const entry = this.deps.models.get(settings.modelId);
+    if (!entry) throw new ServiceError(E.UNKNOWN_MODEL, `no model "${settings.modelId}"; pick one from the list`);
+    let promptTokens: number[];
+    try {
+      promptTokens = encodeText(entry.model, settings.prompt);
+    } catch (error) {
+      throw new ServiceError(E.INVALID_SETTINGS, (error as Error).message);
+    }
+    if (promptTokens.length > LIMITS.promptMaxTokens) {
+      throw new ServiceError(E.INVALID_SETTINGS, `the prompt has ${promptTokens.length} tokens; the limit is ${LIMITS.promptMaxTokens}`);
+    }
+    const decoding = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP };
+    const decoder = this.deps.models.decoder(entry.model, decoding);
+    const id = newId();
+    const theory = theoryView(id, decoder.distribution(promptTokens), (t) => tokenLabel(entry.model, t));
+    const now = new Date(this.deps.clock.now());
+    if (live.round) await this.deps.repo.closeOpenRounds(sessionId, now);
+    const previous = await this.deps.repo.latestRound(sessionId);
+    const row = await this.deps.repo.createRound({
+      id,
+      sessionId,
+      seq: (previous?.seq ?? 0) + 1,
+      modelId: entry.model.id,
+      modelHash: entry.model.hash,
+      prompt: settings.prompt,
+      promptTokens,
+      ...decoding,
+      maxTokens: settings.maxTokens,
+      mode: settings.mode,
+      showClassChart: settings.showClassChart,
+      seed: newSeed(),
+      theory,
+      startedAt: now,
+    });
+    if (live.round) this.deps.broadcaster.emit({ students: sessionId }, "round:closed", { ...roundInfo(live.round.row), status: "closed" });
+    live.round = makeLiveRound(row, this.deps.models);
+    const info = roundInfo(row);
+    this.deps.broadcaster.emit({ host: sessionId }, "round:started", info);
+    this.deps.broadcaster.emit({ host: sessionId }, "round:theory", theory);
+    this.deps.broadcaster.emit({ students: sessionId }, "round:started", info);
+    return info;
+  }
+
+  private currentRound(live: LiveSession, roundId: string) {
+    const round = live.round;
+    if (!round || round.row.id !== roundId) throw new ServiceError(E.ROUND_NOT_FOUND, "that round is not the session's current round");
+    return round;
+  }
+
+  async revealRound(sessionId: string, roundId: string): Promise<RoundInfo> {
+    const live = await this.hostLive(sessionId);
+    const round = this.currentRound(live, roundId);
+    if (!round.row.revealedAt) {
+      round.row = await this.deps.repo.updateRound(roundId, { revealedAt: new Date(this.deps.clock.now()) });
+      round.dirty = true;
+    }
+    const info = roundInfo(round.row);
+    this.deps.broadcaster.emit({ host: sessionId }, "round:revealed", info);
+    this.deps.broadcaster.emit({ students: sessionId }, "round:revealed", info);
+    this.deps.broadcaster.emit({ students: sessionId }, "round:theory", round.theory);
+    return info;
+  }
+
+  async closeRound(sessionId: string, roundId: string): Promise<RoundInfo> {
+    const live = await this.hostLive(sessionId);
+    const round = this.currentRound(live, roundId);
+    const row = await this.deps.repo.updateRound(roundId, { closedAt: new Date(this.deps.clock.now()) });
+    live.round = null;
+    const info = roundInfo(row);
+    this.deps.broadcaster.emit({ host: sessionId }, "round:stats", round.aggregator.stats(this.deps.clock.now(), true));
+    this.deps.broadcaster.emit({ host: sessionId }, "round:closed", info);
+    this.deps.broadcaster.emit({ students: sessionId }, "round:closed", info);
+    return info;
+  }
+
+  async lock(sessionId: string, locked: boolean): Promise<SessionInfo> {
+    const live = await this.hostLive(sessionId);
+    live.session = await this.deps.repo.updateSession(sessionId, { locked });
+    const info = this.info(live);
+    this.deps.broadcaster.emit({ host: sessionId }, "session:state", info);
+    this.deps.broadcaster.emit({ students: sessionId }, "session:state", info);
+    return info;
+  }
+
+  async removeParticipant(sessionId: string, participantId: string): Promise<{ participantId: string }> {
+    const live = await this.hostLive(sessionId);
+    const p = live.participants.get(participantId);
+    if (!p) throw new ServiceError(E.NOT_FOUND, "no such participant in this session");
+    if (!p.row.removedAt) {
+      const at = new Date(this.deps.clock.now());
+      await this.deps.repo.removeParticipant(participantId, at);
+      p.row = { ...p.row, removedAt: at };
+    }
+    live.participantsDirty = true;
+    this.deps.broadcaster.emit({ participant: participantId }, "participant:removed", { participantId });
+    this.deps.broadcaster.disconnectParticipant(participantId);
+    return { participantId };
+  }
+
+  async endSession(sessionId: string): Promise<SessionInfo> {
+    const live = await this.getLive(sessionId);
+    if (!live.session.endedAt) {
+      const now = new Date(this.deps.clock.now());
+      await this.deps.repo.closeOpenRounds(sessionId, now);
+      live.session = await this.deps.repo.updateSession(sessionId, { endedAt: now });
+      live.round = null;
+    }
+    const info = this.info(live);
+    this.deps.broadcaster.emit({ host: sessionId }, "session:ended", info);
+    this.deps.broadcaster.emit({ students: sessionId }, "session:ended", info);
+    return info;
+  }
+
+  // ---- students ----
+
+  async join(code: string, nickname: string): Promise<JoinResult> {
+    const session = await this.deps.repo.getSessionByCode(code);
+    if (!session) throw new ServiceError(E.NOT_FOUND, `no session has the code ${code}; check the code on the projector`);
+    if (session.endedAt) throw new ServiceError(E.SESSION_ENDED, "this session has ended");
+    const live = await this.getLive(session.id, session);
+    if (live.session.locked) throw new ServiceError(E.ROOM_LOCKED, "the room is locked; ask the instructor to unlock it");
+    const resumeToken = newSecret();
+    let row;
+    try {
+      row = await this.deps.repo.createParticipant({
+        id: newId(),
+        sessionId: session.id,
+        nickname,
+        resumeTokenHash: hashSecret(resumeToken),
+      });
+    } catch (error) {
+      if (error instanceof UniqueViolation) throw new ServiceError(E.NICKNAME_TAKEN, `"${nickname}" is taken in this room; choose another nickname`);
+      throw error;
+    }
+    live.participants.set(row.id, { row, connections: 0, bucket: { tokens: 0, at: 0 } });
+    live.participantsDirty = true;
+    return { participantId: row.id, resumeToken, snapshot: this.studentSnapshot(live, row.id) };
+  }
+
+  async resume(participantId: string, resumeToken: string): Promise<{ live: LiveSession; snapshot: StudentSnapshot }> {
+    const row = await this.deps.repo.getParticipant(participantId);
+    if (!row || !secretMatches(resumeToken, row.resumeTokenHash)) {
+      throw new ServiceError(E.FORBIDDEN, "this device's join token is not valid; join again with the room code");
+    }
+    if (row.removedAt) throw new ServiceError(E.REMOVED, "the instructor removed you from this session");
+    const live = await this.getLive(row.sessionId);
+    if (live.session.endedAt) throw new ServiceError(E.SESSION_ENDED, "this session has ended");
+    return { live, snapshot: this.studentSnapshot(live, participantId) };
+  }
+
+  studentSnapshot(live: LiveSession, participantId: string): StudentSnapshot {
+    const p = live.participants.get(participantId)!;
+    const round = live.round;
+    const stored = round ? storedSet(round, participantId) : new Set<number>();
+    let nextIndex = 0;
+    for (const i of stored) if (i >= nextIndex) nextIndex = i + 1;
+    const revealed = round?.row.revealedAt != null;
+    return {
+      session: { id: live.session.id, code: live.session.code, title: live.session.title, locked: live.session.locked, ended: live.session.endedAt !== null },
+      participant: { id: p.row.id, nickname: p.row.nickname },
+      round: round ? roundInfo(round.row) : null,
+      nextIndex,
+      acked: stored.size,
+      theory: round && revealed ? round.theory : null,
+      stats: round && (revealed || round.row.showClassChart) ? round.aggregator.stats(this.deps.clock.now(), revealed) : null,
+    };
+  }
+
+  /** Socket bookkeeping for the connected / disconnected badges. */
+  setConnected(live: LiveSession, participantId: string, delta: 1 | -1): void {
+    const p = live.participants.get(participantId);
+    if (!p) return;
+    p.connections = Math.max(0, p.connections + delta);
+    live.participantsDirty = true;
+  }
+
+  /** Called on a timer: coalesced statistics and participant lists, never per sample. */
+  async tick(): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const pending of this.live.values()) {
+      const live = await pending.catch(() => null);
+      if (!live) continue;
+      const id = live.session.id;
+      if (live.participantsDirty) {
+        live.participantsDirty = false;
+        this.deps.broadcaster.emit({ host: id }, "participants:update", participantList(live));
+      }
+      const round = live.round;
+      if (round?.dirty) {
+        round.dirty = false;
+        round.aggregator.recordHistory();
+        this.deps.broadcaster.emit({ host: id }, "round:stats", round.aggregator.stats(now, true));
+        const revealed = round.row.revealedAt !== null;
+        if (revealed || round.row.showClassChart) {
+          this.deps.broadcaster.emit({ students: id }, "round:stats", round.aggregator.stats(now, revealed));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,184 @@
+/** Every query the server makes, in one place, over the Prisma client. */
+import type { Prisma, PrismaClient } from "../generated/prisma/index.js";
+import type { RoundMode, RoundStatus, TheoryView } from "@tokenroom/shared";
+
+export interface SessionRow {
+  id: string;
+  code: string;
+  title: string;
+  hostKeyHash: string;
+  locked: boolean;
+  createdAt: Date;
+  endedAt: Date | null;
+}
+
+export interface ParticipantRow {
+  id: string;
+  sessionId: string;
+  nickname: string;
+  resumeTokenHash: string;
+  removedAt: Date | null;
+}
+
+export interface RoundRow {
+  id: string;
+  sessionId: string;
+  seq: number;
+  modelId: string;
+  modelHash: string;
+  prompt: string;
+  promptTokens: number[];
+  temperature: number;
+  topK: number;
+  topP: number;
+  maxTokens: number;
+  mode: RoundMode;
+  showClassChart: boolean;
+  seed: number;
+  theory: TheoryView;
+  startedAt: Date;
+  revealedAt: Date | null;
+  closedAt: Date | null;
+}
+
+export function roundStatus(r: Pick<RoundRow, "revealedAt" | "closedAt">): RoundStatus {
+  return r.closedAt ? "closed" : r.revealedAt ? "revealed" : "open";
+}
+
+export interface SampleRow {
+  roundId: string;
+  participantId: string;
+  index: number;
+  tokens: readonly number[];
+  logProb: number;
+}
+
+/** Thrown when a unique constraint rejects an insert (room code, nickname). */
+export class UniqueViolation extends Error {}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  return e?.code === "P2002" || (typeof e?.message === "string" && /unique constraint|duplicate key/i.test(e.message));
+}
+
+type DbRound = Prisma.RoundGetPayload<object>;
+const toRound = (r: DbRound): RoundRow => ({
+  ...r,
+  mode: r.mode as RoundMode,
+  seed: Number(r.seed),
+  theory: r.theory as unknown as TheoryView,
+});
+
+export class Repository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async createSession(row: Omit<SessionRow, "createdAt" | "endedAt" | "locked">): Promise<SessionRow> {
+    try {
+      return await this.prisma.session.create({ data: row });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new UniqueViolation("room code taken");
+      throw error;
+    }
+  }
+
+  getSession(id: string): Promise<SessionRow | null> {
+    return this.prisma.session.findUnique({ where: { id } });
+  }
+
+  getSessionByCode(code: string): Promise<SessionRow | null> {
+    return this.prisma.session.findUnique({ where: { code } });
+  }
+
+  async updateSession(id: string, data: { locked?: boolean; endedAt?: Date }): Promise<SessionRow> {
+    return this.prisma.session.update({ where: { id }, data });
+  }
+
+  async createParticipant(row: Omit<ParticipantRow, "removedAt">): Promise<ParticipantRow> {
+    try {
+      return await this.prisma.participant.create({
+        data: { ...row, nicknameKey: row.nickname.toLocaleLowerCase("en-US") },
+        select: { id: true, sessionId: true, nickname: true, resumeTokenHash: true, removedAt: true },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new UniqueViolation("nickname taken");
+      throw error;
+    }
+  }
+
+  listParticipants(sessionId: string): Promise<ParticipantRow[]> {
+    return this.prisma.participant.findMany({
+      where: { sessionId },
+      orderBy: { joinedAt: "asc" },
+      select: { id: true, sessionId: true, nickname: true, resumeTokenHash: true, removedAt: true },
+    });
+  }
+
+  getParticipant(id: string): Promise<ParticipantRow | null> {
+    return this.prisma.participant.findUnique({
+      where: { id },
+      select: { id: true, sessionId: true, nickname: true, resumeTokenHash: true, removedAt: true },
+    });
+  }
+
+  async removeParticipant(id: string, at: Date): Promise<void> {
+    await this.prisma.participant.update({ where: { id }, data: { removedAt: at } });
+  }
+
+  async createRound(row: Omit<RoundRow, "revealedAt" | "closedAt">): Promise<RoundRow> {
+    const created = await this.prisma.round.create({
+      data: { ...row, seed: BigInt(row.seed), theory: row.theory as unknown as Prisma.InputJsonValue },
+    });
+    return toRound(created);
+  }
+
+  async updateRound(id: string, data: { revealedAt?: Date; closedAt?: Date }): Promise<RoundRow> {
+    return toRound(await this.prisma.round.update({ where: { id }, data }));
+  }
+
+  async latestRound(sessionId: string): Promise<RoundRow | null> {
+    const r = await this.prisma.round.findFirst({ where: { sessionId }, orderBy: { seq: "desc" } });
+    return r ? toRound(r) : null;
+  }
+
+  /** Closes every round of the session that is still open (a new round supersedes them). */
+  async closeOpenRounds(sessionId: string, at: Date): Promise<void> {
+    await this.prisma.round.updateMany({ where: { sessionId, closedAt: null }, data: { closedAt: at } });
+  }
+
+  /**
+   * Inserts samples in one statement; rows whose (round, participant, index) exists are skipped.
+   * Returns the keys actually inserted: only those may be counted (exactly-once).
+   */
+  async insertSamples(rows: readonly SampleRow[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const inserted = await this.prisma.$queryRawUnsafe<{ participant_id: string; idx: number; round_id: string }[]>(
+      `INSERT INTO samples (round_id, participant_id, idx, tokens, log_prob)
+       SELECT r, p, i, t::int[], l FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::float8[]) AS x(r, p, i, t, l)
+       ON CONFLICT DO NOTHING
+       RETURNING round_id, participant_id, idx`,
+      rows.map((r) => r.roundId),
+      rows.map((r) => r.participantId),
+      rows.map((r) => r.index),
+      rows.map((r) => `{${r.tokens.join(",")}}`),
+      rows.map((r) => r.logProb),
+    );
+    return new Set(inserted.map((r) => sampleKey(r.round_id, r.participant_id, Number(r.idx))));
+  }
+
+  /** All samples of a round, for rebuilding its statistics after a restart. */
+  async roundSamples(roundId: string): Promise<SampleRow[]> {
+    const rows = await this.prisma.sample.findMany({
+      where: { roundId },
+      select: { participantId: true, idx: true, tokens: true, logProb: true },
+      orderBy: [{ createdAt: "asc" }],
+    });
+    return rows.map((r) => ({ roundId, participantId: r.participantId, index: r.idx, tokens: r.tokens, logProb: r.logProb }));
+  }
+
+  async countSamples(roundId: string): Promise<number> {
+    return this.prisma.sample.count({ where: { roundId } });
+  }
+}
+
+export const sampleKey = (roundId: string, participantId: string, index: number): string =>
+  `${roundId}\u0000${participantId}\u0000${index}`;

@@ -1,0 +1,164 @@
+/**
+ * Test harness: boots the real application on port 0 over a real database and gives typed
+ * socket.io clients (host and students) plus cleanup(). No mocks: real sockets, real SQL.
+ */
+import type { AddressInfo } from "node:net";
+import { io as connect, type Socket } from "socket.io-client";
+import {
+  type ClientToServerEvents,
+  createRng,
+  generate,
+  type HostSnapshot,
+  type JoinResult,
+  participantSeed,
+  PROTOCOL_VERSION,
+  type Result,
+  type RoundInfo,
+  type ServerToClientEvents,
+} from "@tokenroom/shared";
+import { type Application, createApplication } from "../src/app.ts";
+import { createLogger } from "../src/logger.ts";
+import { loadModelRegistry, type ModelRegistry } from "../src/models/registry.ts";
+import type { DatabaseTarget } from "../src/store/adapters.ts";
+import { type Database, openDatabase } from "../src/store/database.ts";
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+let registry: ModelRegistry | undefined;
+export const models = (): ModelRegistry => (registry ??= loadModelRegistry());
+
+export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export const targets: { name: string; target: DatabaseTarget }[] = [
+  { name: "pglite", target: { kind: "pglite", dataDir: undefined } },
+  { name: "postgres", target: { kind: "postgres", url: POSTGRES_URL } },
+];
+
+export interface BootOptions {
+  db?: Database;
+  target?: DatabaseTarget;
+  verifyFraction?: number;
+  statsIntervalMs?: number;
+  sampleRatePerSecond?: number;
+  sampleBurst?: number;
+}
+
+export interface Booted {
+  url: string;
+  app: Application;
+  db: Database;
+  sockets: ClientSocket[];
+  socket(auth?: Record<string, unknown>): Promise<ClientSocket>;
+  createSession(title?: string): Promise<{ sessionId: string; code: string; hostKey: string; joinUrl: string }>;
+  host(title?: string): Promise<{ socket: ClientSocket; snapshot: HostSnapshot; session: { sessionId: string; code: string; hostKey: string } }>;
+  student(code: string, nickname: string): Promise<{ socket: ClientSocket; joined: JoinResult }>;
+  cleanup(): Promise<void>;
+}
+
+export async function call<T>(socket: ClientSocket, event: string, payload: unknown): Promise<Result<T>> {
+  // the typed maps do not allow arbitrary event names: tests also send unknown events and bad payloads
+  const untyped = socket.timeout(10_000) as unknown as { emitWithAck(e: string, p: unknown): Promise<Result<T>> };
+  return untyped.emitWithAck(event, payload);
+}
+
+export async function expectOk<T>(p: Promise<Result<T>>): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
+  return r.data;
+}
+
+/** Resolves with the next `event` payload that satisfies `pred`. */
+export function next<E extends keyof ServerToClientEvents>(
+  socket: ClientSocket,
+  event: E,
+  pred: (...args: Parameters<ServerToClientEvents[E]>) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener as never);
+      reject(new Error(`timed out waiting for ${event}`));
+    }, timeoutMs);
+    const listener = (...args: Parameters<ServerToClientEvents[E]>) => {
+      if (!pred(...args)) return;
+      clearTimeout(timer);
+      socket.off(event, listener as never);
+      resolve(args[0]);
+    };
+    socket.on(event, listener as never);
+  });
+}
+
+/** The samples a participant's phone would produce: sample i is generate(…, createRng(seed, i)). */
+export function phoneSamples(round: RoundInfo, participantId: string, from: number, count: number) {
+  const entry = models().get(round.modelId)!;
+  const settings = { temperature: round.temperature, topK: round.topK, topP: round.topP };
+  const decoder = models().decoder(entry.model, settings);
+  const seed = participantSeed(round.seed, participantId);
+  return Array.from({ length: count }, (_, k) => {
+    const index = from + k;
+    const g = generate(entry.model, round.promptTokens, settings, createRng(seed, index), round.maxTokens, decoder);
+    return { index, tokens: g.tokens };
+  });
+}
+
+export async function boot(options: BootOptions = {}): Promise<Booted> {
+  const db = options.db ?? (await openDatabase(options.target ?? { kind: "pglite", dataDir: undefined }));
+  const app = createApplication({
+    db,
+    models: models(),
+    config: {
+      publicUrl: "http://tokenroom.test",
+      verifyFraction: options.verifyFraction ?? 1,
+      statsIntervalMs: options.statsIntervalMs ?? 40,
+      sampleRatePerSecond: options.sampleRatePerSecond ?? 10_000,
+      sampleBurst: options.sampleBurst ?? 10_000,
+    },
+    log: createLogger(process.env.TEST_LOG ?? "silent"),
+  });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
+  const sockets: ClientSocket[] = [];
+
+  const socket = (auth: Record<string, unknown> = { protocol: PROTOCOL_VERSION }) =>
+    new Promise<ClientSocket>((resolve, reject) => {
+      const s: ClientSocket = connect(url, { transports: ["websocket"], auth, forceNew: true, reconnection: false });
+      sockets.push(s);
+      s.once("connect", () => resolve(s));
+      s.once("connect_error", reject);
+    });
+
+  const createSession = async (title?: string) => {
+    const res = await fetch(`${url}/api/sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(title ? { title } : {}),
+    });
+    if (res.status !== 201) throw new Error(`POST /api/sessions: ${res.status}`);
+    return (await res.json()) as { sessionId: string; code: string; hostKey: string; joinUrl: string };
+  };
+
+  return {
+    url,
+    app,
+    db,
+    sockets,
+    socket,
+    createSession,
+    async host(title) {
+      const session = await createSession(title);
+      const s = await socket();
+      const snapshot = await expectOk(call<HostSnapshot>(s, "host:attach", { sessionId: session.sessionId, hostKey: session.hostKey }));
+      return { socket: s, snapshot, session };
+    },
+    async student(code, nickname) {
+      const s = await socket();
+      const joined = await expectOk(call<JoinResult>(s, "student:join", { code, nickname }));
+      return { socket: s, joined };
+    },
+    async cleanup() {
+      for (const s of sockets) s.disconnect();
+      await app.close();
+      if (!options.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/** The engine CLI, spawned as users run it (node + tsx). */
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const ENGINE = fileURLToPath(new URL("./engine.ts", import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function engine(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", ENGINE, ...args], { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("pnpm engine", () => {
+  it("dist --temperature 0 --json is the one-hot argmax", async () => {
+    const run = await engine(
+      "dist",
+      "--model",
+      "toy",
+      "--prompt",
+      "the mouse",
+      "--temperature",
+      "0",
+      "--json",
+    );
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ tokens: ["ate"], probs: [1], entropyBits: 0 });
+  });
+
+  it("sample --json counts completions and reports KL", async () => {
+    const run = await engine(
+      "sample",
+      "--model",
+      "toy",
+      "--prompt",
+      "the mouse",
+      "--n",
+      "2000",
+      "--seed",
+      "7",
+      "--json",
+    );
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as { n: number; counts: Record<string, number>; klBits: number };
+    expect(out.n).toBe(2000);
+    expect(Object.values(out.counts).reduce((a, b) => a + b, 0)).toBe(2000);
+    expect(out.counts.ate! / 2000).toBeCloseTo(0.7, 1);
+    expect(out.klBits).toBeGreaterThan(0);
+    expect(out.klBits).toBeLessThan(0.01);
+    const again = await engine(
+      "sample",
+      "--model",
+      "toy",
+      "--prompt",
+      "the mouse",
+      "--n",
+      "2000",
+      "--seed",
+      "7",
+      "--json",
+    );
+    expect(again.stdout).toBe(run.stdout); // seeded: reproducible
+  });
+
+  it("trains, lists and evaluates a model", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tokenroom-engine-"));
+    const corpus = join(dir, "corpus.txt");
+    writeFileSync(corpus, "the cat sat on the mat.\nthe dog sat on the log.\n".repeat(10));
+    const out = join(dir, "cats.json");
+    const trained = await engine("train", corpus, "--out", out, "--order", "2");
+    expect(trained.stderr).toBe("");
+    expect(trained.stdout).toMatch(/hash\s+[0-9a-f]{64}/);
+    const evaluated = await engine("eval", "--model", out, corpus, "--json");
+    const result = JSON.parse(evaluated.stdout) as Record<string, number>;
+    expect(Object.keys(result).sort()).toEqual(["crossEntropyBits", "oov", "perplexity", "tokens"]);
+    expect(result.tokens).toBe(20 * 8);
+    expect(result.perplexity).toBeCloseTo(2 ** result.crossEntropyBits!, 9);
+    const models = await engine("models");
+    expect(models.stdout).toMatch(/toy\s+Toy bigram/);
+  });
+
+  it.concurrent.for([
+    ["unknown model", ["dist", "--model", "nope", "--prompt", "the"], /unknown model "nope"/],
+    ["empty prompt", ["dist", "--model", "toy", "--prompt", " "], /prompt is empty/],
+    [
+      "negative temperature",
+      ["dist", "--model", "toy", "--prompt", "the", "--temperature", "-1"],
+      /temperature must be >= 0/,
+    ],
+    [
+      "top-p outside (0, 1]",
+      ["dist", "--model", "toy", "--prompt", "the", "--top-p", "1.5"],
+      /top-p must be in \(0, 1\]/,
+    ],
+    [
+      "fractional top-k",
+      ["sample", "--model", "toy", "--prompt", "the", "--top-k", "2.5"],
+      /top-k must be a non-negative integer/,
+    ],
+    ["missing corpus", ["train", "/nonexistent/corpus.txt", "--out", "/tmp/x.json"], /does not exist/],
+    ["unknown command", ["frobnicate"], /unknown command "frobnicate"/],
+    [
+      "unknown flag",
+      ["dist", "--model", "toy", "--prompt", "the", "--temprature", "1"],
+      /unknown flag --temprature/,
+    ],
+    [
+      "word not in the toy vocabulary",
+      ["dist", "--model", "toy", "--prompt", "the elephant"],
+      /"elephant" is not in the vocabulary/,
+    ],
+  ] as [string, string[], RegExp][])(
+    "%s: one line on stderr, exit 1",
+    async ([, args, message], { expect }) => {
+      const run = await engine(...args);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).toMatch(/^error: [^\n]+ \([^\n]+\)\n$/);
+    },
+  );
+});

@@ -1,0 +1,285 @@
+import { describe, expect, it } from "vitest";
+import {
+  applyTemperature,
+  decodeDistribution,
+  logSumExp,
+  nextTokenDistribution,
+  probabilityOf,
+  settingsError,
+  softmax,
+  sortedDistribution,
+  topK,
+  topP,
+} from "./decoding.ts";
+import { createRng } from "./prng.ts";
+import { createToyModel } from "./toy.ts";
+import type { DecodingSettings, TokenDistribution } from "./types.ts";
+
+/** A second, naive decoder written from the SPEC's words: p ∝ exp(logp / T), sort, cut k, renormalise, cut p. */
+function naiveDecode(logProbs: number[], s: DecodingSettings): { id: number; p: number }[] {
+  let entries: { id: number; p: number }[];
+  if (s.temperature === 0) {
+    const best = logProbs.indexOf(Math.max(...logProbs));
+    entries = [{ id: best, p: 1 }];
+  } else {
+    const weights = logProbs.map((lp) => Math.exp(lp / s.temperature));
+    const total = weights.reduce((a, b) => a + b, 0);
+    entries = weights.map((w, id) => ({ id, p: w / total })).filter((e) => e.p > 0);
+  }
+  entries.sort((x, y) => (y.p !== x.p ? y.p - x.p : x.id - y.id));
+  const renormalise = (es: { id: number; p: number }[]) => {
+    const total = es.reduce((a, e) => a + e.p, 0);
+    return es.map((e) => ({ id: e.id, p: e.p / total }));
+  };
+  if (s.topK > 0 && s.topK < entries.length) entries = renormalise(entries.slice(0, s.topK));
+  if (s.topP < 1) {
+    let mass = 0;
+    let n = 0;
+    while (n < entries.length && mass < s.topP - 1e-12) mass += entries[n++]!.p;
+    entries = renormalise(entries.slice(0, n));
+  }
+  return entries;
+}
+
+const asPairs = (d: TokenDistribution) => Array.from(d.ids, (id, i) => ({ id, p: d.probs[i]! }));
+const dist = (ids: number[], probs: number[]): TokenDistribution => ({
+  ids: Int32Array.from(ids),
+  probs: Float64Array.from(probs),
+});
+const sum = (xs: ArrayLike<number>) => Array.from(xs).reduce((a, b) => a + b, 0);
+
+/** Random log-prob vectors (some tokens impossible), from a fixed seed. */
+function randomLogProbs(seed: number, count: number): number[][] {
+  const rng = createRng(seed);
+  return Array.from({ length: count }, () => {
+    const size = 1 + Math.floor(rng.next() * 12);
+    const w: number[] = Array.from({ length: size }, () => (rng.next() < 0.2 ? 0 : rng.next() ** 3));
+    if (!w.some((x) => x > 0)) w[0] = 1;
+    const total = sum(w);
+    return w.map((x) => Math.log(x / total));
+  });
+}
+
+function expectClose(actual: { id: number; p: number }[], expected: { id: number; p: number }[]): void {
+  expect(actual.map((e) => e.id)).toEqual(expected.map((e) => e.id));
+  actual.forEach((e, i) => expect(e.p).toBeCloseTo(expected[i]!.p, 12));
+}
+
+describe("decoding", () => {
+  it("[T1] logSumExp is ln Σ exp, stable for large inputs", () => {
+    expect(logSumExp([0, 0])).toBeCloseTo(Math.LN2, 15);
+    expect(logSumExp([Math.log(1), Math.log(3)])).toBeCloseTo(Math.log(4), 15);
+    expect(logSumExp([1000, 1000])).toBeCloseTo(1000 + Math.LN2, 12);
+    expect(logSumExp([-1000, -1000])).toBeCloseTo(-1000 + Math.LN2, 12);
+    expect(logSumExp([-Infinity, 0])).toBe(0);
+    expect(logSumExp([])).toBe(-Infinity);
+    expect(logSumExp([-Infinity])).toBe(-Infinity);
+  });
+
+  it("[T1] softmax subtracts the max, gives 0 for -Infinity, and sums to 1", () => {
+    const quarter = softmax([0, Math.log(3)]);
+    [0.25, 0.75].forEach((x, i) => expect(quarter[i]).toBeCloseTo(x, 15));
+    expect(Array.from(softmax([1000, 1000, -Infinity]))).toEqual([0.5, 0.5, 0]);
+    const p = softmax([3, -2, 0.5, -Infinity, 7]);
+    expect(sum(p)).toBeCloseTo(1, 15);
+    expect(p[3]).toBe(0);
+    expect(() => softmax([-Infinity, -Infinity])).toThrow(RangeError);
+    expect(() => softmax([0, Number.NaN])).toThrow(RangeError);
+  });
+
+  it("[T1] p_i ∝ exp(logp_i / T): hand-computed values", () => {
+    const lp = Float64Array.from([0.5, 0.25, 0.25], Math.log);
+    const half = applyTemperature(lp, 0.5); // squares: 1/4, 1/16, 1/16 over 3/8
+    [2 / 3, 1 / 6, 1 / 6].forEach((x, i) => expect(half[i]).toBeCloseTo(x, 15));
+    const two = applyTemperature(lp, 2); // square roots: √½, ½, ½ over (√½ + 1)
+    const z = Math.SQRT1_2 + 1;
+    [Math.SQRT1_2 / z, 0.5 / z, 0.5 / z].forEach((x, i) => expect(two[i]).toBeCloseTo(x, 15));
+    const one = applyTemperature(lp, 1);
+    [0.5, 0.25, 0.25].forEach((x, i) => expect(one[i]).toBeCloseTo(x, 15));
+  });
+
+  it("[T1] matches the naive implementation on random distributions and temperatures", () => {
+    const rng = createRng(5);
+    for (const lp of randomLogProbs(1, 300)) {
+      const t = [0.1, 0.5, 1, 1.7, 10][Math.floor(rng.next() * 5)]!;
+      const got = applyTemperature(Float64Array.from(lp), t);
+      const naive = naiveDecode(lp, { temperature: t, topK: 0, topP: 1 });
+      expect(sum(got)).toBeCloseTo(1, 14);
+      for (let id = 0; id < lp.length; id++) {
+        expect(got[id]).toBeCloseTo(naive.find((e) => e.id === id)?.p ?? 0, 12);
+      }
+    }
+  });
+
+  it("[T1] impossible tokens stay exactly 0 at every temperature", () => {
+    const lp = Float64Array.from([-Infinity, Math.log(0.9), -Infinity, Math.log(0.1)]);
+    for (const t of [0, 1e-300, 0.3, 1, 3, 1e300]) {
+      const p = applyTemperature(lp, t);
+      expect([p[0], p[2]]).toEqual([0, 0]);
+    }
+  });
+
+  it("[T1] large T tends to uniform over the tokens with finite log-prob", () => {
+    const lp = Float64Array.from([Math.log(0.97), -Infinity, Math.log(0.02), Math.log(0.01)]);
+    const p = applyTemperature(lp, 1e12);
+    expect(p[1]).toBe(0);
+    for (const i of [0, 2, 3]) expect(p[i]).toBeCloseTo(1 / 3, 10);
+    const entropyGap = (t: number) => Math.abs(applyTemperature(lp, t)[0]! - 1 / 3);
+    expect(entropyGap(100)).toBeLessThan(entropyGap(10)); // monotone approach
+  });
+
+  it("[T0] T = 0 is the one-hot argmax with ties to the lowest id", () => {
+    expect(Array.from(applyTemperature(Float64Array.from([-2, -1, -3]), 0))).toEqual([0, 1, 0]);
+    expect(Array.from(applyTemperature(Float64Array.from([-3, -1, -1]), 0))).toEqual([0, 1, 0]);
+    expect(Array.from(applyTemperature(Float64Array.from([-Infinity, -5, -Infinity]), 0))).toEqual([0, 1, 0]);
+  });
+
+  it("[T0] T → 0 tends to the argmax without overflow", () => {
+    const lp = Float64Array.from([Math.log(0.3), Math.log(0.5), Math.log(0.2)]);
+    for (const t of [1e-6, 1e-300, 5e-324]) expect(Array.from(applyTemperature(lp, t))).toEqual([0, 1, 0]);
+    const cold = applyTemperature(lp, 0.01); // (0.3/0.5)^100 ≈ 6.5e-23
+    expect(cold[0]).toBeCloseTo(0.6 ** 100, 30);
+    expect(applyTemperature(lp, 0.05)[1]).toBeGreaterThan(0.99);
+  });
+
+  it("[D2] sortedDistribution drops zeros and sorts by probability, ties by lowest id", () => {
+    const d = sortedDistribution([0.1, 0, 0.3, 0.1, 0.5]);
+    expect(Array.from(d.ids)).toEqual([4, 2, 0, 3]);
+    expect(Array.from(d.probs)).toEqual([0.5, 0.3, 0.1, 0.1]);
+  });
+
+  it("[TK1] keeps the k most probable tokens, renormalised", () => {
+    const d = dist([7, 3, 5], [0.5, 0.3, 0.2]);
+    expectClose(asPairs(topK(d, 2)), [
+      { id: 7, p: 0.625 },
+      { id: 3, p: 0.375 },
+    ]);
+    expect(asPairs(topK(d, 1))).toEqual([{ id: 7, p: 1 }]);
+    expect(topK(d, 0)).toBe(d);
+    expect(topK(d, 3)).toBe(d);
+    expect(topK(d, 99)).toBe(d);
+    expect(() => topK(d, 1.5)).toThrow(RangeError);
+    expect(() => topK(d, -1)).toThrow(RangeError);
+  });
+
+  it("[TK1] the kept tokens are exactly the k most probable (property, random distributions)", () => {
+    for (const lp of randomLogProbs(2, 200)) {
+      const full = sortedDistribution(applyTemperature(Float64Array.from(lp), 1));
+      for (let k = 1; k <= full.ids.length; k++) {
+        const kept = topK(full, k);
+        expect(Array.from(kept.ids)).toEqual(Array.from(full.ids.slice(0, k)));
+        expect(sum(kept.probs)).toBeCloseTo(1, 14);
+        const ratio = kept.probs[0]! / full.probs[0]!;
+        kept.probs.forEach((p, i) => expect(p / full.probs[i]!).toBeCloseTo(ratio, 12)); // proportions kept
+      }
+    }
+  });
+
+  it("[TP1] keeps the smallest prefix whose mass reaches p, renormalised", () => {
+    const d = dist([2, 0, 1], [0.5, 0.3, 0.2]);
+    expect(Array.from(topP(d, 0.5).ids)).toEqual([2]); // 0.5 reaches 0.5
+    expect(Array.from(topP(d, 0.50001).ids)).toEqual([2, 0]);
+    expectClose(asPairs(topP(d, 0.8)), [
+      { id: 2, p: 0.625 },
+      { id: 0, p: 0.375 },
+    ]);
+    expect(Array.from(topP(d, 0.81).ids)).toEqual([2, 0, 1]);
+    expect(topP(d, 1)).toBe(d);
+    expect(Array.from(topP(d, 1e-9).ids)).toEqual([2]);
+    for (const bad of [0, -0.1, 1.01, Number.NaN]) expect(() => topP(d, bad)).toThrow(RangeError);
+  });
+
+  it("[TP1] float rounding of an exact boundary does not add a token", () => {
+    const d = dist([0, 1, 2], [0.6, 0.3, 0.1]);
+    expect(0.6 + 0.3).toBeLessThan(0.9); // 0.8999999999999999
+    expect(Array.from(topP(d, 0.9).ids)).toEqual([0, 1]);
+  });
+
+  it("[TP1] the kept prefix reaches p and no shorter prefix does (property)", () => {
+    const rng = createRng(3);
+    for (const lp of randomLogProbs(4, 300)) {
+      const full = sortedDistribution(applyTemperature(Float64Array.from(lp), 1));
+      const p = 0.05 + 0.9 * rng.next();
+      const n = topP(full, p).ids.length;
+      const mass = (m: number) => sum(full.probs.slice(0, m));
+      expect(mass(n) >= p - 1e-12 || n === full.ids.length).toBe(true);
+      expect(mass(n - 1)).toBeLessThan(p - 1e-12);
+    }
+  });
+
+  it("[D1] temperature, then top-k, then top-p (top-p sees the renormalised top-k)", () => {
+    const lp = Float64Array.from([0.4, 0.3, 0.2, 0.1], Math.log);
+    // top-k 2 gives 4/7, 3/7; 4/7 >= 0.5 so top-p keeps one token. (Top-p first would keep two.)
+    expect(asPairs(decodeDistribution(lp, { temperature: 1, topK: 2, topP: 0.5 }))).toEqual([
+      { id: 0, p: 1 },
+    ]);
+    const d = decodeDistribution(lp, { temperature: 0.5, topK: 3, topP: 0.9 });
+    // T = 0.5: squares 16, 9, 4, 1 (/30); top-3: 16, 9, 4 (/29); top-p 0.9: 16/29 + 9/29 = 0.862 < 0.9, keep 3.
+    expectClose(asPairs(d), [
+      { id: 0, p: 16 / 29 },
+      { id: 1, p: 9 / 29 },
+      { id: 2, p: 4 / 29 },
+    ]);
+  });
+
+  it("[D1] decodeDistribution matches the naive decoder for random settings", () => {
+    const rng = createRng(6);
+    for (const lp of randomLogProbs(7, 400)) {
+      const settings: DecodingSettings = {
+        temperature: [0, 0.2, 0.7, 1, 1.5, 4][Math.floor(rng.next() * 6)]!,
+        topK: Math.floor(rng.next() * 6),
+        topP: rng.next() < 0.3 ? 1 : 0.05 + 0.95 * rng.next(),
+      };
+      const got = decodeDistribution(Float64Array.from(lp), settings);
+      expectClose(asPairs(got), naiveDecode(lp, settings));
+      expect(sum(got.probs)).toBeCloseTo(1, 14);
+    }
+  });
+
+  it("[D1] nextTokenDistribution decodes the model's log-probs (toy model after 'the')", () => {
+    const model = createToyModel();
+    const d = nextTokenDistribution(model, [4], { temperature: 1, topK: 0, topP: 1 });
+    expectClose(asPairs(d), [
+      { id: 3, p: 0.38 },
+      { id: 2, p: 0.33 },
+      { id: 1, p: 0.25 },
+      { id: 0, p: 0.02 },
+      { id: 4, p: 0.02 },
+    ]);
+    const s: DecodingSettings = { temperature: 0.8, topK: 3, topP: 0.7 };
+    expect(nextTokenDistribution(model, [4, 3], s)).toEqual(
+      decodeDistribution(model.nextTokenLogProbs([3]), s),
+    );
+  });
+
+  it("[D1] probabilityOf reads a decoded distribution; 0 for absent, pruned or foreign ids", () => {
+    const d = dist([2, 0], [0.75, 0.25]);
+    expect(probabilityOf(d, 0)).toBe(0.25);
+    expect(probabilityOf(d, 1)).toBe(0);
+    expect(probabilityOf(d, 99)).toBe(0);
+    expect(probabilityOf(d, 0.5)).toBe(0);
+  });
+
+  it("[D3] settingsError accepts valid settings and explains invalid ones in one line", () => {
+    expect(settingsError({ temperature: 0, topK: 0, topP: 1 })).toBeNull();
+    expect(settingsError({ temperature: 2.5, topK: 40, topP: 0.01 })).toBeNull();
+    const bad: unknown[] = [
+      { temperature: -1, topK: 0, topP: 1 },
+      { temperature: Number.NaN, topK: 0, topP: 1 },
+      { temperature: Infinity, topK: 0, topP: 1 },
+      { temperature: "1", topK: 0, topP: 1 },
+      { temperature: 1, topK: 1.5, topP: 1 },
+      { temperature: 1, topK: -1, topP: 1 },
+      { temperature: 1, topK: 0, topP: 0 },
+      { temperature: 1, topK: 0, topP: 1.5 },
+      { temperature: 1, topK: 0, topP: "0.5" },
+      { temperature: 1, topK: 0 },
+      null,
+    ];
+    for (const s of bad) {
+      const message = settingsError(s as DecodingSettings);
+      expect(message).toMatch(/^[^\n]+$/);
+      expect(() => decodeDistribution(Float64Array.from([0]), s as DecodingSettings)).toThrow(RangeError);
+    }
+  });
+});

@@ -1,0 +1,24 @@
+export * from "./types.ts";
+export * from "./prng.ts";
+export * from "./decoding.ts";
+export * from "./decoder.ts";
+export * from "./sampling.ts";
+export * from "./info.ts";
+export * from "./toy.ts";
+export * from "./tokenizer.ts";
+export {
+  artifactHash,
+  canonicalJson,
+  MODEL_ID_PATTERN,
+  NGRAM_FORMAT,
+  ngramArtifactSchema,
+  parseNgramArtifact,
+  serializeArtifact,
+  type HeldOutStats,
+  type NgramArtifact,
+  type NgramTrainingStats,
+} from "./artifact.ts";
+export { ngramModel } from "./ngram.ts";
+export { trainNgram, type TrainNgramOptions } from "./ngram-train.ts";
+export * from "./evaluate.ts";
+export * from "./models.ts";

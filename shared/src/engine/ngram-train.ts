@@ -1,0 +1,154 @@
+/**
+ * Trains an interpolated Kneser-Ney artifact from a corpus (docs/engine.md "Training"). Deterministic: the same text
+ * and options give a byte-identical artifact and the same hash.
+ */
+import {
+  MAX_ORDER,
+  MODEL_ID_PATTERN,
+  NGRAM_FORMAT,
+  NGRAM_VERSION,
+  withHash,
+  type HeldOutStats,
+  type NgramArtifact,
+  type UnhashedNgramArtifact,
+} from "./artifact.ts";
+import { evaluateLines, tokenizeLines } from "./evaluate.ts";
+import { allTables, discountFor, ngramModel } from "./ngram.ts";
+import { tokenizerFor } from "./tokenizer.ts";
+import { BOS, EOS, UNK, type TokenizerKind } from "./types.ts";
+
+export interface TrainNgramOptions {
+  id: string;
+  name: string;
+  description: string;
+  /** n of the n-gram: >= 1, default 3. */
+  order?: number;
+  tokenizer?: TokenizerKind;
+  /** Hold out every k-th non-empty line to measure cross-entropy (k >= 2; 0 skips the measurement). Default 10. */
+  heldOutEvery?: number;
+}
+
+/** Orders strings by Unicode code point (not UTF-16 code unit, which misorders astral characters). */
+export function compareCodePoints(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+/** ["</s>", "<s>", "<unk>", then tokens by descending count, ties by code-point order]. */
+function buildVocab(lines: readonly (readonly string[])[]): string[] {
+  const counts = new Map<string, number>();
+  for (const line of lines) for (const token of line) counts.set(token, (counts.get(token) ?? 0) + 1);
+  for (const special of [EOS, BOS, UNK]) counts.delete(special);
+  const tokens = [...counts.keys()].sort(
+    (a, b) => counts.get(b)! - counts.get(a)! || compareCodePoints(a, b),
+  );
+  return [EOS, BOS, UNK, ...tokens];
+}
+
+/** Highest-order counts of the padded lines (order − 1 <s>, tokens, </s>), flat and sorted by ids. */
+function countNgrams(
+  lines: readonly (readonly string[])[],
+  vocab: readonly string[],
+  order: number,
+): number[] {
+  const index = new Map(vocab.map((token, id) => [token, id] as const));
+  const grams = new Map<string, { ids: number[]; count: number }>();
+  for (const line of lines) {
+    const ids = [...Array<number>(order - 1).fill(1), ...line.map((t) => index.get(t) ?? 2), 0];
+    for (let end = order - 1; end < ids.length; end++) {
+      const gram = ids.slice(end - order + 1, end + 1);
+      const key = gram.join(",");
+      const entry = grams.get(key);
+      if (entry) entry.count++;
+      else grams.set(key, { ids: gram, count: 1 });
+    }
+  }
+  const sorted = [...grams.values()].sort((a, b) => {
+    for (let k = 0; k < order; k++) if (a.ids[k] !== b.ids[k]) return a.ids[k]! - b.ids[k]!;
+    return 0;
+  });
+  return sorted.flatMap(({ ids, count }) => [...ids, count]);
+}
+
+/** Rounds a metric so that the artifact does not depend on the last bits of Math.log. */
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+function build(
+  lines: readonly (readonly string[])[],
+  options: Required<TrainNgramOptions>,
+  heldOut: HeldOutStats | null,
+): NgramArtifact {
+  const vocab = buildVocab(lines);
+  const counts = countNgrams(lines, vocab, options.order);
+  const discounts = allTables(options.order, counts).map((table) => discountFor(table.counts));
+  const artifact: UnhashedNgramArtifact = {
+    format: NGRAM_FORMAT,
+    version: NGRAM_VERSION,
+    id: options.id,
+    name: options.name,
+    description: options.description,
+    tokenizer: options.tokenizer,
+    order: options.order,
+    vocab,
+    discounts,
+    counts,
+    training: {
+      lines: lines.length,
+      tokens: lines.reduce((sum, line) => sum + line.length, 0),
+      vocabSize: vocab.length,
+      heldOut,
+    },
+  };
+  return withHash(artifact);
+}
+
+function checkedOptions(options: TrainNgramOptions): Required<TrainNgramOptions> {
+  const full: Required<TrainNgramOptions> = {
+    id: options.id,
+    name: options.name,
+    description: options.description,
+    order: options.order ?? 3,
+    tokenizer: options.tokenizer ?? "word",
+    heldOutEvery: options.heldOutEvery ?? 10,
+  };
+  if (!MODEL_ID_PATTERN.test(full.id))
+    throw new RangeError(`model id "${full.id}" must match ${MODEL_ID_PATTERN}`);
+  if (full.name.trim() === "") throw new RangeError("model name must not be empty");
+  if (!(Number.isInteger(full.order) && full.order >= 1 && full.order <= MAX_ORDER)) {
+    throw new RangeError(`order must be an integer in [1, ${MAX_ORDER}] (got ${full.order})`);
+  }
+  if (!(Number.isInteger(full.heldOutEvery) && (full.heldOutEvery === 0 || full.heldOutEvery >= 2))) {
+    throw new RangeError(`heldOutEvery must be 0 or an integer >= 2 (got ${full.heldOutEvery})`);
+  }
+  return full;
+}
+
+/**
+ * Trains on every non-empty line. First, unless heldOutEvery is 0, a model trained without every heldOutEvery-th
+ * line is evaluated on those lines; that measurement goes into `training.heldOut`.
+ */
+export function trainNgram(text: string, options: TrainNgramOptions): NgramArtifact {
+  const opts = checkedOptions(options);
+  const lines = tokenizeLines(tokenizerFor(opts.tokenizer), text);
+  if (lines.length === 0) throw new RangeError("the corpus has no non-empty line");
+  let heldOut: HeldOutStats | null = null;
+  const every = opts.heldOutEvery;
+  const held = every > 0 ? lines.filter((_, i) => (i + 1) % every === 0) : [];
+  if (held.length > 0) {
+    const rest = lines.filter((_, i) => (i + 1) % every !== 0);
+    const stats = evaluateLines(ngramModel(build(rest, opts, null)), held);
+    heldOut = {
+      lines: held.length,
+      tokens: stats.tokens,
+      oov: stats.oov,
+      crossEntropyBits: round6(stats.crossEntropyBits),
+      perplexity: round6(stats.perplexity),
+    };
+  }
+  return build(lines, opts, heldOut);
+}

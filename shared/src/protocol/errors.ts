@@ -1,0 +1,34 @@
+/** Error codes that may reach clients. Anything else stays in the server log as INTERNAL. */
+export const ErrorCode = {
+  BAD_REQUEST: "BAD_REQUEST",
+  PROTOCOL_MISMATCH: "PROTOCOL_MISMATCH",
+  NOT_FOUND: "NOT_FOUND",
+  SESSION_ENDED: "SESSION_ENDED",
+  ROOM_LOCKED: "ROOM_LOCKED",
+  NICKNAME_TAKEN: "NICKNAME_TAKEN",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_JOINED: "NOT_JOINED",
+  REMOVED: "REMOVED",
+  ROUND_NOT_FOUND: "ROUND_NOT_FOUND",
+  ROUND_CLOSED: "ROUND_CLOSED",
+  WRONG_PHASE: "WRONG_PHASE",
+  INVALID_SAMPLE: "INVALID_SAMPLE",
+  SAMPLE_MISMATCH: "SAMPLE_MISMATCH",
+  RATE_LIMITED: "RATE_LIMITED",
+  UNKNOWN_MODEL: "UNKNOWN_MODEL",
+  INVALID_SETTINGS: "INVALID_SETTINGS",
+  UNAVAILABLE: "UNAVAILABLE",
+  INTERNAL: "INTERNAL",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Every request is acknowledged with a Result. */
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ProtocolError };
+
+export const ok = <T>(data: T): Result<T> => ({ ok: true, data });
+export const fail = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } });

@@ -1,0 +1,5 @@
+export * from "./errors.ts";
+export * from "./schemas.ts";
+export * from "./views.ts";
+export * from "./events.ts";
+export * from "./seeds.ts";

@@ -1,0 +1,93 @@
+/**
+ * zod schemas for every client → server payload. The server treats every payload as `unknown`
+ * and parses it with these; the inferred types are what clients send.
+ */
+import { z } from "zod";
+
+export const LIMITS = {
+  roomCodeLength: 6,
+  nicknameMax: 24,
+  titleMax: 80,
+  promptMaxChars: 400,
+  promptMaxTokens: 80,
+  completionMaxTokens: 40,
+  temperatureMax: 10,
+  samplesPerBatch: 100,
+  /** socket.io's maxHttpBufferSize: larger messages are dropped and the socket closed. */
+  maxMessageBytes: 64 * 1024,
+} as const;
+
+/** Room codes use an alphabet without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B). */
+export const ROOM_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";
+
+const id = z.string().min(1).max(64);
+const secret = z.string().min(16).max(128);
+
+export const roomCodeSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(new RegExp(`^[${ROOM_CODE_ALPHABET}]{${LIMITS.roomCodeLength}}$`), "a room code is 6 letters/digits");
+
+/** Nicknames: trimmed, inner whitespace collapsed, 1..24 characters, no control characters. */
+export const nicknameSchema = z
+  .string()
+  .transform((s) => s.normalize("NFC").replace(/\s+/g, " ").trim())
+  .pipe(
+    z
+      .string()
+      .min(1, "choose a nickname")
+      .max(LIMITS.nicknameMax, `a nickname has at most ${LIMITS.nicknameMax} characters`)
+      .regex(/^[^\p{Cc}\p{Cf}]+$/u, "a nickname cannot contain control characters"),
+  );
+
+export const roundModeSchema = z.enum(["sample", "guess"]);
+export type RoundMode = z.infer<typeof roundModeSchema>;
+
+export const roundSettingsSchema = z.strictObject({
+  modelId: id,
+  prompt: z.string().max(LIMITS.promptMaxChars),
+  temperature: z.number().finite().min(0).max(LIMITS.temperatureMax),
+  topK: z.number().int().min(0).max(1_000_000),
+  topP: z.number().gt(0).max(1),
+  maxTokens: z.number().int().min(1).max(LIMITS.completionMaxTokens),
+  mode: roundModeSchema,
+  /** Students see the live class chart before the reveal. */
+  showClassChart: z.boolean().default(false),
+});
+export type RoundSettingsInput = z.input<typeof roundSettingsSchema>;
+export type RoundSettings = z.output<typeof roundSettingsSchema>;
+
+export const createSessionSchema = z.strictObject({
+  title: z.string().trim().max(LIMITS.titleMax).optional(),
+});
+
+export const hostAttachSchema = z.strictObject({ sessionId: id, hostKey: secret });
+export const roundRefSchema = z.strictObject({ roundId: id });
+export const lockSchema = z.strictObject({ locked: z.boolean() });
+export const removeParticipantSchema = z.strictObject({ participantId: id });
+export const emptySchema = z.strictObject({});
+
+export const studentJoinSchema = z.strictObject({ code: roomCodeSchema, nickname: nicknameSchema });
+export const studentResumeSchema = z.strictObject({ participantId: id, resumeToken: secret });
+
+export const sampleSchema = z.strictObject({
+  index: z.number().int().min(0).max(1_000_000_000),
+  tokens: z.array(z.number().int().min(0).max(10_000_000)).min(1).max(LIMITS.completionMaxTokens),
+});
+export const sampleSubmitSchema = z.strictObject({
+  roundId: id,
+  samples: z.array(sampleSchema).min(1).max(LIMITS.samplesPerBatch),
+});
+
+export type HostAttach = z.infer<typeof hostAttachSchema>;
+export type RoundRef = z.infer<typeof roundRefSchema>;
+export type LockRequest = z.infer<typeof lockSchema>;
+export type RemoveParticipant = z.infer<typeof removeParticipantSchema>;
+export type StudentJoin = z.input<typeof studentJoinSchema>;
+export type StudentResume = z.infer<typeof studentResumeSchema>;
+export type SampleInput = z.infer<typeof sampleSchema>;
+export type SampleSubmit = z.infer<typeof sampleSubmitSchema>;
+
+/** Handshake `auth` of every socket. */
+export const handshakeSchema = z.object({ protocol: z.number().int() });

@@ -1,0 +1,22 @@
+/** The floor for the load benchmark: socket.io that only counts sample messages and acks them. */
+import { createServer } from "node:http";
+import { Server } from "socket.io";
+
+const port = Number(process.env.PORT ?? 0);
+const http = createServer((req, res) => {
+  res.writeHead(req.url === "/healthz" ? 200 : 404).end();
+});
+const io = new Server(http, { maxHttpBufferSize: 64 * 1024, serveClient: false });
+let samples = 0;
+io.on("connection", (socket) => {
+  socket.on("sample:submit", (payload: { samples?: unknown[] }, ack: (r: unknown) => void) => {
+    const n = Array.isArray(payload?.samples) ? payload.samples.length : 0;
+    samples += n;
+    if (typeof ack === "function") ack({ ok: true, data: { results: Array.from({ length: n }, (_, index) => ({ index, status: "accepted" })) } });
+  });
+});
+http.listen(port, "127.0.0.1", () => console.log(`bare server on ${port}`));
+process.on("SIGTERM", () => {
+  console.log(`bare server counted ${samples} samples`);
+  process.exit(0);
+});
