@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "data/**", "server/src/generated/**", "**/*.config.{js,ts}", "shared/models/**", "**/.scratch/**"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "data/**", "server/src/generated/**", "**/*.config.{js,ts}", "shared/models/**", "**/.scratch*/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -21,7 +21,9 @@ import type { ModelRegistry } from "./models/registry.ts";
 import { type Broadcaster, roomOf, rooms } from "./realtime/broadcaster.ts";
 import { registerHandlers, type SocketData } from "./realtime/handlers.ts";
 import { SampleService } from "./realtime/sample-service.ts";
-import { SessionService } from "./realtime/session-service.ts";
+import { noSync, SessionService } from "./realtime/session-service.ts";
+import { LocalStatsHub } from "./rounds/stats-hub.ts";
+import { setupScale } from "./scale/index.ts";
 import type { Database } from "./store/database.ts";
 import { Repository } from "./store/repository.ts";
 import { SampleWriter } from "./store/sample-writer.ts";
@@ -29,7 +31,12 @@ import { SampleWriter } from "./store/sample-writer.ts";
 export interface AppComponents {
   db: Database;
   models: ModelRegistry;
-  config: Pick<ServerConfig, "publicUrl" | "verifyFraction" | "statsIntervalMs" | "sampleRatePerSecond" | "sampleBurst">;
+  config: Pick<
+    ServerConfig,
+    "publicUrl" | "verifyFraction" | "statsIntervalMs" | "sampleRatePerSecond" | "sampleBurst"
+  > & {
+    redisUrl?: string | undefined;
+  };
   clock?: Clock;
   log?: Logger;
   /** Serves the built web app (client/dist) when given. */
@@ -53,11 +60,14 @@ export function createApplication(c: AppComponents): Application {
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createServer(app);
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
-    maxHttpBufferSize: LIMITS.maxMessageBytes,
-    serveClient: false,
-    cors: { origin: false },
-  });
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
+    httpServer,
+    {
+      maxHttpBufferSize: LIMITS.maxMessageBytes,
+      serveClient: false,
+      cors: { origin: false },
+    },
+  );
 
   let port = 0;
   const publicUrl = () => c.config.publicUrl ?? `http://${lanAddress() ?? "localhost"}:${port}`;
@@ -68,25 +78,52 @@ export function createApplication(c: AppComponents): Application {
 
   const broadcaster: Broadcaster = {
     emit: (to, event, ...args) => void io.to(roomOf(to)).emit(event, ...args),
-    disconnectParticipant: (participantId) => void io.in(rooms.participant(participantId)).disconnectSockets(true),
+    disconnectParticipant: (participantId) =>
+      void io.in(rooms.participant(participantId)).disconnectSockets(true),
   };
   const repo = new Repository(c.db.prisma);
   const writer = new SampleWriter(repo);
-  const sessions = new SessionService({ repo, models: c.models, clock, broadcaster, publicUrl });
-  const samples = new SampleService(writer, clock, {
+  const scale = c.config.redisUrl
+    ? setupScale(c.config.redisUrl, io, repo, log, c.config.statsIntervalMs)
+    : null;
+  const stats = scale?.stats ?? new LocalStatsHub();
+  const presence = scale
+    ? async (sessionId: string) => {
+        const sockets = await io.in(rooms.students(sessionId)).fetchSockets();
+        return new Set(sockets.map((s) => s.data.participantId).filter((id): id is string => !!id));
+      }
+    : undefined;
+  const sessions = new SessionService({
+    repo,
+    models: c.models,
+    clock,
+    broadcaster,
+    publicUrl,
+    stats,
+    sync: scale?.sync ?? noSync,
+    presence,
+  });
+  scale?.onSync((sessionId, kind) => {
+    sessions
+      .refresh(sessionId, kind)
+      .catch((error: unknown) => log.error(`sync ${kind} of ${sessionId} failed`, error));
+  });
+  const samples = new SampleService(writer, stats, clock, {
     verifyFraction: c.config.verifyFraction,
     ratePerSecond: c.config.sampleRatePerSecond,
     burst: c.config.sampleBurst,
   });
 
-  app.get("/healthz", healthRoute(c.db));
+  app.get("/healthz", healthRoute(c.db, scale?.nodeId));
   app.use("/api", apiRouter({ sessions, models: c.models, log }));
   c.mountClient?.(app);
 
   io.use((socket, next) => {
     const auth = handshakeSchema.safeParse(socket.handshake.auth);
     if (!auth.success || auth.data.protocol !== PROTOCOL_VERSION) {
-      const error = new Error(`protocol ${PROTOCOL_VERSION} required; reload the page to get the current app`) as Error & {
+      const error = new Error(
+        `protocol ${PROTOCOL_VERSION} required; reload the page to get the current app`,
+      ) as Error & {
         data: unknown;
       };
       error.data = { code: ErrorCode.PROTOCOL_MISMATCH };
@@ -118,6 +155,7 @@ export function createApplication(c: AppComponents): Application {
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
+      await scale?.close();
     },
   };
 }

@@ -11,4 +11,7 @@ export class ServiceError extends Error {
 }
 
 export const unavailable = () =>
-  new ServiceError(Codes.UNAVAILABLE, "the database is not answering; nothing was saved, try again in a moment");
+  new ServiceError(
+    Codes.UNAVAILABLE,
+    "the database is not answering; nothing was saved, try again in a moment",
+  );

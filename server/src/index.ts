@@ -25,7 +25,9 @@ async function main(): Promise<void> {
       if (!existsSync(CLIENT_DIST)) return;
       server.use(express.static(CLIENT_DIST, { index: false, maxAge: "1h" }));
       // the single-page app answers every other GET (/host/…, /join/CODE, …)
-      server.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile("index.html", { root: CLIENT_DIST }));
+      server.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) =>
+        res.sendFile("index.html", { root: CLIENT_DIST }),
+      );
     },
   });
   await new Promise<void>((resolve, reject) => {
@@ -34,9 +36,17 @@ async function main(): Promise<void> {
   });
   const address = app.httpServer.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  const where = config.database.kind === "postgres" ? "PostgreSQL" : `PGlite in ${config.database.dataDir ?? "memory"}`;
-  log.info(`Tokenroom is up: http://localhost:${port}  (phones: ${config.publicUrl ?? `http://${lanAddress() ?? "localhost"}:${port}`})`);
-  log.info(`database: ${where}; models: ${models.list().map((m) => m.id).join(", ")}`);
+  const where =
+    config.database.kind === "postgres" ? "PostgreSQL" : `PGlite in ${config.database.dataDir ?? "memory"}`;
+  log.info(
+    `Tokenroom is up: http://localhost:${port}  (phones: ${config.publicUrl ?? `http://${lanAddress() ?? "localhost"}:${port}`})`,
+  );
+  log.info(
+    `database: ${where}; ${config.redisUrl ? "scale-out through Redis" : "single process"}; models: ${models
+      .list()
+      .map((m) => m.id)
+      .join(", ")}`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -11,6 +11,7 @@ export function createLogger(level = process.env.LOG_LEVEL ?? "info"): Logger {
   return {
     info: (m) => void (quiet || console.log(m)),
     warn: (m) => void (quiet || console.warn(m)),
-    error: (m, e) => void (silent || console.error(m, e instanceof Error ? (e.stack ?? e.message) : (e ?? ""))),
+    error: (m, e) =>
+      void (silent || console.error(m, e instanceof Error ? (e.stack ?? e.message) : (e ?? ""))),
   };
 }

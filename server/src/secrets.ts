@@ -15,6 +15,7 @@ export function secretMatches(secret: string, storedHash: string): boolean {
 
 export function newRoomCode(): string {
   let code = "";
-  for (let i = 0; i < LIMITS.roomCodeLength; i++) code += ROOM_CODE_ALPHABET[randomInt(ROOM_CODE_ALPHABET.length)];
+  for (let i = 0; i < LIMITS.roomCodeLength; i++)
+    code += ROOM_CODE_ALPHABET[randomInt(ROOM_CODE_ALPHABET.length)];
   return code;
 }

@@ -48,15 +48,25 @@ export interface Booted {
   db: Database;
   sockets: ClientSocket[];
   socket(auth?: Record<string, unknown>): Promise<ClientSocket>;
-  createSession(title?: string): Promise<{ sessionId: string; code: string; hostKey: string; joinUrl: string }>;
-  host(title?: string): Promise<{ socket: ClientSocket; snapshot: HostSnapshot; session: { sessionId: string; code: string; hostKey: string } }>;
+  createSession(
+    title?: string,
+  ): Promise<{ sessionId: string; code: string; hostKey: string; joinUrl: string }>;
+  host(
+    title?: string,
+  ): Promise<{
+    socket: ClientSocket;
+    snapshot: HostSnapshot;
+    session: { sessionId: string; code: string; hostKey: string };
+  }>;
   student(code: string, nickname: string): Promise<{ socket: ClientSocket; joined: JoinResult }>;
   cleanup(): Promise<void>;
 }
 
 export async function call<T>(socket: ClientSocket, event: string, payload: unknown): Promise<Result<T>> {
   // the typed maps do not allow arbitrary event names: tests also send unknown events and bad payloads
-  const untyped = socket.timeout(10_000) as unknown as { emitWithAck(e: string, p: unknown): Promise<Result<T>> };
+  const untyped = socket.timeout(10_000) as unknown as {
+    emitWithAck(e: string, p: unknown): Promise<Result<T>>;
+  };
   return untyped.emitWithAck(event, payload);
 }
 
@@ -96,7 +106,14 @@ export function phoneSamples(round: RoundInfo, participantId: string, from: numb
   const seed = participantSeed(round.seed, participantId);
   return Array.from({ length: count }, (_, k) => {
     const index = from + k;
-    const g = generate(entry.model, round.promptTokens, settings, createRng(seed, index), round.maxTokens, decoder);
+    const g = generate(
+      entry.model,
+      round.promptTokens,
+      settings,
+      createRng(seed, index),
+      round.maxTokens,
+      decoder,
+    );
     return { index, tokens: g.tokens };
   });
 }
@@ -121,7 +138,12 @@ export async function boot(options: BootOptions = {}): Promise<Booted> {
 
   const socket = (auth: Record<string, unknown> = { protocol: PROTOCOL_VERSION }) =>
     new Promise<ClientSocket>((resolve, reject) => {
-      const s: ClientSocket = connect(url, { transports: ["websocket"], auth, forceNew: true, reconnection: false });
+      const s: ClientSocket = connect(url, {
+        transports: ["websocket"],
+        auth,
+        forceNew: true,
+        reconnection: false,
+      });
       sockets.push(s);
       s.once("connect", () => resolve(s));
       s.once("connect_error", reject);
@@ -147,7 +169,9 @@ export async function boot(options: BootOptions = {}): Promise<Booted> {
     async host(title) {
       const session = await createSession(title);
       const s = await socket();
-      const snapshot = await expectOk(call<HostSnapshot>(s, "host:attach", { sessionId: session.sessionId, hostKey: session.hostKey }));
+      const snapshot = await expectOk(
+        call<HostSnapshot>(s, "host:attach", { sessionId: session.sessionId, hostKey: session.hostKey }),
+      );
       return { socket: s, snapshot, session };
     },
     async student(code, nickname) {

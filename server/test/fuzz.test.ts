@@ -4,7 +4,14 @@
  * server must still answer.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLIENT_EVENTS, createRng, type Rng, type RoundInfo, type RoundStats, type SubmitResult } from "@tokenroom/shared";
+import {
+  CLIENT_EVENTS,
+  createRng,
+  type Rng,
+  type RoundInfo,
+  type RoundStats,
+  type SubmitResult,
+} from "@tokenroom/shared";
 import { type Booted, boot, call, type ClientSocket, expectOk, next, phoneSamples } from "./boot.ts";
 
 const SEED = 20261128;
@@ -20,12 +27,35 @@ function randomValue(rng: Rng, depth = 0): unknown {
   if (r < 0.1) return null;
   if (r < 0.2) return undefined;
   if (r < 0.35) return pick(rng, [0, -1, 1.5, 1e308, -0, Number.MAX_SAFE_INTEGER, 2 ** 31, NaN]);
-  if (r < 0.5) return pick(rng, ["", "the", "x".repeat(300), "AAAAAA", "\u0000", "🙂", "__proto__", "constructor"]);
+  if (r < 0.5)
+    return pick(rng, ["", "the", "x".repeat(300), "AAAAAA", "\u0000", "🙂", "__proto__", "constructor"]);
   if (r < 0.6) return rng.next() < 0.5;
-  if (r < 0.8 && depth < 3) return Array.from({ length: Math.floor(rng.next() * 5) }, () => randomValue(rng, depth + 1));
+  if (r < 0.8 && depth < 3)
+    return Array.from({ length: Math.floor(rng.next() * 5) }, () => randomValue(rng, depth + 1));
   if (depth < 3) {
-    const keys = ["roundId", "samples", "index", "tokens", "code", "nickname", "sessionId", "hostKey", "participantId", "resumeToken", "locked", "temperature", "topK", "topP", "__proto__"];
-    return Object.fromEntries(Array.from({ length: Math.floor(rng.next() * 4) }, () => [pick(rng, keys), randomValue(rng, depth + 1)]));
+    const keys = [
+      "roundId",
+      "samples",
+      "index",
+      "tokens",
+      "code",
+      "nickname",
+      "sessionId",
+      "hostKey",
+      "participantId",
+      "resumeToken",
+      "locked",
+      "temperature",
+      "topK",
+      "topP",
+      "__proto__",
+    ];
+    return Object.fromEntries(
+      Array.from({ length: Math.floor(rng.next() * 4) }, () => [
+        pick(rng, keys),
+        randomValue(rng, depth + 1),
+      ]),
+    );
   }
   return 7;
 }
@@ -56,7 +86,15 @@ describe("fuzzing a live server", () => {
     const { socket: host, session } = await t.host();
     const student = await t.student(session.code, "Fuzzy");
     const round = await expectOk(
-      call<RoundInfo>(host, "round:start", { modelId: "toy", prompt: "the", temperature: 0.8, topK: 4, topP: 0.95, maxTokens: 3, mode: "sample" }),
+      call<RoundInfo>(host, "round:start", {
+        modelId: "toy",
+        prompt: "the",
+        temperature: 0.8,
+        topK: 4,
+        topP: 0.95,
+        maxTokens: 3,
+        mode: "sample",
+      }),
     );
     const pid = student.joined.participantId;
     const accepted = new Set<number>();
@@ -68,7 +106,15 @@ describe("fuzzing a live server", () => {
 
     const valid = (): Record<string, Record<string, unknown>> => ({
       "host:attach": { sessionId: session.sessionId, hostKey: session.hostKey },
-      "round:start": { modelId: "toy", prompt: "the", temperature: 1, topK: 0, topP: 1, maxTokens: 2, mode: "sample" },
+      "round:start": {
+        modelId: "toy",
+        prompt: "the",
+        temperature: 1,
+        topK: 0,
+        topP: 1,
+        maxTokens: 2,
+        mode: "sample",
+      },
       "round:reveal": { roundId: round.id },
       "round:close": { roundId: "not-the-round" },
       "session:lock": { locked: false },
@@ -83,11 +129,19 @@ describe("fuzzing a live server", () => {
       const batch: Promise<void>[] = [];
       for (let k = 0; k < 20; k++, sent++) {
         const who = rng.next();
-        const event = rng.next() < 0.9 ? pick(rng, CLIENT_EVENTS) : pick(rng, ["hack", "round:start2", "__proto__", "sample"]);
+        const event =
+          rng.next() < 0.9
+            ? pick(rng, CLIENT_EVENTS)
+            : pick(rng, ["hack", "round:start2", "__proto__", "sample"]);
         const base = valid()[event] ?? {};
         const payload = rng.next() < 0.5 ? mutate(rng, base) : randomValue(rng);
         // the fuzzing host never sends session:end or round:start/close, so the round under test stays open
-        const socket = who < 0.45 ? student.socket : who < 0.6 && !/session:end|round:(start|close)/.test(event) ? host : anon;
+        const socket =
+          who < 0.45
+            ? student.socket
+            : who < 0.6 && !/session:end|round:(start|close)/.test(event)
+              ? host
+              : anon;
         batch.push(
           call<SubmitResult>(socket, event, payload).then(
             (r) => {
@@ -103,7 +157,9 @@ describe("fuzzing a live server", () => {
       const legit = phoneSamples(round, pid, nextIndex, 3);
       nextIndex += 3;
       batch.push(
-        expectOk(call<SubmitResult>(student.socket, "sample:submit", { roundId: round.id, samples: legit })).then((r) => {
+        expectOk(
+          call<SubmitResult>(student.socket, "sample:submit", { roundId: round.id, samples: legit }),
+        ).then((r) => {
           for (const res of r.results) if (res.status === "accepted") accepted.add(res.index);
         }),
       );
@@ -115,15 +171,28 @@ describe("fuzzing a live server", () => {
     const big = await t.socket();
     const closed = new Promise((resolve) => big.once("disconnect", resolve));
     const raw = big as unknown as { emit(event: string, payload: unknown): void };
-    raw.emit("sample:submit", { roundId: round.id, samples: [{ index: 1, tokens: Array<number>(40_000).fill(1) }] });
+    raw.emit("sample:submit", {
+      roundId: round.id,
+      samples: [{ index: 1, tokens: Array<number>(40_000).fill(1) }],
+    });
     await closed;
 
     expect(sent).toBeGreaterThan(200);
     const stored = await t.db.prisma.sample.count({ where: { roundId: round.id } });
     expect(stored).toBe(accepted.size);
-    const stats: RoundStats = await next(host, "round:stats", (s) => s.roundId === round.id && s.n === stored, 5_000).catch(async () => {
+    const stats: RoundStats = await next(
+      host,
+      "round:stats",
+      (s) => s.roundId === round.id && s.n === stored,
+      5_000,
+    ).catch(async () => {
       // no new samples since the last tick: ask for a fresh snapshot instead
-      const snap = await expectOk(call<{ stats: RoundStats }>(host, "host:attach", { sessionId: session.sessionId, hostKey: session.hostKey }));
+      const snap = await expectOk(
+        call<{ stats: RoundStats }>(host, "host:attach", {
+          sessionId: session.sessionId,
+          hostKey: session.hostKey,
+        }),
+      );
       return snap.stats;
     });
     expect(stats.n).toBe(stored);

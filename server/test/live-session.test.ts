@@ -12,7 +12,15 @@ import {
 import { type Booted, boot, call, expectOk, next, phoneSamples, targets } from "./boot.ts";
 import { openDatabase, type Database } from "../src/store/database.ts";
 
-const toyRound = { modelId: "toy", prompt: "the", temperature: 1, topK: 0, topP: 1, maxTokens: 3, mode: "sample" };
+const toyRound = {
+  modelId: "toy",
+  prompt: "the",
+  temperature: 1,
+  topK: 0,
+  topP: 1,
+  maxTokens: 3,
+  mode: "sample",
+};
 
 describe.each(targets)("live session on $name", ({ target }) => {
   let db: Database;
@@ -43,13 +51,19 @@ describe.each(targets)("live session on $name", ({ target }) => {
     const { socket: host, session } = await t.host();
     const a = await t.student(session.code, "  Ada   Lovelace ");
     expect(a.joined.snapshot.participant.nickname).toBe("Ada Lovelace");
-    const taken = await call(await t.socket(), "student:join", { code: session.code, nickname: "ada lovelace" });
+    const taken = await call(await t.socket(), "student:join", {
+      code: session.code,
+      nickname: "ada lovelace",
+    });
     expect(taken).toMatchObject({ ok: false, error: { code: ErrorCode.NICKNAME_TAKEN } });
     const wrong = await call(await t.socket(), "student:join", { code: "AAAAAA", nickname: "x" });
     expect(wrong).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_FOUND } });
 
     // students cannot act as the host
-    expect(await call(a.socket, "round:start", toyRound)).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+    expect(await call(a.socket, "round:start", toyRound)).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.FORBIDDEN },
+    });
 
     let studentTheory = false;
     a.socket.on("round:theory", () => (studentTheory = true));
@@ -70,11 +84,15 @@ describe.each(targets)("live session on $name", ({ target }) => {
     const bId = b.joined.participantId;
     const aSamples = phoneSamples(round, aId, 0, 30);
     const bSamples = phoneSamples(round, bId, 0, 20);
-    const r1 = await expectOk(call<SubmitResult>(a.socket, "sample:submit", { roundId: round.id, samples: aSamples }));
+    const r1 = await expectOk(
+      call<SubmitResult>(a.socket, "sample:submit", { roundId: round.id, samples: aSamples }),
+    );
     expect(r1.results.every((r) => r.status === "accepted")).toBe(true);
     await expectOk(call<SubmitResult>(b.socket, "sample:submit", { roundId: round.id, samples: bSamples }));
     // a resend after a lost ack: same answer, counted once
-    const again = await expectOk(call<SubmitResult>(a.socket, "sample:submit", { roundId: round.id, samples: aSamples.slice(0, 10) }));
+    const again = await expectOk(
+      call<SubmitResult>(a.socket, "sample:submit", { roundId: round.id, samples: aSamples.slice(0, 10) }),
+    );
     expect(again.results.map((r) => r.status)).toEqual(Array(10).fill("accepted"));
 
     const stats: RoundStats = await next(host, "round:stats", (s) => s.roundId === round.id && s.n === 50);
@@ -87,12 +105,20 @@ describe.each(targets)("live session on $name", ({ target }) => {
 
     // a sample the settings cannot produce, and one that is possible but not the seed's
     const impossible = await expectOk(
-      call<SubmitResult>(a.socket, "sample:submit", { roundId: round.id, samples: [{ index: 100, tokens: [0, 1] }] }),
+      call<SubmitResult>(a.socket, "sample:submit", {
+        roundId: round.id,
+        samples: [{ index: 100, tokens: [0, 1] }],
+      }),
     );
     expect(impossible.results[0]).toMatchObject({ status: "rejected", code: ErrorCode.INVALID_SAMPLE });
-    const other = phoneSamples(round, bId, 100, 5).find((s) => s.tokens.join() !== phoneSamples(round, aId, 100, 1)[0]!.tokens.join())!;
+    const other = phoneSamples(round, bId, 100, 5).find(
+      (s) => s.tokens.join() !== phoneSamples(round, aId, 100, 1)[0]!.tokens.join(),
+    )!;
     const forged = await expectOk(
-      call<SubmitResult>(a.socket, "sample:submit", { roundId: round.id, samples: [{ index: 100, tokens: other.tokens }] }),
+      call<SubmitResult>(a.socket, "sample:submit", {
+        roundId: round.id,
+        samples: [{ index: 100, tokens: other.tokens }],
+      }),
     );
     expect(forged.results[0]).toMatchObject({ status: "rejected", code: ErrorCode.SAMPLE_MISMATCH });
     expect(await db.prisma.sample.count({ where: { roundId: round.id } })).toBe(50);
@@ -107,7 +133,10 @@ describe.each(targets)("live session on $name", ({ target }) => {
     expect(studentStats.firstToken.klBits).not.toBeNull();
 
     await expectOk(call(host, "round:close", { roundId: round.id }));
-    const closed = await call(a.socket, "sample:submit", { roundId: round.id, samples: phoneSamples(round, aId, 40, 1) });
+    const closed = await call(a.socket, "sample:submit", {
+      roundId: round.id,
+      samples: phoneSamples(round, aId, 40, 1),
+    });
     expect(closed).toMatchObject({ ok: false, error: { code: ErrorCode.ROUND_CLOSED } });
     expect(await db.prisma.sample.count({ where: { roundId: round.id } })).toBe(55);
   });
@@ -116,32 +145,48 @@ describe.each(targets)("live session on $name", ({ target }) => {
     const { socket: host, session } = await t.host();
     const a = await t.student(session.code, "Alan");
     const round = await expectOk(call<RoundInfo>(host, "round:start", { ...toyRound, maxTokens: 2 }));
-    await expectOk(call(a.socket, "sample:submit", { roundId: round.id, samples: phoneSamples(round, a.joined.participantId, 0, 7) }));
+    await expectOk(
+      call(a.socket, "sample:submit", {
+        roundId: round.id,
+        samples: phoneSamples(round, a.joined.participantId, 0, 7),
+      }),
+    );
     a.socket.disconnect();
 
     const again = await t.socket();
     const resumed = await expectOk(
-      call<StudentSnapshot>(again, "student:resume", { participantId: a.joined.participantId, resumeToken: a.joined.resumeToken }),
+      call<StudentSnapshot>(again, "student:resume", {
+        participantId: a.joined.participantId,
+        resumeToken: a.joined.resumeToken,
+      }),
     );
     expect(resumed.participant.id).toBe(a.joined.participantId);
     expect(resumed.round?.id).toBe(round.id);
     expect(resumed.nextIndex).toBe(7);
     expect(resumed.acked).toBe(7);
-    const forged = await call(await t.socket(), "student:resume", { participantId: a.joined.participantId, resumeToken: "x".repeat(32) });
+    const forged = await call(await t.socket(), "student:resume", {
+      participantId: a.joined.participantId,
+      resumeToken: "x".repeat(32),
+    });
     expect(forged).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
     expect(await db.prisma.participant.count({ where: { sessionId: session.sessionId } })).toBe(1);
 
     const removed = next(again, "participant:removed");
     await expectOk(call(host, "participant:remove", { participantId: a.joined.participantId }));
     await removed;
-    const back = await call(await t.socket(), "student:resume", { participantId: a.joined.participantId, resumeToken: a.joined.resumeToken });
+    const back = await call(await t.socket(), "student:resume", {
+      participantId: a.joined.participantId,
+      resumeToken: a.joined.resumeToken,
+    });
     expect(back).toMatchObject({ ok: false, error: { code: ErrorCode.REMOVED } });
   });
 
   it("locks the room and ends the session", async () => {
     const { socket: host, session } = await t.host();
     await expectOk(call(host, "session:lock", { locked: true }));
-    expect(await call(await t.socket(), "student:join", { code: session.code, nickname: "Late" })).toMatchObject({
+    expect(
+      await call(await t.socket(), "student:join", { code: session.code, nickname: "Late" }),
+    ).toMatchObject({
       ok: false,
       error: { code: ErrorCode.ROOM_LOCKED },
     });
@@ -150,7 +195,9 @@ describe.each(targets)("live session on $name", ({ target }) => {
     const ended = next(s.socket, "session:ended");
     await expectOk(call(host, "session:end", {}));
     expect((await ended).ended).toBe(true);
-    expect(await call(await t.socket(), "student:join", { code: session.code, nickname: "Later" })).toMatchObject({
+    expect(
+      await call(await t.socket(), "student:join", { code: session.code, nickname: "Later" }),
+    ).toMatchObject({
       ok: false,
       error: { code: ErrorCode.SESSION_ENDED },
     });
@@ -159,21 +206,46 @@ describe.each(targets)("live session on $name", ({ target }) => {
   it("rejects bad input with a code and changes nothing", async () => {
     const { socket: host, session } = await t.host();
     const s = await t.socket();
-    expect(await call(s, "host:attach", { sessionId: session.sessionId, hostKey: "f".repeat(32) })).toMatchObject({
+    expect(
+      await call(s, "host:attach", { sessionId: session.sessionId, hostKey: "f".repeat(32) }),
+    ).toMatchObject({
       ok: false,
       error: { code: ErrorCode.FORBIDDEN },
     });
-    expect(await call(s, "round:start", toyRound)).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
-    expect(await call(s, "no:such:event", {})).toMatchObject({ ok: false, error: { code: ErrorCode.BAD_REQUEST } });
-    expect(await call(host, "round:start", { ...toyRound, temperature: -1 })).toMatchObject({ ok: false, error: { code: ErrorCode.BAD_REQUEST } });
-    expect(await call(host, "round:start", { ...toyRound, topP: 0 })).toMatchObject({ ok: false, error: { code: ErrorCode.BAD_REQUEST } });
-    expect(await call(host, "round:start", { ...toyRound, modelId: "nope" })).toMatchObject({ ok: false, error: { code: ErrorCode.UNKNOWN_MODEL } });
-    expect(await call(host, "round:start", { ...toyRound, prompt: "the dog" })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_SETTINGS } });
-    expect(await call(s, "sample:submit", { roundId: "r", samples: [{ index: 0, tokens: [1] }] })).toMatchObject({
+    expect(await call(s, "round:start", toyRound)).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.FORBIDDEN },
+    });
+    expect(await call(s, "no:such:event", {})).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.BAD_REQUEST },
+    });
+    expect(await call(host, "round:start", { ...toyRound, temperature: -1 })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.BAD_REQUEST },
+    });
+    expect(await call(host, "round:start", { ...toyRound, topP: 0 })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.BAD_REQUEST },
+    });
+    expect(await call(host, "round:start", { ...toyRound, modelId: "nope" })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.UNKNOWN_MODEL },
+    });
+    expect(await call(host, "round:start", { ...toyRound, prompt: "the dog" })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.INVALID_SETTINGS },
+    });
+    expect(
+      await call(s, "sample:submit", { roundId: "r", samples: [{ index: 0, tokens: [1] }] }),
+    ).toMatchObject({
       ok: false,
       error: { code: ErrorCode.NOT_JOINED },
     });
-    expect(await call(s, "sample:submit", "garbage")).toMatchObject({ ok: false, error: { code: ErrorCode.BAD_REQUEST } });
+    expect(await call(s, "sample:submit", "garbage")).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.BAD_REQUEST },
+    });
     expect(await db.prisma.round.count({ where: { sessionId: session.sessionId } })).toBe(0);
   });
 
@@ -195,11 +267,20 @@ describe("rate limit", () => {
     const flood = await t.student(session.code, "Flood");
     const calm = await t.student(session.code, "Calm");
     const round = await expectOk(call<RoundInfo>(host, "round:start", toyRound));
-    const ok1 = await call(flood.socket, "sample:submit", { roundId: round.id, samples: phoneSamples(round, flood.joined.participantId, 0, 20) });
+    const ok1 = await call(flood.socket, "sample:submit", {
+      roundId: round.id,
+      samples: phoneSamples(round, flood.joined.participantId, 0, 20),
+    });
     expect(ok1.ok).toBe(true);
-    const limited = await call(flood.socket, "sample:submit", { roundId: round.id, samples: phoneSamples(round, flood.joined.participantId, 20, 20) });
+    const limited = await call(flood.socket, "sample:submit", {
+      roundId: round.id,
+      samples: phoneSamples(round, flood.joined.participantId, 20, 20),
+    });
     expect(limited).toMatchObject({ ok: false, error: { code: ErrorCode.RATE_LIMITED } });
-    const calmOk = await call(calm.socket, "sample:submit", { roundId: round.id, samples: phoneSamples(round, calm.joined.participantId, 0, 10) });
+    const calmOk = await call(calm.socket, "sample:submit", {
+      roundId: round.id,
+      samples: phoneSamples(round, calm.joined.participantId, 0, 10),
+    });
     expect(calmOk.ok).toBe(true);
     expect(await t.db.prisma.sample.count({ where: { roundId: round.id } })).toBe(30);
   });

@@ -27,7 +27,14 @@ export async function startServer(env: Record<string, string>, port?: number): P
   const p = port ?? (await freePort());
   const child = spawn(process.execPath, ["--import", "tsx", "server/src/index.ts"], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "info", HOST: "127.0.0.1", PORT: String(p), PUBLIC_URL: `http://127.0.0.1:${p}`, ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: "info",
+      HOST: "127.0.0.1",
+      PORT: String(p),
+      PUBLIC_URL: `http://127.0.0.1:${p}`,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -37,7 +44,10 @@ export async function startServer(env: Record<string, string>, port?: number): P
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}): ${out}`);
-    const up = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const up = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");

@@ -7,14 +7,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { io } from "socket.io-client";
 import { afterAll, describe, expect, it } from "vitest";
-import { type HostSnapshot, type JoinResult, PROTOCOL_VERSION, type RoundInfo, type StudentSnapshot, type SubmitResult } from "@tokenroom/shared";
+import {
+  type HostSnapshot,
+  type JoinResult,
+  PROTOCOL_VERSION,
+  type RoundInfo,
+  type StudentSnapshot,
+  type SubmitResult,
+} from "@tokenroom/shared";
 import { call, type ClientSocket, expectOk, phoneSamples, POSTGRES_URL } from "./boot.ts";
 import { startServer, type ServerProcess } from "./process.ts";
 
 const sockets: ClientSocket[] = [];
 function connect(url: string): Promise<ClientSocket> {
   return new Promise((resolve, reject) => {
-    const s: ClientSocket = io(url, { transports: ["websocket"], auth: { protocol: PROTOCOL_VERSION }, forceNew: true, reconnection: false });
+    const s: ClientSocket = io(url, {
+      transports: ["websocket"],
+      auth: { protocol: PROTOCOL_VERSION },
+      forceNew: true,
+      reconnection: false,
+    });
     sockets.push(s);
     s.once("connect", () => resolve(s));
     s.once("connect_error", reject);
@@ -42,18 +54,36 @@ describe.each(cases)("server restart mid-round ($name)", ({ env, signal }) => {
       hostKey: string;
     };
     const host = await connect(server.url);
-    await expectOk(call<HostSnapshot>(host, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }));
+    await expectOk(
+      call<HostSnapshot>(host, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }),
+    );
     const students = await Promise.all(
       ["Ann", "Bo"].map(async (nickname) => {
         const s = await connect(server!.url);
-        return { socket: s, joined: await expectOk(call<JoinResult>(s, "student:join", { code: created.code, nickname })) };
+        return {
+          socket: s,
+          joined: await expectOk(call<JoinResult>(s, "student:join", { code: created.code, nickname })),
+        };
       }),
     );
     const round = await expectOk(
-      call<RoundInfo>(host, "round:start", { modelId: "toy", prompt: "the mouse", temperature: 1.2, topK: 0, topP: 0.9, maxTokens: 4, mode: "sample" }),
+      call<RoundInfo>(host, "round:start", {
+        modelId: "toy",
+        prompt: "the mouse",
+        temperature: 1.2,
+        topK: 0,
+        topP: 0.9,
+        maxTokens: 4,
+        mode: "sample",
+      }),
     );
     for (const s of students) {
-      const r = await expectOk(call<SubmitResult>(s.socket, "sample:submit", { roundId: round.id, samples: phoneSamples(round, s.joined.participantId, 0, 40) }));
+      const r = await expectOk(
+        call<SubmitResult>(s.socket, "sample:submit", {
+          roundId: round.id,
+          samples: phoneSamples(round, s.joined.participantId, 0, 40),
+        }),
+      );
       expect(r.results.every((x) => x.status === "accepted")).toBe(true);
     }
 
@@ -62,7 +92,9 @@ describe.each(cases)("server restart mid-round ($name)", ({ env, signal }) => {
     server = await startServer(env, Number(port));
 
     const host2 = await connect(server.url);
-    const snap = await expectOk(call<HostSnapshot>(host2, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }));
+    const snap = await expectOk(
+      call<HostSnapshot>(host2, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }),
+    );
     expect(snap.round?.id).toBe(round.id);
     expect(snap.round?.status).toBe("open");
     expect(snap.stats?.n).toBe(80);
@@ -71,15 +103,22 @@ describe.each(cases)("server restart mid-round ($name)", ({ env, signal }) => {
     for (const s of students) {
       const again = await connect(server.url);
       const resumed = await expectOk(
-        call<StudentSnapshot>(again, "student:resume", { participantId: s.joined.participantId, resumeToken: s.joined.resumeToken }),
+        call<StudentSnapshot>(again, "student:resume", {
+          participantId: s.joined.participantId,
+          resumeToken: s.joined.resumeToken,
+        }),
       );
       expect(resumed.nextIndex).toBe(40);
       // the phone resends its last acked batch (the ack was lost in the crash) and its unacked samples
       const resend = phoneSamples(round, s.joined.participantId, 30, 20);
-      const r = await expectOk(call<SubmitResult>(again, "sample:submit", { roundId: round.id, samples: resend }));
+      const r = await expectOk(
+        call<SubmitResult>(again, "sample:submit", { roundId: round.id, samples: resend }),
+      );
       expect(r.results.every((x) => x.status === "accepted")).toBe(true);
     }
-    const after = await expectOk(call<HostSnapshot>(host2, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }));
+    const after = await expectOk(
+      call<HostSnapshot>(host2, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }),
+    );
     expect(after.stats?.n).toBe(100);
     await server.stop("SIGTERM");
     server = undefined;

@@ -12,7 +12,11 @@ io.on("connection", (socket) => {
   socket.on("sample:submit", (payload: { samples?: unknown[] }, ack: (r: unknown) => void) => {
     const n = Array.isArray(payload?.samples) ? payload.samples.length : 0;
     samples += n;
-    if (typeof ack === "function") ack({ ok: true, data: { results: Array.from({ length: n }, (_, index) => ({ index, status: "accepted" })) } });
+    if (typeof ack === "function")
+      ack({
+        ok: true,
+        data: { results: Array.from({ length: n }, (_, index) => ({ index, status: "accepted" })) },
+      });
   });
 });
 http.listen(port, "127.0.0.1", () => console.log(`bare server on ${port}`));

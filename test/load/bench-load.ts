@@ -50,12 +50,19 @@ const percentile = (xs: number[], p: number) => {
 type Bot = Socket;
 function connect(url: string): Promise<Bot> {
   return new Promise((resolve, reject) => {
-    const s = io(url, { transports: ["websocket"], auth: { protocol: PROTOCOL_VERSION }, forceNew: true, reconnection: false, timeout: 20_000 });
+    const s = io(url, {
+      transports: ["websocket"],
+      auth: { protocol: PROTOCOL_VERSION },
+      forceNew: true,
+      reconnection: false,
+      timeout: 20_000,
+    });
     s.once("connect", () => resolve(s));
     s.once("connect_error", reject);
   });
 }
-const ask = <T>(s: Bot, event: string, payload: unknown) => s.timeout(30_000).emitWithAck(event, payload) as Promise<Result<T>>;
+const ask = <T>(s: Bot, event: string, payload: unknown) =>
+  s.timeout(30_000).emitWithAck(event, payload) as Promise<Result<T>>;
 
 interface LoadResult {
   sent: number;
@@ -71,13 +78,31 @@ interface LoadResult {
 }
 
 /** Drives the load: bots submit for D seconds; returns what they saw. */
-async function drive(url: string, pid: number, bots: { socket: Bot; participantId: string }[], round: RoundInfo | null): Promise<LoadResult> {
+async function drive(
+  url: string,
+  pid: number,
+  bots: { socket: Bot; participantId: string }[],
+  round: RoundInfo | null,
+): Promise<LoadResult> {
   const models = loadModelRegistry();
-  const settings = round ? { temperature: round.temperature, topK: round.topK, topP: round.topP } : { temperature: 1, topK: 0, topP: 0.9 };
+  const settings = round
+    ? { temperature: round.temperature, topK: round.topK, topP: round.topP }
+    : { temperature: 1, topK: 0, topP: 0.9 };
   const model = models.get(round?.modelId ?? "tiny-stories")!.model;
   const decoder = new Decoder(model, settings);
   const prompt = round?.promptTokens ?? [];
-  const r: LoadResult = { sent: 0, acked: 0, rejected: 0, errors: 0, ackMs: [], statsMs: [], cpu: 0, peakRssMb: 0, finalN: 0, connected: bots.length };
+  const r: LoadResult = {
+    sent: 0,
+    acked: 0,
+    rejected: 0,
+    errors: 0,
+    ackMs: [],
+    statsMs: [],
+    cpu: 0,
+    peakRssMb: 0,
+    finalN: 0,
+    connected: bots.length,
+  };
   const ackTimeline: number[] = []; // ackTimeline[k] = when the (k+1)-th ack arrived
   for (const b of bots) {
     b.socket.on("round:stats", (s: RoundStats) => {
@@ -100,7 +125,10 @@ async function drive(url: string, pid: number, bots: { socket: Bot; participantI
         const t0 = performance.now();
         const samples = Array.from({ length: perTick }, () => {
           const idx = index++;
-          return { index: idx, tokens: generate(model, prompt, settings, createRng(seed, idx), MAX_TOKENS, decoder).tokens };
+          return {
+            index: idx,
+            tokens: generate(model, prompt, settings, createRng(seed, idx), MAX_TOKENS, decoder).tokens,
+          };
         });
         r.sent += samples.length;
         pending.push(
@@ -121,7 +149,9 @@ async function drive(url: string, pid: number, bots: { socket: Bot; participantI
         );
         if (i === 0 && performance.now() - lastReport > 5000) {
           lastReport = performance.now();
-          log(`  … ${((lastReport - start) / 1000).toFixed(0)} s: sent ${r.sent}, acked ${r.acked}, rss ${rssMb(pid).rss.toFixed(0)} MB`);
+          log(
+            `  … ${((lastReport - start) / 1000).toFixed(0)} s: sent ${r.sent}, acked ${r.acked}, rss ${rssMb(pid).rss.toFixed(0)} MB`,
+          );
         }
         await new Promise((res) => setTimeout(res, Math.max(0, interval - (performance.now() - t0))));
       }
@@ -136,10 +166,19 @@ async function drive(url: string, pid: number, bots: { socket: Bot; participantI
 
 async function runTokenroom() {
   const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-load-"));
-  const server = await startServer({ DATA_DIR: dataDir, LOG_LEVEL: "error", SAMPLE_RATE_PER_SECOND: "1000", SAMPLE_BURST: "1000" });
+  const server = await startServer({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "error",
+    SAMPLE_RATE_PER_SECOND: "1000",
+    SAMPLE_BURST: "1000",
+  });
   const pid = server.child.pid!;
   try {
-    const created = (await (await fetch(`${server.url}/api/sessions`, { method: "POST" })).json()) as { sessionId: string; code: string; hostKey: string };
+    const created = (await (await fetch(`${server.url}/api/sessions`, { method: "POST" })).json()) as {
+      sessionId: string;
+      code: string;
+      hostKey: string;
+    };
     const host = await connect(server.url);
     await ask<HostSnapshot>(host, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey });
     log(`connecting ${S} students…`);
@@ -148,7 +187,10 @@ async function runTokenroom() {
       const chunk = await Promise.all(
         Array.from({ length: Math.min(50, S - i) }, async (_, k) => {
           const socket = await connect(server.url);
-          const res = await ask<JoinResult>(socket, "student:join", { code: created.code, nickname: `bot${i + k}` });
+          const res = await ask<JoinResult>(socket, "student:join", {
+            code: created.code,
+            nickname: `bot${i + k}`,
+          });
           if (!res.ok) throw new Error(res.error.message);
           return { socket, participantId: res.data.participantId };
         }),
@@ -156,14 +198,23 @@ async function runTokenroom() {
       bots.push(...chunk);
     }
     const started = await ask<RoundInfo>(host, "round:start", {
-      modelId: "tiny-stories", prompt: "once upon a time", temperature: 1, topK: 0, topP: 0.9, maxTokens: MAX_TOKENS, mode: "sample",
+      modelId: "tiny-stories",
+      prompt: "once upon a time",
+      temperature: 1,
+      topK: 0,
+      topP: 0.9,
+      maxTokens: MAX_TOKENS,
+      mode: "sample",
     });
     if (!started.ok) throw new Error(started.error.message);
     await ask(host, "round:reveal", { roundId: started.data.id });
     log(`${bots.length} students connected; sampling ${R}/s each for ${D} s…`);
     const r = await drive(server.url, pid, bots, started.data);
     await new Promise((res) => setTimeout(res, 600));
-    const snap = await ask<HostSnapshot>(host, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey });
+    const snap = await ask<HostSnapshot>(host, "host:attach", {
+      sessionId: created.sessionId,
+      hostKey: created.hostKey,
+    });
     r.finalN = snap.ok ? (snap.data.stats?.n ?? 0) : -1;
     for (const b of bots) b.socket.disconnect();
     host.disconnect();
@@ -180,14 +231,29 @@ async function runTokenroom() {
 
 async function runBare() {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./bare-server.ts", import.meta.url))], {
-    env: { ...process.env, PORT: String(port) },
-    stdio: "ignore",
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", fileURLToPath(new URL("./bare-server.ts", import.meta.url))],
+    {
+      env: { ...process.env, PORT: String(port) },
+      stdio: "ignore",
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && !(await fetch(`${url}/healthz`).then((x) => x.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (
+    let i = 0;
+    i < 100 &&
+    !(await fetch(`${url}/healthz`).then(
+      (x) => x.ok,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 100));
   try {
-    const bots = await Promise.all(Array.from({ length: S }, async () => ({ socket: await connect(url), participantId: "" })));
+    const bots = await Promise.all(
+      Array.from({ length: S }, async () => ({ socket: await connect(url), participantId: "" })),
+    );
     const r = await drive(url, child.pid!, bots, null);
     for (const b of bots) b.socket.disconnect();
     return r;

@@ -13,7 +13,8 @@ export interface RouteDeps {
   log: Logger;
 }
 
-const problem = (res: Response, status: number, code: string, message: string) => res.status(status).json({ error: { code, message } });
+const problem = (res: Response, status: number, code: string, message: string) =>
+  res.status(status).json({ error: { code, message } });
 
 export function apiRouter({ sessions, models, log }: RouteDeps): Router {
   const router = express.Router();
@@ -21,7 +22,8 @@ export function apiRouter({ sessions, models, log }: RouteDeps): Router {
 
   router.post("/sessions", (req: Request, res: Response) => {
     const parsed = createSessionSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return void problem(res, 400, "BAD_REQUEST", parsed.error.issues[0]?.message ?? "invalid body");
+    if (!parsed.success)
+      return void problem(res, 400, "BAD_REQUEST", parsed.error.issues[0]?.message ?? "invalid body");
     sessions.createSession(parsed.data.title).then(
       (created) => res.status(201).json(created),
       (error: unknown) => {
@@ -48,11 +50,15 @@ export function apiRouter({ sessions, models, log }: RouteDeps): Router {
   router.get("/models/:id", (req: Request, res: Response) => {
     const entry = models.get(String(req.params.id));
     if (!entry) return void problem(res, 404, "UNKNOWN_MODEL", `no model "${String(req.params.id)}"`);
-    if (!entry.artifactJson) return void problem(res, 404, "BUILTIN_MODEL", "this model is built into the app");
+    if (!entry.artifactJson)
+      return void problem(res, 404, "BUILTIN_MODEL", "this model is built into the app");
     const etag = `"${entry.summary.hash}"`;
     res.setHeader("ETag", etag);
     // a URL that names the hash never changes content
-    res.setHeader("Cache-Control", req.query.v === entry.summary.hash ? "public, max-age=31536000, immutable" : "no-cache");
+    res.setHeader(
+      "Cache-Control",
+      req.query.v === entry.summary.hash ? "public, max-age=31536000, immutable" : "no-cache",
+    );
     if (req.headers["if-none-match"] === etag) return void res.status(304).end();
     res.type("application/json").send(entry.artifactJson);
   });
@@ -61,9 +67,13 @@ export function apiRouter({ sessions, models, log }: RouteDeps): Router {
   return router;
 }
 
-export function healthRoute(db: Database) {
+export function healthRoute(db: Database, node: string | undefined) {
   return (_req: Request, res: Response) => {
-    void db.ping().then((up) => res.status(up ? 200 : 503).json({ ok: up, database: db.kind }));
+    void db
+      .ping()
+      .then((up) =>
+        res.status(up ? 200 : 503).json({ ok: up, database: db.kind, ...(node ? { node } : {}) }),
+      );
   };
 }
 

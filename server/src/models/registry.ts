@@ -70,7 +70,9 @@ export function loadModelRegistry(dir = SHIPPED_MODELS_DIR): ModelRegistry {
       artifactJson: null,
     });
   }
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     const text = readFileSync(join(dir, file), "utf8");
     const json = JSON.parse(text) as { name: string; description: string; order: number };
     const model = modelFromArtifact(json);

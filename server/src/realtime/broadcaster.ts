@@ -4,7 +4,11 @@ import type { ServerToClientEvents } from "@tokenroom/shared";
 export type Audience = { host: string } | { students: string } | { participant: string };
 
 export interface Broadcaster {
-  emit<E extends keyof ServerToClientEvents>(to: Audience, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
+  emit<E extends keyof ServerToClientEvents>(
+    to: Audience,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void;
   /** Disconnects every socket of a participant (after removal). */
   disconnectParticipant(participantId: string): void;
 }

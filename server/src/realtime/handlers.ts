@@ -45,40 +45,55 @@ function describeIssue(error: z.ZodError): string {
   return issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message;
 }
 
-export function registerHandlers(socket: AppSocket, sessions: SessionService, samples: SampleService, log: Logger): void {
+export function registerHandlers(
+  socket: AppSocket,
+  sessions: SessionService,
+  samples: SampleService,
+  log: Logger,
+): void {
   /** Wraps a handler: parse → run → ack; every failure becomes an error ack, never a crash. */
-  function on<S extends z.ZodType, T>(event: string, schema: S, run: (payload: z.output<S>) => Promise<T>): void {
-    socket.on(event as never, ((raw: unknown, ack: unknown) => {
-      const reply = typeof ack === "function" ? (ack as (r: Result<T>) => void) : () => undefined;
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) return reply(fail(E.BAD_REQUEST, `${event}: ${describeIssue(parsed.error)}`));
-      // a synchronous throw inside run() becomes a rejection too: nothing escapes to the process
-      new Promise<T>((resolve) => resolve(run(parsed.data))).then(
-        (data) => reply(ok(data)),
-        (error: unknown) => {
-          if (error instanceof ServiceError) return reply(fail(error.code, error.message));
-          log.error(`${event} failed`, error);
-          reply(fail(E.INTERNAL, "something went wrong on the server; try again"));
-        },
-      );
-    }) as never);
+  function on<S extends z.ZodType, T>(
+    event: string,
+    schema: S,
+    run: (payload: z.output<S>) => Promise<T>,
+  ): void {
+    socket.on(
+      event as never,
+      ((raw: unknown, ack: unknown) => {
+        const reply = typeof ack === "function" ? (ack as (r: Result<T>) => void) : () => undefined;
+        const parsed = schema.safeParse(raw);
+        if (!parsed.success) return reply(fail(E.BAD_REQUEST, `${event}: ${describeIssue(parsed.error)}`));
+        // a synchronous throw inside run() becomes a rejection too: nothing escapes to the process
+        new Promise<T>((resolve) => resolve(run(parsed.data))).then(
+          (data) => reply(ok(data)),
+          (error: unknown) => {
+            if (error instanceof ServiceError) return reply(fail(error.code, error.message));
+            log.error(`${event} failed`, error);
+            reply(fail(E.INTERNAL, "something went wrong on the server; try again"));
+          },
+        );
+      }) as never,
+    );
   }
 
   socket.onAny((event: string, ...args: unknown[]) => {
     if (known.has(event)) return;
     const ack = args[args.length - 1];
-    if (typeof ack === "function") (ack as (r: Result<never>) => void)(fail(E.BAD_REQUEST, `unknown event "${event}"`));
+    if (typeof ack === "function")
+      (ack as (r: Result<never>) => void)(fail(E.BAD_REQUEST, `unknown event "${event}"`));
   });
 
   const hostSession = (): string => {
     const { role, sessionId } = socket.data;
-    if (role !== "host" || !sessionId) throw new ServiceError(E.FORBIDDEN, "only the session's host may do this; attach with the host key");
+    if (role !== "host" || !sessionId)
+      throw new ServiceError(E.FORBIDDEN, "only the session's host may do this; attach with the host key");
     return sessionId;
   };
 
   const student = (): { sessionId: string; participantId: string } => {
     const { role, sessionId, participantId } = socket.data;
-    if (role !== "student" || !sessionId || !participantId) throw new ServiceError(E.NOT_JOINED, "join the session first");
+    if (role !== "student" || !sessionId || !participantId)
+      throw new ServiceError(E.NOT_JOINED, "join the session first");
     return { sessionId, participantId };
   };
 
@@ -94,11 +109,17 @@ export function registerHandlers(socket: AppSocket, sessions: SessionService, sa
   on("round:reveal", roundRefSchema, ({ roundId }) => sessions.revealRound(hostSession(), roundId));
   on("round:close", roundRefSchema, ({ roundId }) => sessions.closeRound(hostSession(), roundId));
   on("session:lock", lockSchema, ({ locked }) => sessions.lock(hostSession(), locked));
-  on("participant:remove", removeParticipantSchema, ({ participantId }) => sessions.removeParticipant(hostSession(), participantId));
+  on("participant:remove", removeParticipantSchema, ({ participantId }) =>
+    sessions.removeParticipant(hostSession(), participantId),
+  );
   on("session:end", emptySchema, () => sessions.endSession(hostSession()));
 
   const becomeStudent = async (sessionId: string, participantId: string) => {
-    if (socket.data.role === "host") throw new ServiceError(E.FORBIDDEN, "this connection is the host's; open the join page in another browser");
+    if (socket.data.role === "host")
+      throw new ServiceError(
+        E.FORBIDDEN,
+        "this connection is the host's; open the join page in another browser",
+      );
     if (socket.data.participantId && socket.data.participantId !== participantId) {
       throw new ServiceError(E.FORBIDDEN, "this connection already belongs to another participant");
     }
@@ -112,7 +133,8 @@ export function registerHandlers(socket: AppSocket, sessions: SessionService, sa
   };
 
   on("student:join", studentJoinSchema, async ({ code, nickname }) => {
-    if (socket.data.role) throw new ServiceError(E.FORBIDDEN, "this connection has already joined; reload to join again");
+    if (socket.data.role)
+      throw new ServiceError(E.FORBIDDEN, "this connection has already joined; reload to join again");
     const result = await sessions.join(code, nickname);
     await becomeStudent(result.snapshot.session.id, result.participantId);
     return result;

@@ -22,6 +22,7 @@ export interface LiveParticipant {
 }
 
 export interface LiveRound {
+  id: string;
   row: RoundRow;
   model: LanguageModel;
   decoder: Decoder;
@@ -44,23 +45,30 @@ export interface LiveSession {
 export function makeLiveRound(row: RoundRow, registry: ModelRegistry): LiveRound {
   const entry = registry.get(row.modelId);
   if (!entry || entry.model.hash !== row.modelHash) {
-    throw new Error(`model ${row.modelId}@${row.modelHash.slice(0, 12)} of round ${row.id} is not available on this server`);
+    throw new Error(
+      `model ${row.modelId}@${row.modelHash.slice(0, 12)} of round ${row.id} is not available on this server`,
+    );
   }
   const model = entry.model;
   const settings = { temperature: row.temperature, topK: row.topK, topP: row.topP };
   const decoder = registry.decoder(model, settings);
   const label = (id: number) => tokenLabel(model, id);
   return {
+    id: row.id,
     row,
     model,
     decoder,
     theory: row.theory,
-    aggregator: new RoundAggregator({
-      roundId: row.id,
-      theoryFirst: decoder.distribution(row.promptTokens),
-      label,
-      completionLabel: (ids) => completionLabel(model, ids),
-    }),
+    aggregator: new RoundAggregator(
+      {
+        roundId: row.id,
+        entropyBits: row.theory.entropyBits,
+        support: row.theory.support,
+        label,
+        completionLabel: (ids) => completionLabel(model, ids),
+      },
+      decoder.distribution(row.promptTokens),
+    ),
     stored: new Map(),
     inflight: new Map(),
     dirty: true,
@@ -68,11 +76,20 @@ export function makeLiveRound(row: RoundRow, registry: ModelRegistry): LiveRound
 }
 
 /** Loads a session with its participants and its open round (and that round's samples) from the database. */
-export async function loadLiveSession(repo: Repository, registry: ModelRegistry, session: SessionRow): Promise<LiveSession> {
-  const [participants, latest] = await Promise.all([repo.listParticipants(session.id), repo.latestRound(session.id)]);
+export async function loadLiveSession(
+  repo: Repository,
+  registry: ModelRegistry,
+  session: SessionRow,
+): Promise<LiveSession> {
+  const [participants, latest] = await Promise.all([
+    repo.listParticipants(session.id),
+    repo.latestRound(session.id),
+  ]);
   const live: LiveSession = {
     session,
-    participants: new Map(participants.map((row) => [row.id, { row, connections: 0, bucket: { tokens: 0, at: 0 } }])),
+    participants: new Map(
+      participants.map((row) => [row.id, { row, connections: 0, bucket: { tokens: 0, at: 0 } }]),
+    ),
     round: null,
     participantsDirty: true,
   };

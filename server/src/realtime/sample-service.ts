@@ -16,6 +16,8 @@ import {
 } from "@tokenroom/shared";
 import type { Clock } from "../clock.ts";
 import { ServiceError, unavailable } from "../errors.ts";
+import type { AcceptedSample } from "../rounds/aggregator.ts";
+import type { StatsHub } from "../rounds/stats-hub.ts";
 import type { SampleWriter } from "../store/sample-writer.ts";
 import type { LiveParticipant, LiveRound, LiveSession } from "./live-state.ts";
 import { storedSet } from "./live-state.ts";
@@ -31,6 +33,7 @@ const E = ErrorCode;
 export class SampleService {
   constructor(
     private readonly writer: SampleWriter,
+    private readonly stats: StatsHub,
     private readonly clock: Clock,
     private readonly options: SampleServiceOptions,
   ) {}
@@ -56,7 +59,11 @@ export class SampleService {
   }
 
   /** ln P of the sample if the round's settings can produce it (and, when verified, it is the seed's sample). */
-  private check(round: LiveRound, participantId: string, s: SampleInput): { ok: true; logProb: number } | { ok: false; code: string; message: string } {
+  private check(
+    round: LiveRound,
+    participantId: string,
+    s: SampleInput,
+  ): { ok: true; logProb: number } | { ok: false; code: string; message: string } {
     const r = round.row;
     const settings = { temperature: r.temperature, topK: r.topK, topP: r.topP };
     if (this.shouldVerify(participantId, s.index)) {
@@ -64,34 +71,60 @@ export class SampleService {
       const g = generate(round.model, r.promptTokens, settings, rng, r.maxTokens, round.decoder);
       const same = g.tokens.length === s.tokens.length && g.tokens.every((t, i) => t === s.tokens[i]);
       if (!same) {
-        const c = checkCompletion(round.model, r.promptTokens, s.tokens, settings, r.maxTokens, round.decoder);
+        const c = checkCompletion(
+          round.model,
+          r.promptTokens,
+          s.tokens,
+          settings,
+          r.maxTokens,
+          round.decoder,
+        );
         return c.ok
-          ? { ok: false, code: E.SAMPLE_MISMATCH, message: `sample ${s.index} is not the one its seed gives; use the shared engine with the round's seed` }
+          ? {
+              ok: false,
+              code: E.SAMPLE_MISMATCH,
+              message: `sample ${s.index} is not the one its seed gives; use the shared engine with the round's seed`,
+            }
           : { ok: false, code: E.INVALID_SAMPLE, message: `sample ${s.index}: ${c.reason}` };
       }
       return { ok: true, logProb: g.probs.reduce((sum, p) => sum + Math.log(p), 0) };
     }
     const c = checkCompletion(round.model, r.promptTokens, s.tokens, settings, r.maxTokens, round.decoder);
-    return c.ok ? { ok: true, logProb: c.logProb } : { ok: false, code: E.INVALID_SAMPLE, message: `sample ${s.index}: ${c.reason}` };
+    return c.ok
+      ? { ok: true, logProb: c.logProb }
+      : { ok: false, code: E.INVALID_SAMPLE, message: `sample ${s.index}: ${c.reason}` };
   }
 
-  async submit(live: LiveSession, participantId: string, roundId: string, samples: SampleInput[]): Promise<SubmitResult> {
+  async submit(
+    live: LiveSession,
+    participantId: string,
+    roundId: string,
+    samples: SampleInput[],
+  ): Promise<SubmitResult> {
     const p = live.participants.get(participantId);
     if (!p) throw new ServiceError(E.NOT_JOINED, "join the session first");
     if (p.row.removedAt) throw new ServiceError(E.REMOVED, "the instructor removed you from this session");
     if (live.session.endedAt) throw new ServiceError(E.SESSION_ENDED, "this session has ended");
     const round = live.round;
     if (!round || round.row.id !== roundId) {
-      throw new ServiceError(E.ROUND_CLOSED, "that round is closed; samples are only taken while a round is open");
+      throw new ServiceError(
+        E.ROUND_CLOSED,
+        "that round is closed; samples are only taken while a round is open",
+      );
     }
     if (round.row.mode === "guess" && !round.row.revealedAt) {
-      throw new ServiceError(E.WRONG_PHASE, "this round is in its guessing phase; sampling opens after the reveal");
+      throw new ServiceError(
+        E.WRONG_PHASE,
+        "this round is in its guessing phase; sampling opens after the reveal",
+      );
     }
     if (new Set(samples.map((s) => s.index)).size !== samples.length) {
       throw new ServiceError(E.BAD_REQUEST, "a batch may not repeat a sample index");
     }
     const stored = storedSet(round, participantId);
-    const fresh = samples.filter((s) => !stored.has(s.index) && !round.inflight.has(`${participantId}:${s.index}`));
+    const fresh = samples.filter(
+      (s) => !stored.has(s.index) && !round.inflight.has(`${participantId}:${s.index}`),
+    );
     if (fresh.length > 0 && !this.takeTokens(p, fresh.length)) {
       throw new ServiceError(E.RATE_LIMITED, "too many samples at once; slow down and resend in a second");
     }
@@ -111,14 +144,25 @@ export class SampleService {
         waits.push(
           inflight.then(
             () => void results.set(s.index, { index: s.index, status: "accepted" }),
-            () => void results.set(s.index, { index: s.index, status: "rejected", code: E.UNAVAILABLE, message: "not stored; resend" }),
+            () =>
+              void results.set(s.index, {
+                index: s.index,
+                status: "rejected",
+                code: E.UNAVAILABLE,
+                message: "not stored; resend",
+              }),
           ),
         );
         continue;
       }
       const checked = this.check(round, participantId, s);
       if (!checked.ok) {
-        results.set(s.index, { index: s.index, status: "rejected", code: checked.code, message: checked.message });
+        results.set(s.index, {
+          index: s.index,
+          status: "rejected",
+          code: checked.code,
+          message: checked.message,
+        });
         continue;
       }
       rows.push({ index: s.index, tokens: s.tokens, logProb: checked.logProb });
@@ -139,14 +183,14 @@ export class SampleService {
       } finally {
         for (const r of rows) round.inflight.delete(`${participantId}:${r.index}`);
       }
-      const now = this.clock.now();
+      const counted: AcceptedSample[] = [];
       rows.forEach((r, i) => {
         stored.add(r.index);
         // counted only when this write created the row: a row that already existed was counted before
-        if (inserted[i]) round.aggregator.add({ participantId, tokens: r.tokens, logProb: r.logProb }, now);
+        if (inserted[i]) counted.push({ participantId, tokens: r.tokens, logProb: r.logProb });
         results.set(r.index, { index: r.index, status: "accepted" });
       });
-      round.dirty = true;
+      this.stats.accepted(round, counted, this.clock.now());
     }
     await Promise.all(waits);
     return { results: samples.map((s) => results.get(s.index)!) };

@@ -20,6 +20,7 @@ import type { ModelRegistry } from "../models/registry.ts";
 import { theoryView } from "../rounds/aggregator.ts";
 import { hashSecret, newId, newRoomCode, newSecret, newSeed, secretMatches } from "../secrets.ts";
 import { type Repository, type SessionRow, UniqueViolation } from "../store/repository.ts";
+import type { StatsHub } from "../rounds/stats-hub.ts";
 import type { Broadcaster } from "./broadcaster.ts";
 import {
   type LiveSession,
@@ -28,7 +29,6 @@ import {
   participantList,
   roundInfo,
   sessionInfo,
-  storedSet,
 } from "./live-state.ts";
 
 export interface ServiceDeps {
@@ -36,11 +36,22 @@ export interface ServiceDeps {
   models: ModelRegistry;
   clock: Clock;
   broadcaster: Broadcaster;
+  stats: StatsHub;
+  /** Tells the other server processes (if any) what changed, so they reload it. */
+  sync: SyncBus;
+  /** Participants with a connected socket on any process (several processes); local counts otherwise. */
+  presence?: (sessionId: string) => Promise<Set<string>>;
   /** Base URL phones use, without trailing slash. */
   publicUrl: () => string;
 }
 
 const E = ErrorCode;
+
+export type SyncKind = "session" | "round" | "participants" | "presence";
+export interface SyncBus {
+  publish(sessionId: string, kind: SyncKind): void;
+}
+export const noSync: SyncBus = { publish: () => undefined };
 
 export class SessionService {
   readonly live = new Map<string, Promise<LiveSession>>();
@@ -55,11 +66,18 @@ export class SessionService {
     return sessionInfo(live.session, this.joinUrl(live.session.code));
   }
 
-  async createSession(title = ""): Promise<{ sessionId: string; code: string; hostKey: string; joinUrl: string }> {
+  async createSession(
+    title = "",
+  ): Promise<{ sessionId: string; code: string; hostKey: string; joinUrl: string }> {
     const hostKey = newSecret();
     for (let attempt = 0; attempt < 8; attempt++) {
       try {
-        const row = await this.deps.repo.createSession({ id: newId(), code: newRoomCode(), title, hostKeyHash: hashSecret(hostKey) });
+        const row = await this.deps.repo.createSession({
+          id: newId(),
+          code: newRoomCode(),
+          title,
+          hostKeyHash: hashSecret(hostKey),
+        });
         return { sessionId: row.id, code: row.code, hostKey, joinUrl: this.joinUrl(row.code) };
       } catch (error) {
         if (!(error instanceof UniqueViolation)) throw error;
@@ -93,29 +111,31 @@ export class SessionService {
     return this.hostSnapshot(await this.getLive(sessionId, session));
   }
 
-  hostSnapshot(live: LiveSession): HostSnapshot {
+  async hostSnapshot(live: LiveSession): Promise<HostSnapshot> {
     const round = live.round;
-    const now = this.deps.clock.now();
+    const view = round ? await this.deps.stats.view(round, this.deps.clock.now()) : null;
     return {
       session: this.info(live),
-      participants: participantList(live),
+      participants: await this.participantsView(live),
       round: round ? roundInfo(round.row) : null,
       theory: round ? round.theory : null,
-      stats: round ? round.aggregator.stats(now, true) : null,
-      history: round ? round.aggregator.getHistory() : [],
+      stats: view ? view.stats(true) : null,
+      history: view?.history ?? [],
     };
   }
 
   private async hostLive(sessionId: string): Promise<LiveSession> {
     const live = await this.getLive(sessionId);
-    if (live.session.endedAt) throw new ServiceError(E.SESSION_ENDED, "this session has ended; host a new one");
+    if (live.session.endedAt)
+      throw new ServiceError(E.SESSION_ENDED, "this session has ended; host a new one");
     return live;
   }
 
   async startRound(sessionId: string, settings: RoundSettings): Promise<RoundInfo> {
     const live = await this.hostLive(sessionId);
     const entry = this.deps.models.get(settings.modelId);
-    if (!entry) throw new ServiceError(E.UNKNOWN_MODEL, `no model "${settings.modelId}"; pick one from the list`);
+    if (!entry)
+      throw new ServiceError(E.UNKNOWN_MODEL, `no model "${settings.modelId}"; pick one from the list`);
     let promptTokens: number[];
     try {
       promptTokens = encodeText(entry.model, settings.prompt);
@@ -123,7 +143,10 @@ export class SessionService {
       throw new ServiceError(E.INVALID_SETTINGS, (error as Error).message);
     }
     if (promptTokens.length > LIMITS.promptMaxTokens) {
-      throw new ServiceError(E.INVALID_SETTINGS, `the prompt has ${promptTokens.length} tokens; the limit is ${LIMITS.promptMaxTokens}`);
+      throw new ServiceError(
+        E.INVALID_SETTINGS,
+        `the prompt has ${promptTokens.length} tokens; the limit is ${LIMITS.promptMaxTokens}`,
+      );
     }
     const decoding = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP };
     const decoder = this.deps.models.decoder(entry.model, decoding);
@@ -148,8 +171,14 @@ export class SessionService {
       theory,
       startedAt: now,
     });
-    if (live.round) this.deps.broadcaster.emit({ students: sessionId }, "round:closed", { ...roundInfo(live.round.row), status: "closed" });
+    if (live.round)
+      this.deps.broadcaster.emit({ students: sessionId }, "round:closed", {
+        ...roundInfo(live.round.row),
+        status: "closed",
+      });
     live.round = makeLiveRound(row, this.deps.models);
+    await this.deps.stats.started(live.round);
+    this.deps.sync.publish(sessionId, "round");
     const info = roundInfo(row);
     this.deps.broadcaster.emit({ host: sessionId }, "round:started", info);
     this.deps.broadcaster.emit({ host: sessionId }, "round:theory", theory);
@@ -159,7 +188,8 @@ export class SessionService {
 
   private currentRound(live: LiveSession, roundId: string) {
     const round = live.round;
-    if (!round || round.row.id !== roundId) throw new ServiceError(E.ROUND_NOT_FOUND, "that round is not the session's current round");
+    if (!round || round.row.id !== roundId)
+      throw new ServiceError(E.ROUND_NOT_FOUND, "that round is not the session's current round");
     return round;
   }
 
@@ -169,6 +199,7 @@ export class SessionService {
     if (!round.row.revealedAt) {
       round.row = await this.deps.repo.updateRound(roundId, { revealedAt: new Date(this.deps.clock.now()) });
       round.dirty = true;
+      this.deps.sync.publish(sessionId, "round");
     }
     const info = roundInfo(round.row);
     this.deps.broadcaster.emit({ host: sessionId }, "round:revealed", info);
@@ -182,8 +213,10 @@ export class SessionService {
     const round = this.currentRound(live, roundId);
     const row = await this.deps.repo.updateRound(roundId, { closedAt: new Date(this.deps.clock.now()) });
     live.round = null;
+    this.deps.sync.publish(sessionId, "round");
     const info = roundInfo(row);
-    this.deps.broadcaster.emit({ host: sessionId }, "round:stats", round.aggregator.stats(this.deps.clock.now(), true));
+    const view = await this.deps.stats.view(round, this.deps.clock.now());
+    this.deps.broadcaster.emit({ host: sessionId }, "round:stats", view.stats(true));
     this.deps.broadcaster.emit({ host: sessionId }, "round:closed", info);
     this.deps.broadcaster.emit({ students: sessionId }, "round:closed", info);
     return info;
@@ -192,6 +225,7 @@ export class SessionService {
   async lock(sessionId: string, locked: boolean): Promise<SessionInfo> {
     const live = await this.hostLive(sessionId);
     live.session = await this.deps.repo.updateSession(sessionId, { locked });
+    this.deps.sync.publish(sessionId, "session");
     const info = this.info(live);
     this.deps.broadcaster.emit({ host: sessionId }, "session:state", info);
     this.deps.broadcaster.emit({ students: sessionId }, "session:state", info);
@@ -208,6 +242,7 @@ export class SessionService {
       p.row = { ...p.row, removedAt: at };
     }
     live.participantsDirty = true;
+    this.deps.sync.publish(sessionId, "participants");
     this.deps.broadcaster.emit({ participant: participantId }, "participant:removed", { participantId });
     this.deps.broadcaster.disconnectParticipant(participantId);
     return { participantId };
@@ -220,6 +255,7 @@ export class SessionService {
       await this.deps.repo.closeOpenRounds(sessionId, now);
       live.session = await this.deps.repo.updateSession(sessionId, { endedAt: now });
       live.round = null;
+      this.deps.sync.publish(sessionId, "session");
     }
     const info = this.info(live);
     this.deps.broadcaster.emit({ host: sessionId }, "session:ended", info);
@@ -231,10 +267,12 @@ export class SessionService {
 
   async join(code: string, nickname: string): Promise<JoinResult> {
     const session = await this.deps.repo.getSessionByCode(code);
-    if (!session) throw new ServiceError(E.NOT_FOUND, `no session has the code ${code}; check the code on the projector`);
+    if (!session)
+      throw new ServiceError(E.NOT_FOUND, `no session has the code ${code}; check the code on the projector`);
     if (session.endedAt) throw new ServiceError(E.SESSION_ENDED, "this session has ended");
     const live = await this.getLive(session.id, session);
-    if (live.session.locked) throw new ServiceError(E.ROOM_LOCKED, "the room is locked; ask the instructor to unlock it");
+    if (live.session.locked)
+      throw new ServiceError(E.ROOM_LOCKED, "the room is locked; ask the instructor to unlock it");
     const resumeToken = newSecret();
     let row;
     try {
@@ -245,40 +283,66 @@ export class SessionService {
         resumeTokenHash: hashSecret(resumeToken),
       });
     } catch (error) {
-      if (error instanceof UniqueViolation) throw new ServiceError(E.NICKNAME_TAKEN, `"${nickname}" is taken in this room; choose another nickname`);
+      if (error instanceof UniqueViolation)
+        throw new ServiceError(
+          E.NICKNAME_TAKEN,
+          `"${nickname}" is taken in this room; choose another nickname`,
+        );
       throw error;
     }
     live.participants.set(row.id, { row, connections: 0, bucket: { tokens: 0, at: 0 } });
     live.participantsDirty = true;
-    return { participantId: row.id, resumeToken, snapshot: this.studentSnapshot(live, row.id) };
+    this.deps.sync.publish(session.id, "participants");
+    return { participantId: row.id, resumeToken, snapshot: await this.studentSnapshot(live, row.id) };
   }
 
-  async resume(participantId: string, resumeToken: string): Promise<{ live: LiveSession; snapshot: StudentSnapshot }> {
+  async resume(
+    participantId: string,
+    resumeToken: string,
+  ): Promise<{ live: LiveSession; snapshot: StudentSnapshot }> {
     const row = await this.deps.repo.getParticipant(participantId);
     if (!row || !secretMatches(resumeToken, row.resumeTokenHash)) {
-      throw new ServiceError(E.FORBIDDEN, "this device's join token is not valid; join again with the room code");
+      throw new ServiceError(
+        E.FORBIDDEN,
+        "this device's join token is not valid; join again with the room code",
+      );
     }
     if (row.removedAt) throw new ServiceError(E.REMOVED, "the instructor removed you from this session");
     const live = await this.getLive(row.sessionId);
     if (live.session.endedAt) throw new ServiceError(E.SESSION_ENDED, "this session has ended");
-    return { live, snapshot: this.studentSnapshot(live, participantId) };
+    if (!live.participants.has(participantId)) {
+      // joined through another server process: pick the participant up from the database
+      live.participants.set(participantId, { row, connections: 0, bucket: { tokens: 0, at: 0 } });
+    }
+    return { live, snapshot: await this.studentSnapshot(live, participantId) };
   }
 
-  studentSnapshot(live: LiveSession, participantId: string): StudentSnapshot {
+  async studentSnapshot(live: LiveSession, participantId: string): Promise<StudentSnapshot> {
     const p = live.participants.get(participantId)!;
     const round = live.round;
-    const stored = round ? storedSet(round, participantId) : new Set<number>();
-    let nextIndex = 0;
-    for (const i of stored) if (i >= nextIndex) nextIndex = i + 1;
+    // from the database: another process (or this one before a restart) may have stored some
+    const progress = round
+      ? await this.deps.repo.participantProgress(round.id, participantId)
+      : { stored: 0, nextIndex: 0 };
     const revealed = round?.row.revealedAt != null;
+    const view =
+      round && (revealed || round.row.showClassChart)
+        ? await this.deps.stats.view(round, this.deps.clock.now())
+        : null;
     return {
-      session: { id: live.session.id, code: live.session.code, title: live.session.title, locked: live.session.locked, ended: live.session.endedAt !== null },
+      session: {
+        id: live.session.id,
+        code: live.session.code,
+        title: live.session.title,
+        locked: live.session.locked,
+        ended: live.session.endedAt !== null,
+      },
       participant: { id: p.row.id, nickname: p.row.nickname },
       round: round ? roundInfo(round.row) : null,
-      nextIndex,
-      acked: stored.size,
+      nextIndex: progress.nextIndex,
+      acked: progress.stored,
       theory: round && revealed ? round.theory : null,
-      stats: round && (revealed || round.row.showClassChart) ? round.aggregator.stats(this.deps.clock.now(), revealed) : null,
+      stats: view ? view.stats(revealed) : null,
     };
   }
 
@@ -288,6 +352,42 @@ export class SessionService {
     if (!p) return;
     p.connections = Math.max(0, p.connections + delta);
     live.participantsDirty = true;
+    this.deps.sync.publish(live.session.id, "presence");
+  }
+
+  /** Another process changed `kind` of a session: reload that part from the database. */
+  async refresh(sessionId: string, kind: SyncKind): Promise<void> {
+    const live = await this.live.get(sessionId)?.catch(() => null);
+    if (!live) return;
+    const repo = this.deps.repo;
+    if (kind === "presence") {
+      live.participantsDirty = true;
+    } else if (kind === "session") {
+      const s = await repo.getSession(sessionId);
+      if (s) live.session = s;
+      if (s?.endedAt) live.round = null;
+    } else if (kind === "participants") {
+      for (const row of await repo.listParticipants(sessionId)) {
+        const p = live.participants.get(row.id);
+        if (p) p.row = row;
+        else live.participants.set(row.id, { row, connections: 0, bucket: { tokens: 0, at: 0 } });
+      }
+      live.participantsDirty = true;
+    } else {
+      const latest = await repo.latestRound(sessionId);
+      if (!latest || latest.closedAt) live.round = null;
+      else if (live.round?.id === latest.id) {
+        live.round.row = latest;
+        live.round.dirty = true;
+      } else live.round = makeLiveRound(latest, this.deps.models);
+    }
+  }
+
+  private async participantsView(live: LiveSession) {
+    const list = participantList(live);
+    if (!this.deps.presence) return list;
+    const online = await this.deps.presence(live.session.id);
+    return list.map((p) => ({ ...p, connected: online.has(p.id) }));
   }
 
   /** Called on a timer: coalesced statistics and participant lists, never per sample. */
@@ -299,17 +399,15 @@ export class SessionService {
       const id = live.session.id;
       if (live.participantsDirty) {
         live.participantsDirty = false;
-        this.deps.broadcaster.emit({ host: id }, "participants:update", participantList(live));
+        this.deps.broadcaster.emit({ host: id }, "participants:update", await this.participantsView(live));
       }
       const round = live.round;
-      if (round?.dirty) {
-        round.dirty = false;
-        round.aggregator.recordHistory();
-        this.deps.broadcaster.emit({ host: id }, "round:stats", round.aggregator.stats(now, true));
+      const view = round ? await this.deps.stats.tick(round, now) : null;
+      if (round && view) {
+        this.deps.broadcaster.emit({ host: id }, "round:stats", view.stats(true));
         const revealed = round.row.revealedAt !== null;
-        if (revealed || round.row.showClassChart) {
-          this.deps.broadcaster.emit({ students: id }, "round:stats", round.aggregator.stats(now, revealed));
-        }
+        if (revealed || round.row.showClassChart)
+          this.deps.broadcaster.emit({ students: id }, "round:stats", view.stats(revealed));
       }
     }
   }

@@ -33,6 +33,10 @@ export class CounterKl<K> {
     return this.n === 0 ? 0 : -this.sumLogQ / this.n;
   }
 
+  sums(): { n: number; sumCLogC: number; sumLogQ: number } {
+    return { n: this.n, sumCLogC: this.sumCLogC, sumLogQ: this.sumLogQ };
+  }
+
   get distinct(): number {
     return this.counts.size;
   }

@@ -16,7 +16,9 @@ export function databaseTarget(env: NodeJS.ProcessEnv): DatabaseTarget {
   const url = env.DATABASE_URL?.trim();
   if (url) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
-      throw new Error(`DATABASE_URL must start with postgres:// or postgresql:// (got "${url.split(":")[0]}:")`);
+      throw new Error(
+        `DATABASE_URL must start with postgres:// or postgresql:// (got "${url.split(":")[0]}:")`,
+      );
     }
     return { kind: "postgres", url };
   }
@@ -28,7 +30,14 @@ export function databaseTarget(env: NodeJS.ProcessEnv): DatabaseTarget {
 const PGLITE_START_PARAMS = [
   ...["--single", "-F", "-O", "-j"],
   ...["-c", "search_path=public", "-c", "exit_on_error=false", "-c", "log_checkpoints=false"],
-  ...["-c", "max_worker_processes=0", "-c", "max_parallel_workers=0", "-c", "max_parallel_workers_per_gather=0"],
+  ...[
+    "-c",
+    "max_worker_processes=0",
+    "-c",
+    "max_parallel_workers=0",
+    "-c",
+    "max_parallel_workers_per_gather=0",
+  ],
   ...["-c", "io_method=sync", "-c", "max_parallel_maintenance_workers=0", "-c", "shared_buffers=16MB"],
 ];
 
@@ -39,7 +48,8 @@ export function openPglite(dataDir: string | undefined): PGlite {
     // first run: initdb in a child process, so its memory does not stay with the server
     const script = fileURLToPath(new URL("./init-pglite.mjs", import.meta.url));
     const r = spawnSync(process.execPath, [script, dataDir], { stdio: "inherit" });
-    if (r.status !== 0) throw new Error(`could not create the database in ${dataDir} (initdb exited with ${r.status})`);
+    if (r.status !== 0)
+      throw new Error(`could not create the database in ${dataDir} (initdb exited with ${r.status})`);
   }
   return new PGlite(dataDir, { startParams: PGLITE_START_PARAMS });
 }

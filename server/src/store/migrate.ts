@@ -64,7 +64,9 @@ export async function applyMigrations(db: SqlRunner, migrations = readMigrations
     const rows = await db.query<AppliedRow>(
       `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`,
     );
-    const done = new Map(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r]));
+    const done = new Map(
+      rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r]),
+    );
     const failed = rows.find((r) => !r.finished_at && !r.rolled_back_at);
     if (failed) {
       throw new Error(
@@ -77,7 +79,9 @@ export async function applyMigrations(db: SqlRunner, migrations = readMigrations
       const prior = done.get(m.name);
       if (prior) {
         if (prior.checksum !== m.checksum) {
-          throw new Error(`migration ${m.name} was edited after it was applied (checksum differs): add a new migration instead`);
+          throw new Error(
+            `migration ${m.name} was edited after it was applied (checksum differs): add a new migration instead`,
+          );
         }
         continue;
       }
@@ -93,7 +97,10 @@ export async function applyMigrations(db: SqlRunner, migrations = readMigrations
         await db.query(`DELETE FROM "_prisma_migrations" WHERE id = $1`, [id]);
         throw new Error(`migration ${m.name} failed and was rolled back: ${(error as Error).message}`);
       }
-      await db.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
+      await db.query(
+        `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
+        [id],
+      );
       applied.push(m.name);
     }
     return applied;

@@ -58,7 +58,10 @@ export class UniqueViolation extends Error {}
 
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown };
-  return e?.code === "P2002" || (typeof e?.message === "string" && /unique constraint|duplicate key/i.test(e.message));
+  return (
+    e?.code === "P2002" ||
+    (typeof e?.message === "string" && /unique constraint|duplicate key/i.test(e.message))
+  );
 }
 
 type DbRound = Prisma.RoundGetPayload<object>;
@@ -151,7 +154,9 @@ export class Repository {
    */
   async insertSamples(rows: readonly SampleRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
-    const inserted = await this.prisma.$queryRawUnsafe<{ participant_id: string; idx: number; round_id: string }[]>(
+    const inserted = await this.prisma.$queryRawUnsafe<
+      { participant_id: string; idx: number; round_id: string }[]
+    >(
       `INSERT INTO samples (round_id, participant_id, idx, tokens, log_prob)
        SELECT r, p, i, t::int[], l FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::float8[]) AS x(r, p, i, t, l)
        ON CONFLICT DO NOTHING
@@ -172,7 +177,35 @@ export class Repository {
       select: { participantId: true, idx: true, tokens: true, logProb: true },
       orderBy: [{ createdAt: "asc" }],
     });
-    return rows.map((r) => ({ roundId, participantId: r.participantId, index: r.idx, tokens: r.tokens, logProb: r.logProb }));
+    return rows.map((r) => ({
+      roundId,
+      participantId: r.participantId,
+      index: r.idx,
+      tokens: r.tokens,
+      logProb: r.logProb,
+    }));
+  }
+
+  async roundContributors(roundId: string): Promise<string[]> {
+    const rows = await this.prisma.sample.findMany({
+      where: { roundId },
+      distinct: ["participantId"],
+      select: { participantId: true },
+    });
+    return rows.map((r) => r.participantId);
+  }
+
+  /** How many samples a participant has stored in a round, and the first index after the highest. */
+  async participantProgress(
+    roundId: string,
+    participantId: string,
+  ): Promise<{ stored: number; nextIndex: number }> {
+    const r = await this.prisma.sample.aggregate({
+      where: { roundId, participantId },
+      _count: { _all: true },
+      _max: { idx: true },
+    });
+    return { stored: r._count._all, nextIndex: r._max.idx === null ? 0 : r._max.idx + 1 };
   }
 
   async countSamples(roundId: string): Promise<number> {

@@ -49,7 +49,8 @@ export class SampleWriter {
       try {
         const inserted = await this.sink.insertSamples(rows);
         // A key inserted once is reported as new to its first row only, even if the batch held it twice.
-        for (const p of batch) p.resolve(p.rows.map((r) => inserted.delete(sampleKey(r.roundId, r.participantId, r.index))));
+        for (const p of batch)
+          p.resolve(p.rows.map((r) => inserted.delete(sampleKey(r.roundId, r.participantId, r.index))));
       } catch (error) {
         for (const p of batch) p.reject(error);
       }

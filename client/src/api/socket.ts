@@ -1,0 +1,63 @@
+/**
+ * The socket: websocket first (polling as a fallback), automatic reconnection, the protocol version in
+ * the handshake, and `request()`, which turns every ack (or its absence) into a Result.
+ */
+import { io, type Socket } from "socket.io-client";
+import {
+  type ClientToServerEvents,
+  type ErrorCode,
+  PROTOCOL_VERSION,
+  type ServerToClientEvents,
+} from "@tokenroom/shared";
+
+export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Server error codes plus the client's own: no answer in time, or not connected. */
+export type ClientErrorCode = ErrorCode | "TIMEOUT" | "OFFLINE";
+export interface ClientError {
+  code: ClientErrorCode;
+  message: string;
+}
+export type ClientResult<T> = { ok: true; data: T } | { ok: false; error: ClientError };
+
+type AckOf<E extends keyof ClientToServerEvents> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+type DataOf<E extends keyof ClientToServerEvents> = Extract<AckOf<E>, { ok: true }>["data"];
+type PayloadOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
+
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+export function connectSocket(): AppSocket {
+  return io({
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
+    auth: { protocol: PROTOCOL_VERSION },
+    reconnection: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5_000,
+    randomizationFactor: 0.5,
+  });
+}
+
+/** Emits `event` and resolves with its Result; a missing ack becomes TIMEOUT, a lost connection OFFLINE. */
+export async function request<E extends keyof ClientToServerEvents>(
+  socket: AppSocket,
+  event: E,
+  payload: PayloadOf<E>,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<ClientResult<DataOf<E>>> {
+  // the typed overloads of emitWithAck cannot be expressed for a generic event name
+  const emitter = socket.timeout(timeoutMs) as unknown as {
+    emitWithAck(event: string, payload: unknown): Promise<AckOf<E>>;
+  };
+  try {
+    return await emitter.emitWithAck(event, payload);
+  } catch (error) {
+    const disconnected = error instanceof Error && /disconnected/.test(error.message);
+    return {
+      ok: false,
+      error: disconnected
+        ? { code: "OFFLINE", message: "the connection was lost" }
+        : { code: "TIMEOUT", message: "the server did not answer in time" },
+    };
+  }
+}

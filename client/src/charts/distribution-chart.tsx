@@ -1,0 +1,64 @@
+/** Empirical vs theoretical first-token distribution as side-by-side horizontal bars (recharts, no animation). */
+import { memo, useMemo } from "react";
+import { useTranslation } from "react-i18next";
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, XAxis, YAxis } from "recharts";
+import type { RoundStats, TheoryView } from "@tokenroom/shared";
+import { formatPercent } from "../lib/format.ts";
+import { SERIES } from "../lib/prob-colors.ts";
+import { axisToken, ChartLegend } from "./chart-legend.tsx";
+import { firstTokenRows } from "./distribution-data.ts";
+
+export interface DistributionChartProps {
+  stats: RoundStats | null;
+  theory: TheoryView | null;
+  maxRows?: number;
+  /** px per token row; the projector uses bigger rows than a phone. */
+  rowHeight?: number;
+  fontSize?: number;
+}
+
+export const DistributionChart = memo(function DistributionChart({
+  stats,
+  theory,
+  maxRows = 12,
+  rowHeight = 40,
+  fontSize = 16,
+}: DistributionChartProps) {
+  const { t } = useTranslation();
+  const rows = useMemo(() => firstTokenRows(stats, theory, t("charts.other"), maxRows), [stats, theory, t, maxRows]);
+  const max = useMemo(() => Math.max(0.05, ...rows.map((r) => Math.max(r.empirical, r.theory ?? 0))), [rows]);
+  const labelWidth = useMemo(() => Math.min(160, 24 + fontSize * 0.62 * Math.max(4, ...rows.map((r) => axisToken(r.token).length))), [rows, fontSize]);
+  if (rows.length === 0) return <p className="hint">{t("charts.noSamples")}</p>;
+  const n = stats?.n ?? 0;
+  return (
+    <figure className="chart" aria-label={t("charts.firstTokenAria", { count: n })}>
+      <ChartLegend
+        items={[
+          { label: t("charts.empirical", { count: n }), color: SERIES.empirical },
+          ...(theory ? [{ label: t("charts.theory"), color: SERIES.theory }] : []),
+        ]}
+      />
+      <ResponsiveContainer width="100%" height={rows.length * rowHeight + 34}>
+        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 4 }} barGap={2} barCategoryGap="18%">
+          <CartesianGrid horizontal={false} stroke="#bbb" />
+          <XAxis type="number" domain={[0, max]} tickFormatter={(v: number) => formatPercent(v)} tick={{ fontSize }} allowDataOverflow />
+          <YAxis type="category" dataKey="token" width={labelWidth} tick={{ fontSize, fill: "#000" }} tickFormatter={axisToken} interval={0} />
+          <Bar dataKey="empirical" name={t("charts.empirical", { count: n })} fill={SERIES.empirical} isAnimationActive={false} />
+          {theory ? <Bar dataKey="theory" name={t("charts.theory")} fill={SERIES.theory} isAnimationActive={false} /> : null}
+        </BarChart>
+      </ResponsiveContainer>
+      <table className="visually-hidden">
+        <caption>{t("charts.firstTokenAria", { count: n })}</caption>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              <th scope="row">{r.token}</th>
+              <td>{formatPercent(r.empirical)}</td>
+              <td>{r.theory === null ? "" : formatPercent(r.theory)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+});

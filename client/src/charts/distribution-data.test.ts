@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import type { RoundStats, TheoryView } from "@tokenroom/shared";
+import { firstTokenRows, logTicks } from "./distribution-data.ts";
+
+const theory: TheoryView = {
+  roundId: "r",
+  top: [
+    { id: 4, token: "the", p: 0.7 },
+    { id: 2, token: "cheese", p: 0.1 },
+    { id: 3, token: "mouse", p: 0.1 },
+  ],
+  otherP: 0.1,
+  support: 5,
+  entropyBits: 1.5,
+};
+
+function stats(counts: { id: number; token: string; count: number }[], otherCount = 0): RoundStats {
+  const n = counts.reduce((s, c) => s + c.count, 0) + otherCount;
+  return {
+    roundId: "r",
+    n,
+    tokens: n,
+    contributors: 1,
+    samplesPerSecond: 0,
+    firstToken: { counts, otherCount, distinct: counts.length, klBits: null, expectedKlBits: null, entropyBits: null, crossEntropyBits: null, perplexity: null },
+    completions: { top: [], distinct: 0, klBits: null, crossEntropyBitsPerToken: null, perplexityPerToken: null },
+  };
+}
+
+describe("firstTokenRows", () => {
+  it("orders by theory, shares sum to 1 with 'other'", () => {
+    const rows = firstTokenRows(stats([{ id: 4, token: "the", count: 6 }, { id: 0, token: "ate", count: 4 }]), theory, "other", 2);
+    expect(rows.map((r) => r.token)).toEqual(["the", "cheese", "other"]);
+    expect(rows.reduce((s, r) => s + r.empirical, 0)).toBeCloseTo(1);
+    expect(rows.reduce((s, r) => s + (r.theory ?? 0), 0)).toBeCloseTo(1);
+    expect(rows[2]!.count).toBe(4);
+  });
+
+  it("without theory, uses the observed counts", () => {
+    const rows = firstTokenRows(stats([{ id: 1, token: "ball", count: 3 }], 1), null, "other");
+    expect(rows.map((r) => [r.token, r.empirical, r.theory])).toEqual([
+      ["ball", 0.75, null],
+      ["other", 0.25, null],
+    ]);
+  });
+
+  it("log ticks cover the range", () => {
+    expect(logTicks(0.003, 2)).toEqual([0.001, 0.01, 0.1, 1, 10]);
+    expect(logTicks(0, 1)).toEqual([]);
+  });
+});

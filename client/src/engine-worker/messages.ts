@@ -1,0 +1,59 @@
+/** The messages between the page and the engine worker (structured-clone friendly, no classes). */
+
+export interface ModelRef {
+  id: string;
+  hash: string;
+}
+
+/** What the worker needs of a round to reproduce the server's samples. */
+export interface RoundSpec {
+  model: ModelRef;
+  promptTokens: number[];
+  temperature: number;
+  topK: number;
+  topP: number;
+  maxTokens: number;
+  /** The round seed; the worker derives participantSeed(seed, participantId). */
+  seed: number;
+}
+
+export interface GeneratedSample {
+  index: number;
+  tokens: number[];
+  /** probs[i] = P(tokens[i] | prompt, tokens before i) under the round's settings. */
+  probs: number[];
+  labels: string[];
+}
+
+export interface DistributionEntry {
+  id: number;
+  label: string;
+  p: number;
+}
+
+export interface DistributionView {
+  entries: DistributionEntry[];
+  /** Mass of the tokens not listed. */
+  otherP: number;
+  /** Tokens with probability > 0. */
+  support: number;
+}
+
+export interface ModelInfo {
+  vocabSize: number;
+}
+
+export type WorkerRequest =
+  | { id: number; type: "load"; model: ModelRef }
+  | { id: number; type: "generate"; round: RoundSpec; participantId: string; start: number; count: number }
+  | { id: number; type: "distribution"; round: RoundSpec; context: number[]; top: number };
+
+export interface WorkerResults {
+  load: ModelInfo;
+  generate: GeneratedSample[];
+  distribution: DistributionView;
+}
+
+export type WorkerResponse =
+  | { id: number; ok: true; result: WorkerResults[keyof WorkerResults] }
+  | { id: number; ok: false; message: string };

@@ -1,0 +1,70 @@
+/** The host's bar: the room, lock, round controls (reveal, close, new temperature, new round) and end session. */
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { HostState } from "./host-session.ts";
+
+export interface HostControlsProps {
+  state: HostState;
+  editing: boolean;
+  onReveal: () => void;
+  onClose: () => void;
+  onNewTemperature: () => void;
+  onNewRound: () => void;
+  onLock: (locked: boolean) => void;
+  onEnd: () => void;
+}
+
+export function HostControls({ state, editing, onReveal, onClose, onNewTemperature, onNewRound, onLock, onEnd }: HostControlsProps) {
+  const { t } = useTranslation();
+  const [confirmEnd, setConfirmEnd] = useState(false);
+  const { session, round, busy } = state;
+  const ended = session?.ended ?? false;
+  const off = busy || ended || !state.connected;
+  return (
+    <header className="host-bar">
+      <span className="brand">{t("app.name")}</span>
+      <nav className="bar-actions" aria-label={t("host.controls")}>
+        {round && round.status !== "closed" && !editing ? (
+          <>
+            <button type="button" className="button primary" disabled={off || round.status === "revealed"} onClick={onReveal}>
+              {round.status === "revealed" ? t("host.revealed") : t("host.reveal")}
+            </button>
+            <button type="button" className="button" disabled={off} onClick={onClose}>
+              {t("host.close")}
+            </button>
+          </>
+        ) : null}
+        {round && !editing ? (
+          <>
+            <button type="button" className="button" disabled={off} onClick={onNewTemperature}>
+              {t("host.newTemperature")}
+            </button>
+            <button type="button" className="button" disabled={off} onClick={onNewRound}>
+              {t("host.newRound")}
+            </button>
+          </>
+        ) : null}
+        {session ? (
+          <button type="button" className={`button toggle${session.locked ? " on" : ""}`} aria-pressed={session.locked} disabled={off} onClick={() => onLock(!session.locked)}>
+            {session.locked ? t("host.unlock") : t("host.lock")}
+          </button>
+        ) : null}
+        {confirmEnd ? (
+          <span className="confirm" role="group" aria-label={t("host.endConfirm")}>
+            <span>{t("host.endConfirm")}</span>
+            <button type="button" className="button danger" disabled={off} onClick={() => { setConfirmEnd(false); onEnd(); }}>
+              {t("host.endYes")}
+            </button>
+            <button type="button" className="button" onClick={() => setConfirmEnd(false)}>
+              {t("host.endNo")}
+            </button>
+          </span>
+        ) : (
+          <button type="button" className="button danger-outline" disabled={off} onClick={() => setConfirmEnd(true)}>
+            {t("host.end")}
+          </button>
+        )}
+      </nav>
+    </header>
+  );
+}

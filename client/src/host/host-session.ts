@@ -1,0 +1,178 @@
+/**
+ * The host's side of a session, outside React: the socket, host:attach (again on every reconnect),
+ * the live state the server pushes, and the host's actions. React reads it via subscribe() / getState().
+ */
+import type {
+  HostSnapshot,
+  KlPoint,
+  ParticipantInfo,
+  RoundInfo,
+  RoundSettingsInput,
+  RoundStats,
+  SessionInfo,
+  TheoryView,
+} from "@tokenroom/shared";
+import { type AppSocket, type ClientError, type ClientResult, connectSocket, request } from "../api/socket.ts";
+
+export interface HostState {
+  status: "connecting" | "ready" | "forbidden";
+  connected: boolean;
+  session: SessionInfo | null;
+  participants: ParticipantInfo[];
+  round: RoundInfo | null;
+  theory: TheoryView | null;
+  stats: RoundStats | null;
+  history: KlPoint[];
+  /** The last action that failed, for the banner. */
+  error: ClientError | null;
+  busy: boolean;
+}
+
+/** Adds the point of a stats update: log-spaced (≥ 2% more samples), with the newest point always last. */
+export function extendHistory(history: KlPoint[], stats: RoundStats): KlPoint[] {
+  const last = history[history.length - 1];
+  if (stats.n === 0 || (last && stats.n <= last.n)) return history;
+  const point = { n: stats.n, firstKlBits: stats.firstToken.klBits ?? 0, completionKlBits: stats.completions.klBits ?? 0 };
+  const anchor = history[history.length - 2];
+  if (last && anchor && stats.n < anchor.n * 1.02) return [...history.slice(0, -1), point];
+  return [...history, point];
+}
+
+export class HostSession {
+  private state: HostState = {
+    status: "connecting",
+    connected: false,
+    session: null,
+    participants: [],
+    round: null,
+    theory: null,
+    stats: null,
+    history: [],
+    error: null,
+    busy: false,
+  };
+  private readonly listeners = new Set<() => void>();
+  private socket: AppSocket | null = null;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly hostKey: string,
+  ) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getState = (): HostState => this.state;
+
+  private set(patch: Partial<HostState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+
+  start(): void {
+    const socket = connectSocket();
+    this.socket = socket;
+    socket.on("connect", () => {
+      this.set({ connected: true });
+      void this.attach();
+    });
+    socket.on("disconnect", () => this.set({ connected: false }));
+    socket.on("connect_error", (error: Error & { data?: { code?: string } }) => {
+      if (error.data?.code === "PROTOCOL_MISMATCH") this.set({ error: { code: "PROTOCOL_MISMATCH", message: error.message } });
+    });
+    socket.on("session:state", (session) => this.set({ session }));
+    socket.on("session:ended", (session) => this.set({ session }));
+    socket.on("participants:update", (participants) => this.set({ participants }));
+    socket.on("round:started", (round) => this.set({ round, theory: null, stats: null, history: [] }));
+    socket.on("round:theory", (theory) => this.isRound(theory.roundId) && this.set({ theory }));
+    socket.on("round:revealed", (round) => this.isRound(round.id) && this.set({ round }));
+    socket.on("round:closed", (round) => this.isRound(round.id) && this.set({ round }));
+    socket.on("round:stats", (stats) => {
+      if (!this.isRound(stats.roundId)) return;
+      this.set({ stats, history: extendHistory(this.state.history, stats) });
+    });
+  }
+
+  dispose(): void {
+    this.socket?.disconnect();
+    this.listeners.clear();
+  }
+
+  private isRound(roundId: string): boolean {
+    return this.state.round?.id === roundId;
+  }
+
+  private async attach(): Promise<void> {
+    if (!this.socket) return;
+    const result = await request(this.socket, "host:attach", { sessionId: this.sessionId, hostKey: this.hostKey });
+    if (result.ok) return this.applySnapshot(result.data);
+    if (result.error.code === "FORBIDDEN" || result.error.code === "NOT_FOUND") this.set({ status: "forbidden", error: result.error });
+    else {
+      this.set({ error: result.error });
+      setTimeout(() => void (this.socket?.connected && this.state.status !== "ready" && this.attach()), 2_000);
+    }
+  }
+
+  private applySnapshot(s: HostSnapshot): void {
+    this.set({
+      status: "ready",
+      session: s.session,
+      participants: s.participants,
+      round: s.round,
+      theory: s.theory,
+      stats: s.stats,
+      history: s.stats ? extendHistory(s.history, s.stats) : s.history,
+      error: null,
+    });
+  }
+
+  /** Runs a host request; failures land in `error`. Returns the data or null. */
+  private async act<T>(run: (socket: AppSocket) => Promise<ClientResult<T>>): Promise<T | null> {
+    if (!this.socket) return null;
+    this.set({ busy: true });
+    const result = await run(this.socket);
+    this.set({ busy: false, error: result.ok ? null : result.error });
+    return result.ok ? result.data : null;
+  }
+
+  async startRound(settings: RoundSettingsInput): Promise<boolean> {
+    const round = await this.act((s) => request(s, "round:start", settings));
+    if (round && this.state.round?.id !== round.id) this.set({ round, theory: null, stats: null, history: [] });
+    return round !== null;
+  }
+
+  async reveal(): Promise<void> {
+    const id = this.state.round?.id;
+    const round = id ? await this.act((s) => request(s, "round:reveal", { roundId: id })) : null;
+    if (round && this.isRound(round.id)) this.set({ round });
+  }
+
+  async close(): Promise<void> {
+    const id = this.state.round?.id;
+    const round = id ? await this.act((s) => request(s, "round:close", { roundId: id })) : null;
+    if (round && this.isRound(round.id)) this.set({ round });
+  }
+
+  async setLocked(locked: boolean): Promise<void> {
+    const session = await this.act((s) => request(s, "session:lock", { locked }));
+    if (session) this.set({ session });
+  }
+
+  async remove(participantId: string): Promise<void> {
+    const done = await this.act((s) => request(s, "participant:remove", { participantId }));
+    if (done) {
+      this.set({ participants: this.state.participants.map((p) => (p.id === participantId ? { ...p, removed: true, connected: false } : p)) });
+    }
+  }
+
+  async end(): Promise<void> {
+    const session = await this.act((s) => request(s, "session:end", {}));
+    if (session) this.set({ session });
+  }
+
+  dismissError(): void {
+    this.set({ error: null });
+  }
+}

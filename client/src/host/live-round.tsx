@@ -1,0 +1,85 @@
+/** The live round on the projector: counters, first-token bars, KL vs N, whole completions and the metrics. */
+import { memo } from "react";
+import { useTranslation } from "react-i18next";
+import type { KlPoint, ParticipantInfo, RoundInfo, RoundStats, TheoryView } from "@tokenroom/shared";
+import { CompletionsTable } from "../charts/completions-table.tsx";
+import { DistributionChart } from "../charts/distribution-chart.tsx";
+import { KlChart } from "../charts/kl-chart.tsx";
+import { formatInt, formatNumber } from "../lib/format.ts";
+import { MetricsPanel } from "./metrics-panel.tsx";
+
+export interface LiveRoundProps {
+  round: RoundInfo;
+  theory: TheoryView | null;
+  stats: RoundStats | null;
+  history: KlPoint[];
+  participants: ParticipantInfo[];
+}
+
+function Counter({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <div className="counter">
+      <span className="counter-value" data-testid={testId}>{value}</span>
+      <span className="counter-label">{label}</span>
+    </div>
+  );
+}
+
+export const LiveRound = memo(function LiveRound({ round, theory, stats, history, participants }: LiveRoundProps) {
+  const { t } = useTranslation();
+  const present = participants.filter((p) => !p.removed);
+  const online = present.filter((p) => p.connected).length;
+  const settings = [
+    round.temperature === 0 ? t("live.greedy") : t("live.temperature", { value: formatNumber(round.temperature) }),
+    round.topK > 0 ? t("live.topK", { value: round.topK }) : null,
+    round.topP < 1 ? t("live.topP", { value: formatNumber(round.topP) }) : null,
+    t("live.length", { count: round.maxTokens }),
+    round.mode === "guess" ? t("live.guessMode") : null,
+  ].filter((s): s is string => s !== null);
+  const status = round.status === "open" ? t("live.statusOpen") : round.status === "revealed" ? t("live.statusRevealed") : t("live.statusClosed");
+
+  return (
+    <section className="live" aria-labelledby="live-title">
+      <div className="live-head">
+        <h2 id="live-title" className="eyebrow">
+          {t("live.round", { seq: round.seq })} <span className={`badge status-${round.status}`}>{status}</span>
+        </h2>
+        <p className="live-prompt">
+          {round.prompt}
+          <span className="cursor" aria-hidden="true" />
+        </p>
+        <p className="live-settings">{settings.join(" · ")}</p>
+      </div>
+
+      <div className="counters-row" role="status" aria-live="off">
+        <Counter label={t("live.studentsOnline", { total: present.length })} value={formatInt(online)} testId="stat-students" />
+        <Counter label={t("live.samples")} value={formatInt(stats?.n ?? 0)} testId="stat-n" />
+        <Counter label={t("live.perSecond")} value={formatNumber(stats?.samplesPerSecond ?? 0)} />
+        <Counter label={t("live.contributors")} value={formatInt(stats?.contributors ?? 0)} />
+        <Counter label={t("live.distinct")} value={formatInt(stats?.completions.distinct ?? 0)} />
+      </div>
+
+      <div className="live-grid">
+        <div className="panel">
+          <h3>{t("live.firstToken")}</h3>
+          <DistributionChart stats={stats} theory={theory} maxRows={10} rowHeight={38} fontSize={18} />
+        </div>
+        <div className="panel">
+          <h3>{t("live.klTitle")}</h3>
+          <KlChart history={history} support={theory?.support ?? 0} />
+          <p className="hint">{t("live.klHint")}</p>
+        </div>
+      </div>
+      <div className="live-grid wide-left">
+        <div className="panel">
+          <h3>{t("live.completions")}</h3>
+          <CompletionsTable stats={stats} />
+        </div>
+        <div className="panel">
+          <h3>{t("live.metrics")}</h3>
+          <MetricsPanel stats={stats} theory={theory} />
+        </div>
+      </div>
+    </section>
+  );
+});

@@ -1,0 +1,52 @@
+/** The host's preview of a round: the prompt's tokens (unknown words marked) and the exact next-token distribution. */
+import {
+  Decoder,
+  type DecodingSettings,
+  entropyBits,
+  type LanguageModel,
+  LIMITS,
+  tokenLabel,
+  vocabIndex,
+} from "@tokenroom/shared";
+
+export interface PromptToken {
+  text: string;
+  known: boolean;
+}
+
+export interface PromptPreview {
+  tokens: PromptToken[];
+  ids: number[] | null;
+  /** Why the server would refuse the prompt, as an i18n key (null when it is fine). */
+  problem: "unknownWords" | "tooLong" | null;
+  unknown: number;
+}
+
+export function analysePrompt(model: LanguageModel, prompt: string): PromptPreview {
+  const index = vocabIndex(model);
+  const words = model.tokenizer.tokenize(prompt);
+  const tokens = words.map((text) => ({ text, known: index.has(text) }));
+  const unknown = tokens.filter((t) => !t.known).length;
+  if (unknown > 0 && model.unkId === undefined) return { tokens, ids: null, problem: "unknownWords", unknown };
+  const ids = words.map((w) => index.get(w) ?? model.unkId!);
+  const problem = ids.length > LIMITS.promptMaxTokens ? "tooLong" : null;
+  return { tokens, ids, problem, unknown };
+}
+
+export interface TheoryPreview {
+  entries: { id: number; label: string; p: number }[];
+  otherP: number;
+  support: number;
+  entropyBits: number;
+}
+
+export function previewTheory(model: LanguageModel, ids: number[], settings: DecodingSettings, top = 10): TheoryPreview {
+  const dist = new Decoder(model, settings, { maxCachedTokens: 0 }).distribution(ids);
+  const entries = [];
+  let shown = 0;
+  for (let i = 0; i < dist.ids.length && i < top; i++) {
+    entries.push({ id: dist.ids[i]!, label: tokenLabel(model, dist.ids[i]!), p: dist.probs[i]! });
+    shown += dist.probs[i]!;
+  }
+  return { entries, otherP: Math.max(0, 1 - shown), support: dist.ids.length, entropyBits: entropyBits(dist.probs) };
+}

@@ -1,0 +1,165 @@
+/** Round setup: model, prompt (with a live token preview), decoding settings, mode, and the exact next-token preview. */
+import { type FormEvent, useDeferredValue, useEffect, useId, useMemo, useRef } from "react";
+import { useTranslation } from "react-i18next";
+import { LIMITS, type ModelSummary } from "@tokenroom/shared";
+import { ProbBars } from "../components/prob-bars.tsx";
+import { formatBits, formatNumber } from "../lib/format.ts";
+import { analysePrompt, previewTheory } from "./prompt-analysis.ts";
+import { type SetupValues, starterPrompt } from "./setup-values.ts";
+import { TokenPreview } from "./token-preview.tsx";
+import { useLoadedModel } from "./use-model.ts";
+
+export interface RoundSetupProps {
+  models: ModelSummary[];
+  values: SetupValues;
+  onChange: (values: SetupValues) => void;
+  onStart: (values: SetupValues) => void;
+  busy: boolean;
+  disabled: boolean;
+  onCancel?: () => void;
+  /** Focus the temperature slider when the form opens ("same prompt, new temperature"). */
+  focusTemperature?: boolean;
+}
+
+export function RoundSetup({ models, values, onChange, onStart, busy, disabled, onCancel, focusTemperature }: RoundSetupProps) {
+  const { t } = useTranslation();
+  const id = useId();
+  const summary = models.find((m) => m.id === values.modelId);
+  const { model, error: modelError } = useLoadedModel(summary);
+  const deferred = useDeferredValue(values);
+  const temperatureInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!focusTemperature) return;
+    window.scrollTo({ top: 0 });
+    temperatureInput.current?.focus();
+  }, [focusTemperature]);
+  const analysis = useMemo(() => (model ? analysePrompt(model, deferred.prompt) : null), [model, deferred.prompt]);
+  const theory = useMemo(() => {
+    if (!model || !analysis?.ids || analysis.problem) return null;
+    return previewTheory(model, analysis.ids, { temperature: deferred.temperature, topK: deferred.topK, topP: deferred.topP });
+  }, [model, analysis, deferred.temperature, deferred.topK, deferred.topP]);
+
+  const set = <K extends keyof SetupValues>(key: K, value: SetupValues[K]) => onChange({ ...values, [key]: value });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!analysis?.problem) onStart(values);
+  };
+  const f = (name: string) => `${id}-${name}`;
+
+  return (
+    <form className="panel setup" onSubmit={submit} aria-labelledby={f("title")}>
+      <h2 id={f("title")}>{t("setup.title")}</h2>
+
+      <label className="field-label" htmlFor={f("model")}>{t("setup.model")}</label>
+      <select
+        id={f("model")}
+        className="select"
+        value={values.modelId}
+        onChange={(e) => {
+          // the old model's starter prompt may not be in the new model's vocabulary: swap it too
+          const keep = values.prompt !== "" && values.prompt !== starterPrompt(values.modelId);
+          onChange({ ...values, modelId: e.target.value, prompt: keep ? values.prompt : starterPrompt(e.target.value) });
+        }}
+        aria-describedby={f("model-desc")}
+      >
+        {models.map((m) => (
+          <option key={m.id} value={m.id}>{m.name}</option>
+        ))}
+      </select>
+      <p id={f("model-desc")} className="hint">
+        {summary ? t("setup.modelInfo", { description: summary.description, vocab: summary.vocabSize }) : ""}
+      </p>
+      {modelError ? <p role="alert" className="error-box">{t("setup.modelFailed")}</p> : null}
+
+      <label className="field-label" htmlFor={f("prompt")}>{t("setup.prompt")}</label>
+      <textarea
+        id={f("prompt")}
+        className="text-input prompt-input"
+        value={values.prompt}
+        maxLength={LIMITS.promptMaxChars}
+        rows={2}
+        onChange={(e) => set("prompt", e.target.value)}
+        aria-describedby={f("tokens")}
+      />
+      <div id={f("tokens")}>
+        <TokenPreview analysis={analysis} />
+      </div>
+
+      <div className="setup-grid">
+        <div className="field">
+          <label className="field-label" htmlFor={f("temp")}>
+            {t("setup.temperature")}{" "}
+            <output htmlFor={f("temp")} className="value">
+              {values.temperature === 0 ? t("setup.greedy") : formatNumber(values.temperature)}
+            </output>
+          </label>
+          <input
+            ref={temperatureInput}
+            id={f("temp")}
+            type="range"
+            min={0}
+            max={3}
+            step={0.05}
+            value={values.temperature}
+            onChange={(e) => set("temperature", Number(e.target.value))}
+            aria-valuetext={values.temperature === 0 ? t("setup.greedy") : formatNumber(values.temperature)}
+          />
+          <p className="hint">{t("setup.temperatureHint")}</p>
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor={f("len")}>
+            {t("setup.length")} <output htmlFor={f("len")} className="value">{values.maxTokens}</output>
+          </label>
+          <input id={f("len")} type="range" min={1} max={LIMITS.completionMaxTokens} step={1} value={values.maxTokens} onChange={(e) => set("maxTokens", Number(e.target.value))} />
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor={f("topk")}>{t("setup.topK")}</label>
+          <input id={f("topk")} className="text-input num-input" type="number" min={0} step={1} value={values.topK} onChange={(e) => set("topK", Math.max(0, Math.floor(Number(e.target.value) || 0)))} aria-describedby={f("topk-hint")} />
+          <p id={f("topk-hint")} className="hint">{t("setup.topKHint")}</p>
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor={f("topp")}>
+            {t("setup.topP")} <output htmlFor={f("topp")} className="value">{formatNumber(values.topP)}</output>
+          </label>
+          <input id={f("topp")} type="range" min={0.05} max={1} step={0.05} value={values.topP} onChange={(e) => set("topP", Number(e.target.value))} aria-describedby={f("topp-hint")} />
+          <p id={f("topp-hint")} className="hint">{t("setup.topPHint")}</p>
+        </div>
+      </div>
+
+      <fieldset className="field mode">
+        <legend className="field-label">{t("setup.mode")}</legend>
+        {(["sample", "guess"] as const).map((mode) => (
+          <label key={mode} className="radio">
+            <input type="radio" name={f("mode")} value={mode} checked={values.mode === mode} onChange={() => set("mode", mode)} />
+            {mode === "sample" ? t("setup.modeSample") : t("setup.modeGuess")}
+          </label>
+        ))}
+      </fieldset>
+      <label className="checkbox">
+        <input type="checkbox" checked={values.showClassChart} onChange={(e) => set("showClassChart", e.target.checked)} />
+        {t("setup.showClassChart")}
+      </label>
+
+      <section className="theory-preview" aria-live="polite">
+        {theory ? (
+          <ProbBars
+            caption={t("setup.previewCaption", { support: theory.support, entropy: formatBits(theory.entropyBits) })}
+            rows={theory.entries.map((e) => ({ key: e.id, label: e.label, p: e.p }))}
+            otherP={theory.otherP}
+          />
+        ) : (
+          <p className="hint">{analysis?.problem ? t(`setup.problem.${analysis.problem}`, { max: LIMITS.promptMaxTokens }) : t("app.loading")}</p>
+        )}
+      </section>
+
+      <div className="button-row">
+        <button type="submit" className="button primary big" disabled={busy || disabled || !theory}>
+          {t("setup.start")}
+        </button>
+        {onCancel ? (
+          <button type="button" className="button big" onClick={onCancel}>{t("setup.cancel")}</button>
+        ) : null}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,39 @@
+/** The host's models: the list from /api/models, and one model loaded on the main thread for previews. */
+import { useEffect, useState } from "react";
+import type { LanguageModel, ModelSummary } from "@tokenroom/shared";
+import { listModels } from "../api/http.ts";
+import { loadModel } from "../engine-worker/model-cache.ts";
+
+export function useModelList(): { models: ModelSummary[] | null; failed: boolean } {
+  const [models, setModels] = useState<ModelSummary[] | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void listModels().then((r) => {
+      if (!live) return;
+      if (r.ok) setModels(r.data);
+      else setFailed(true);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return { models, failed };
+}
+
+export function useLoadedModel(summary: ModelSummary | undefined): { model: LanguageModel | null; error: string | null } {
+  const [state, setState] = useState<{ key: string; model: LanguageModel | null; error: string | null }>({ key: "", model: null, error: null });
+  const key = summary ? `${summary.id}@${summary.hash}` : "";
+  useEffect(() => {
+    if (!summary) return;
+    let live = true;
+    loadModel({ id: summary.id, hash: summary.hash }).then(
+      (model) => live && setState({ key: `${summary.id}@${summary.hash}`, model, error: null }),
+      (e: unknown) => live && setState({ key: `${summary.id}@${summary.hash}`, model: null, error: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [summary]);
+  return state.key === key ? { model: state.model, error: state.error } : { model: null, error: null };
+}

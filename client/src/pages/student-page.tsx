@@ -1,0 +1,75 @@
+/** /join/:code: the student's phone. One engine worker and one session per page. */
+import { useEffect, useState, useSyncExternalStore } from "react";
+import { useTranslation } from "react-i18next";
+import { ErrorMessage } from "../components/error-message.tsx";
+import { EngineClient } from "../engine-worker/engine-client.ts";
+import { navigate } from "../lib/router.ts";
+import { JoinForm } from "../student/join-form.tsx";
+import { RoundView } from "../student/round-view.tsx";
+import { StudentSession } from "../student/student-session.ts";
+
+export default function StudentPage({ code }: { code: string }) {
+  const [session, setSession] = useState<StudentSession | null>(null);
+  useEffect(() => {
+    const engine = new EngineClient();
+    const s = new StudentSession(code, engine);
+    s.start();
+    setSession(s);
+    return () => {
+      s.dispose();
+      engine.terminate();
+    };
+  }, [code]);
+  return session ? <StudentScreen session={session} /> : null;
+}
+
+function StudentScreen({ session }: { session: StudentSession }) {
+  const { t } = useTranslation();
+  const state = useSyncExternalStore(session.subscribe, session.getState);
+  useEffect(() => {
+    document.title = t("student.documentTitle", { code: state.code });
+  }, [t, state.code]);
+  return (
+    <div className="student">
+      <header className="student-header">
+        <span className="student-room">{t("student.room", { code: state.code })}</span>
+        {state.nickname ? <span className="student-name">{state.nickname}</span> : null}
+        <span className={`status-dot ${state.connected ? "online" : "offline"}`} role="status">
+          {state.connected ? t("student.online") : t("student.offline")}
+        </span>
+      </header>
+      <main className="student-main">
+        {state.phase !== "ready" ? <ErrorMessage error={state.error} /> : null}
+        {state.phase === "join" ? <JoinForm state={state} onJoin={(name) => void session.join(name)} /> : null}
+        {state.phase === "connecting" ? <p className="notice">{t("student.reconnecting")}</p> : null}
+        {state.phase === "ready" && !state.round ? <Waiting nickname={state.nickname} /> : null}
+        {state.phase === "ready" && state.round ? <RoundView state={state} session={session} /> : null}
+        {state.phase === "removed" ? <Ended text={t("student.removed")} /> : null}
+        {state.phase === "ended" ? <Ended text={t("student.ended")} /> : null}
+      </main>
+    </div>
+  );
+}
+
+function Waiting({ nickname }: { nickname: string | null }) {
+  const { t } = useTranslation();
+  return (
+    <section className="waiting" aria-live="polite">
+      <h1>{t("student.welcome", { name: nickname ?? "" })}</h1>
+      <p>{t("student.waiting")}</p>
+      <div className="pulse" aria-hidden="true" />
+    </section>
+  );
+}
+
+function Ended({ text }: { text: string }) {
+  const { t } = useTranslation();
+  return (
+    <section className="waiting" role="status">
+      <p>{text}</p>
+      <button type="button" className="button" onClick={() => navigate("/")}>
+        {t("app.home")}
+      </button>
+    </section>
+  );
+}

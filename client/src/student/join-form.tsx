@@ -1,0 +1,73 @@
+/** The nickname form, with errors that say what to do (wrong code, name taken, room locked…). */
+import { type FormEvent, useEffect, useId, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { getRoom, type RoomInfo } from "../api/http.ts";
+import type { ClientError } from "../api/socket.ts";
+import { NICKNAME_MAX } from "../lib/protocol-limits.ts";
+import { ErrorMessage } from "../components/error-message.tsx";
+import type { StudentState } from "./student-session.ts";
+
+export function JoinForm({ state, onJoin }: { state: StudentState; onJoin: (nickname: string) => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [nickname, setNickname] = useState("");
+  const [room, setRoom] = useState<RoomInfo | null>(null);
+  const [roomError, setRoomError] = useState<ClientError | null>(null);
+  const [localError, setLocalError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void getRoom(state.code).then((r) => {
+      if (!live) return;
+      if (r.ok) setRoom(r.data);
+      else setRoomError(r.error.code === "BAD_REQUEST" ? { code: "NOT_FOUND", message: r.error.message } : r.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, [state.code]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const name = nickname.replace(/\s+/g, " ").trim();
+    if (name.length === 0) return setLocalError(t("join.nameMissing"));
+    if (name.length > NICKNAME_MAX) return setLocalError(t("join.nameTooLong", { count: NICKNAME_MAX }));
+    setLocalError(null);
+    onJoin(name);
+  };
+
+  const error = state.joinError ?? roomError;
+  return (
+    <form className="join-form" onSubmit={submit} noValidate>
+      <h1>{room?.title ? room.title : t("join.title")}</h1>
+      <p className="join-code">{t("join.code", { code: state.code })}</p>
+      {room?.locked ? <p className="notice">{t("errors.ROOM_LOCKED")}</p> : null}
+      {room?.ended ? <p className="notice">{t("errors.SESSION_ENDED")}</p> : null}
+      <label htmlFor={id} className="field-label">
+        {t("join.nickname")}
+      </label>
+      <input
+        id={id}
+        className="text-input"
+        value={nickname}
+        onChange={(e) => setNickname(e.target.value)}
+        maxLength={NICKNAME_MAX + 8}
+        autoComplete="nickname"
+        autoCapitalize="words"
+        enterKeyHint="go"
+        aria-describedby={`${id}-hint`}
+        aria-invalid={localError !== null || state.joinError?.code === "NICKNAME_TAKEN"}
+      />
+      <p id={`${id}-hint`} className="hint">
+        {t("join.nicknameHint", { count: NICKNAME_MAX })}
+      </p>
+      <div role="alert" className={localError ? "error-box" : "visually-hidden"}>
+        {localError}
+      </div>
+      <ErrorMessage error={localError ? null : error} />
+      <button type="submit" className="button primary big" disabled={state.joining || !state.connected}>
+        {state.joining ? t("join.joining") : state.connected ? t("join.submit") : t("join.connecting")}
+      </button>
+    </form>
+  );
+}

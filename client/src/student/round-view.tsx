@@ -1,0 +1,97 @@
+/** A live round on the phone: the prompt, the settings in words, the sample buttons, completions, the class chart. */
+import { lazy, Suspense, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ErrorMessage } from "../components/error-message.tsx";
+import { ProbLegend } from "../components/prob-legend.tsx";
+import { formatInt } from "../lib/format.ts";
+import { CompletionList, type Inspect } from "./completion-list.tsx";
+import { describeSettings } from "./settings-words.ts";
+import type { StudentSession, StudentState } from "./student-session.ts";
+import { TokenInspector } from "./token-inspector.tsx";
+
+const ClassChart = lazy(() => import("../charts/class-chart.tsx"));
+
+export function RoundView({ state, session }: { state: StudentState; session: StudentSession }) {
+  const { t } = useTranslation();
+  const [inspecting, setInspecting] = useState<Inspect | null>(null);
+  const round = state.round!;
+  const s = state.samples;
+  const guessing = round.mode === "guess" && round.status === "open";
+  const closed = round.status === "closed";
+  const canSample = session.canSample();
+  const showChart = round.status !== "open" || round.showClassChart;
+
+  return (
+    <div className="round">
+      <section className="prompt-card" aria-labelledby="prompt-title">
+        <h1 id="prompt-title" className="eyebrow">
+          {t("student.roundTitle", { seq: round.seq })}
+        </h1>
+        <p className="prompt-text">{round.prompt}</p>
+        <ul className="settings-words">
+          {describeSettings(round, t).map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      </section>
+
+      {guessing ? <p className="notice phase">{t("student.guessing")}</p> : null}
+      {closed ? <p className="notice phase">{t("student.closed")}</p> : null}
+      {state.model === "loading" ? <p className="notice">{t("student.loadingModel")}</p> : null}
+      <ErrorMessage error={state.error} />
+
+      {!guessing && !closed && (!s || s.completions.length === 0) ? <p className="hint">{t("student.firstHint")}</p> : null}
+      {s && s.completions.length > 0 ? (
+        <section className="completions" aria-labelledby="completions-title">
+          <h2 id="completions-title">{t("student.completions")}</h2>
+          <p className="hint">{t("student.tapHint")}</p>
+          <ProbLegend />
+          <CompletionList completions={s.completions} prompt={round.prompt} onInspect={setInspecting} />
+        </section>
+      ) : null}
+
+      {showChart ? (
+        <section className="class-chart" aria-labelledby="class-chart-title" data-testid="class-chart">
+          <h2 id="class-chart-title">{round.status === "open" ? t("student.classSoFar") : t("student.classVsTheory")}</h2>
+          <Suspense fallback={<p className="hint">{t("app.loading")}</p>}>
+            <ClassChart stats={state.stats} theory={state.theory} />
+          </Suspense>
+        </section>
+      ) : null}
+
+      {!guessing && !closed ? (
+        <section className="sample-dock" aria-label={t("student.controls")}>
+          <div className="counters">
+            <span className="stat">
+              <strong data-testid="samples-made">{formatInt(s?.made ?? 0)}</strong> {t("student.made")}
+            </span>
+            <span className="stat">
+              <strong data-testid="samples-acked">{formatInt(s?.acked ?? 0)}</strong> {t("student.counted")}
+            </span>
+            {s && s.pending > 0 ? <span className="hint pending">{t("student.pending", { count: s.pending })}</span> : null}
+          </div>
+          {s?.waitingToResend ? <p className="hint">{t("student.resending")}</p> : null}
+          <button type="button" className="button primary huge" disabled={!canSample} onClick={() => session.sample(1)}>
+            {t("student.sample")}
+          </button>
+          <div className="button-row">
+            <button type="button" className="button big" disabled={!canSample} onClick={() => session.sample(10)}>
+              {t("student.sample10")}
+            </button>
+            <button
+              type="button"
+              className={`button big toggle${state.auto ? " on" : ""}`}
+              aria-pressed={state.auto}
+              disabled={!canSample && !state.auto}
+              onClick={() => session.setAuto(!state.auto)}
+            >
+              {t("student.auto")} <span className="toggle-state">{state.auto ? t("student.autoOn") : t("student.autoOff")}</span>
+            </button>
+          </div>
+        </section>
+      ) : null}
+
+      {inspecting ? <TokenInspector session={session} target={inspecting} onClose={() => setInspecting(null)} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+/** The distribution a tapped token was drawn from (a modal dialog; Escape or the button closes it). */
+import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ProbBars } from "../components/prob-bars.tsx";
+import type { DistributionView } from "../engine-worker/messages.ts";
+import { formatPercent } from "../lib/format.ts";
+import type { Inspect } from "./completion-list.tsx";
+import type { StudentSession } from "./student-session.ts";
+
+export function TokenInspector({ session, target, onClose }: { session: StudentSession; target: Inspect; onClose: () => void }) {
+  const { t } = useTranslation();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [view, setView] = useState<DistributionView | null>(null);
+  const [hidden, setHidden] = useState(false);
+  const { sample, step } = target;
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    setView(null);
+    const pending = session.inspect(sample.tokens, step);
+    if (!pending) setHidden(true);
+    else
+      pending.then(
+        (v) => live && setView(v),
+        () => live && setHidden(true),
+      );
+    return () => {
+      live = false;
+    };
+  }, [session, sample, step]);
+
+  const chosenId = sample.tokens[step];
+  const context = sample.labels.slice(0, step).join(" ");
+  return (
+    <dialog ref={dialog} className="inspector" onClose={onClose} aria-labelledby="inspector-title">
+      <h2 id="inspector-title">{t("inspector.title", { token: sample.labels[step] ?? "" })}</h2>
+      <p className="hint">{step === 0 ? t("inspector.afterPrompt") : t("inspector.afterContext", { before: context })}</p>
+      <p className="inspector-drawn">
+        {t("inspector.drawn", { token: sample.labels[step] ?? "", p: formatPercent(sample.probs[step] ?? 0) })}
+      </p>
+      {hidden ? <p>{t("inspector.hidden")}</p> : null}
+      {!hidden && !view ? <p>{t("app.loading")}</p> : null}
+      {view ? (
+        <ProbBars
+          caption={t("inspector.caption", { count: view.support })}
+          rows={view.entries.map((e) => ({ key: e.id, label: e.label, p: e.p, chosen: e.id === chosenId }))}
+          otherP={view.otherP}
+        />
+      ) : null}
+      <form method="dialog">
+        <button type="submit" className="button primary big" autoFocus>
+          {t("inspector.close")}
+        </button>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,165 @@
+/**
+ * Three real server processes share one session through Redis (127.0.0.1:6379) and PostgreSQL
+ * (127.0.0.1:5432). The host sees every sample exactly once; when the process publishing the round's
+ * statistics is killed, another takes over and no acked sample is lost.
+ */
+import { Redis } from "ioredis";
+import { io } from "socket.io-client";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  type HostSnapshot,
+  type JoinResult,
+  PROTOCOL_VERSION,
+  type RoundInfo,
+  type RoundStats,
+  type StudentSnapshot,
+  type SubmitResult,
+} from "@tokenroom/shared";
+import { call, type ClientSocket, expectOk, next, phoneSamples, POSTGRES_URL } from "./boot.ts";
+import { startServer, type ServerProcess } from "./process.ts";
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const sockets: ClientSocket[] = [];
+const servers: ServerProcess[] = [];
+function connect(url: string): Promise<ClientSocket> {
+  return new Promise((resolve, reject) => {
+    const s: ClientSocket = io(url, {
+      transports: ["websocket"],
+      auth: { protocol: PROTOCOL_VERSION },
+      forceNew: true,
+      reconnection: false,
+    });
+    sockets.push(s);
+    s.once("connect", () => resolve(s));
+    s.once("connect_error", reject);
+  });
+}
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await Promise.all(servers.map((s) => s.stop("SIGKILL")));
+});
+
+async function statsReaching(
+  host: ClientSocket,
+  roundId: string,
+  n: number,
+  timeoutMs = 15_000,
+): Promise<RoundStats> {
+  return next(host, "round:stats", (s) => s.roundId === roundId && s.n >= n, timeoutMs);
+}
+
+describe("three processes through Redis and PostgreSQL", () => {
+  it("counts every sample once across processes and survives the death of the stats leader", async () => {
+    const env = {
+      DATABASE_URL: POSTGRES_URL,
+      REDIS_URL,
+      STATS_INTERVAL_MS: "100",
+      SAMPLE_RATE_PER_SECOND: "1000",
+      SAMPLE_BURST: "1000",
+    };
+    servers.push(...(await Promise.all([0, 1, 2].map(() => startServer(env)))));
+    const created = (await (await fetch(`${servers[0]!.url}/api/sessions`, { method: "POST" })).json()) as {
+      sessionId: string;
+      code: string;
+      hostKey: string;
+    };
+    const attach = { sessionId: created.sessionId, hostKey: created.hostKey };
+    const hosts = await Promise.all(
+      servers.map(async (s) => {
+        const h = await connect(s.url);
+        await expectOk(call<HostSnapshot>(h, "host:attach", attach));
+        return h;
+      }),
+    );
+    const students = await Promise.all(
+      [0, 1, 2, 0, 1, 2].map(async (p, i) => {
+        const socket = await connect(servers[p]!.url);
+        const joined = await expectOk(
+          call<JoinResult>(socket, "student:join", { code: created.code, nickname: `s${i}` }),
+        );
+        return { p, socket, joined };
+      }),
+    );
+    // participants who joined on other processes show up on the host's list
+    const listed = await next(
+      hosts[0]!,
+      "participants:update",
+      (list) => list.length === 6 && list.every((x) => x.connected),
+    );
+    expect(listed.length).toBe(6);
+
+    const round = await expectOk(
+      call<RoundInfo>(hosts[0]!, "round:start", {
+        modelId: "tiny-stories",
+        prompt: "once upon a time",
+        temperature: 1,
+        topK: 0,
+        topP: 0.9,
+        maxTokens: 6,
+        mode: "sample",
+      }),
+    );
+    await next(students[5]!.socket, "round:started");
+    for (const s of students) {
+      const r = await expectOk(
+        call<SubmitResult>(s.socket, "sample:submit", {
+          roundId: round.id,
+          samples: phoneSamples(round, s.joined.participantId, 0, 30),
+        }),
+      );
+      expect(r.results.every((x) => x.status === "accepted")).toBe(true);
+    }
+    // every host, on every process, sees all 180 samples, and never more
+    const seen = await Promise.all(hosts.map((h) => statsReaching(h, round.id, 180)));
+    expect(seen.map((s) => s.n)).toEqual([180, 180, 180]);
+    expect(seen[0]!.contributors).toBe(6);
+
+    // kill the process that publishes this round's statistics
+    const redis = new Redis(REDIS_URL);
+    const leaderNode = await redis.get(`tr:r:{${round.id}}:leader`);
+    await redis.quit();
+    const nodes = await Promise.all(
+      servers.map(async (s) => ((await (await fetch(`${s.url}/healthz`)).json()) as { node: string }).node),
+    );
+    const dead = nodes.indexOf(leaderNode!);
+    expect(dead).toBeGreaterThanOrEqual(0);
+    await servers[dead]!.stop("SIGKILL");
+    const alive = [0, 1, 2].filter((i) => i !== dead);
+    const watcher = hosts[alive[0]!]!;
+
+    for (const s of students) {
+      let socket = s.socket;
+      let from = 30;
+      if (s.p === dead) {
+        // the phone reconnects to a surviving process, resumes, and resends its last (unacked) batch
+        socket = await connect(servers[alive[0]!]!.url);
+        const snap = await expectOk(
+          call<StudentSnapshot>(socket, "student:resume", {
+            participantId: s.joined.participantId,
+            resumeToken: s.joined.resumeToken,
+          }),
+        );
+        expect(snap.nextIndex).toBe(30);
+        from = 20;
+      }
+      const r = await expectOk(
+        call<SubmitResult>(socket, "sample:submit", {
+          roundId: round.id,
+          samples: phoneSamples(round, s.joined.participantId, from, 50 - from),
+        }),
+      );
+      expect(r.results.every((x) => x.status === "accepted")).toBe(true);
+    }
+    const after = await statsReaching(watcher, round.id, 300, 20_000);
+    expect(after.n).toBe(300);
+    const pg = await import("pg");
+    const client = new pg.default.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    const { rows } = await client.query<{ n: string }>(
+      "SELECT count(*) AS n FROM samples WHERE round_id = $1",
+      [round.id],
+    );
+    await client.end();
+    expect(Number(rows[0]!.n)).toBe(300);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * A whole class in real Chromium against the real server: a host creates a session, three phones join and
+ * sample, the host's N equals what the phones had acknowledged, the host reveals, and a phone that reloads
+ * mid-round continues as the same participant without any sample counted twice.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildClientIfStale, launchBrowser, type RunningServer, startServer } from "./harness.ts";
+import { engineSamplingRate, gzippedSizes } from "./measure.ts";
+import {
+  counts,
+  hostParticipantCount,
+  joinStudent,
+  openHost,
+  sample,
+  storedParticipantId,
+  type Student,
+  waitAcked,
+  waitHostN,
+  waitMade,
+  waitParticipants,
+  WAIT_MS,
+} from "./pages.ts";
+
+const SHOTS = mkdtempSync(join(tmpdir(), "tokenroom-screenshots-"));
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  buildClientIfStale();
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  console.log(`screenshots: ${SHOTS}`);
+});
+
+describe("a live classroom", () => {
+  let host: Page;
+  let code: string;
+  let students: Student[] = [];
+  let joinAndSampleScripts = new Set<string>();
+
+  it("joins three phones, counts every acknowledged sample exactly once, and survives a reload", async () => {
+    ({ page: host, code } = await openHost(browser, server.url));
+    expect(code).toMatch(/^[A-Z0-9]{6}$/);
+
+    students = await Promise.all(["Ada", "Grace", "Alan"].map((name) => joinStudent(browser, server.url, code, name)));
+    await waitParticipants(host, 3);
+    await host.screenshot({ path: join(SHOTS, "host-lobby.png") });
+
+    await host.getByRole("button", { name: "Start round" }).click({ timeout: WAIT_MS });
+    const [ada, grace, alan] = students as [Student, Student, Student];
+    await Promise.all([sample(ada.page, "Sample", 3).then(() => sample(ada.page, "Sample 10")), sample(grace.page, "Sample 10", 2), sample(alan.page, "Sample")]);
+    await Promise.all([waitAcked(ada.page, 13), waitAcked(grace.page, 20), waitAcked(alan.page, 1)]);
+    await waitHostN(host, 34);
+    joinAndSampleScripts = new Set(ada.scripts); // before the reveal loads the class chart
+
+
+    await host.getByRole("button", { name: "Reveal" }).click({ timeout: WAIT_MS });
+    await Promise.all(students.map((s) => s.page.getByText("Model (exact)").waitFor({ timeout: WAIT_MS })));
+
+    // Grace makes 10 more and reloads before (or while) they are acknowledged
+    const before = await storedParticipantId(grace.page, code);
+    expect(before).toBeTruthy();
+    await sample(grace.page, "Sample 10");
+    await waitMade(grace.page, 30);
+    await grace.page.reload({ timeout: WAIT_MS });
+    await sample(grace.page, "Sample 10");
+    await waitAcked(grace.page, 40);
+    expect(await storedParticipantId(grace.page, code)).toBe(before);
+
+    const all = await Promise.all(students.map((s) => counts(s.page)));
+    const made = all.reduce((sum, c) => sum + c.made, 0);
+    const acked = all.reduce((sum, c) => sum + c.acked, 0);
+    expect(made).toBe(13 + 40 + 1);
+    expect(acked).toBe(made);
+    await waitHostN(host, acked);
+    expect(await hostParticipantCount(host)).toBe(3);
+
+    await host.screenshot({ path: join(SHOTS, "host-live.png") });
+    await host.screenshot({ path: join(SHOTS, "host-live-full.png"), fullPage: true });
+    await ada.page.screenshot({ path: join(SHOTS, "student-phone.png") });
+    await ada.page.getByTestId("class-chart").scrollIntoViewIfNeeded({ timeout: WAIT_MS });
+    await ada.page.screenshot({ path: join(SHOTS, "student-class-chart.png") });
+    // tapping a token shows the distribution it was drawn from
+    await ada.page.getByRole("button", { name: /probability/ }).first().click({ timeout: WAIT_MS });
+    await ada.page.getByRole("dialog").getByText(/had probability/).waitFor({ timeout: WAIT_MS });
+    await ada.page.screenshot({ path: join(SHOTS, "student-token.png") });
+    await ada.page.getByRole("button", { name: "Close" }).click({ timeout: WAIT_MS });
+  }, 60_000);
+
+  it("measures the phone's JavaScript and the worker's sampling rate (printed, not asserted)", async () => {
+    const sizes = gzippedSizes(joinAndSampleScripts);
+    const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+    console.log(`student join+sample path: ${kb(sizes.totalJs)} JS gzipped (+ ${kb(sizes.totalCss)} CSS)`);
+    for (const f of sizes.files) console.log(`  ${f.path}: ${kb(f.gzip)}`);
+    const runs = [
+      { throttle: 1, mainThread: false },
+      { throttle: 4, mainThread: false },
+      { throttle: 1, mainThread: true },
+      { throttle: 4, mainThread: true },
+    ];
+    for (const run of runs) {
+      const r = await engineSamplingRate(browser, server.url, { ...run, seconds: 2 });
+      console.log(
+        `engine bundle in the ${r.where}, ${r.modelId}, CPU ×${r.throttle}: ${r.perSecond.toFixed(0)} completions/s ` +
+          `(maxTokens 20, mean ${r.meanTokens.toFixed(1)} tokens; ${r.completions} in ${r.seconds.toFixed(1)} s)`,
+      );
+    }
+    expect(sizes.totalJs).toBeGreaterThan(0);
+  }, 30_000);
+});

@@ -1,0 +1,116 @@
+/**
+ * End-to-end harness: builds the client when its sources are newer than client/dist, boots the real server
+ * (`tsx server/src/index.ts`) on a free port over a throwaway PGlite directory, and launches Debian's Chromium.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium } from "playwright-core";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const CLIENT_DIST = join(ROOT, "client", "dist");
+
+/** Newest modification time under `path` (file or directory), skipping node_modules. */
+function newest(path: string): number {
+  if (!existsSync(path)) return 0;
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let t = 0;
+  for (const entry of readdirSync(path)) {
+    if (entry !== "node_modules") t = Math.max(t, newest(join(path, entry)));
+  }
+  return t;
+}
+
+/** `pnpm --filter @tokenroom/client build`, unless client/dist is newer than every source it is built from. */
+export function buildClientIfStale(): void {
+  const built = newest(join(CLIENT_DIST, "index.html"));
+  const sources = Math.max(
+    newest(join(ROOT, "client", "src")),
+    newest(join(ROOT, "client", "index.html")),
+    newest(join(ROOT, "client", "vite.config.ts")),
+    newest(join(ROOT, "shared", "src")),
+  );
+  if (built > sources) return;
+  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build
+  const env = { ...process.env, NODE_ENV: "production" };
+  execFileSync("pnpm", ["--filter", "@tokenroom/client", "build"], { cwd: ROOT, env, stdio: "pipe", timeout: 120_000 });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(timeoutMs = 30_000): Promise<RunningServer> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-e2e-db-"));
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(join(ROOT, "node_modules", ".bin", "tsx"), ["server/src/index.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: "error" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // its own process group: stop() ends tsx and the node process it runs
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
+      if (!killed) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) return { url, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await stop();
+  throw new Error(`the server did not become healthy in ${timeoutMs} ms:\n${output}`);
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    timeout: 20_000,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
