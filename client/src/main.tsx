@@ -1,14 +1,18 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import "./i18n/index.ts";
+import { i18nReady } from "./i18n/index.ts";
 import { App } from "./app.tsx";
 import "./styles.css";
+import "./guess.css";
 
 const root = document.getElementById("root");
+// a browser that starts in Chinese loads that catalogue first: no flash of English
 if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
+  void i18nReady.then(() =>
+    createRoot(root).render(
+      <StrictMode>
+        <App />
+      </StrictMode>,
+    ),
   );
 }

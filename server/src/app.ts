@@ -16,11 +16,14 @@ import {
 import { type Clock, systemClock } from "./clock.ts";
 import { lanAddress, type ServerConfig } from "./config.ts";
 import { apiRouter, healthRoute } from "./http/routes.ts";
+import { trainRouter } from "./http/train-routes.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { ModelRegistry } from "./models/registry.ts";
 import { type Broadcaster, roomOf, rooms } from "./realtime/broadcaster.ts";
 import { registerHandlers, type SocketData } from "./realtime/handlers.ts";
+import { reviewRouter } from "./review/routes.ts";
 import { SampleService } from "./realtime/sample-service.ts";
+import { GuessService } from "./realtime/guess-service.ts";
 import { noSync, SessionService } from "./realtime/session-service.ts";
 import { LocalStatsHub } from "./rounds/stats-hub.ts";
 import { setupScale } from "./scale/index.ts";
@@ -36,6 +39,8 @@ export interface AppComponents {
     "publicUrl" | "verifyFraction" | "statsIntervalMs" | "sampleRatePerSecond" | "sampleBurst"
   > & {
     redisUrl?: string | undefined;
+    /** ADMIN_TOKEN: opens every stored session for review, export and deletion. */
+    adminToken?: string;
   };
   clock?: Clock;
   log?: Logger;
@@ -78,6 +83,7 @@ export function createApplication(c: AppComponents): Application {
 
   const broadcaster: Broadcaster = {
     emit: (to, event, ...args) => void io.to(roomOf(to)).emit(event, ...args),
+    emitVolatile: (to, event, ...args) => void io.to(roomOf(to)).volatile.emit(event, ...args),
     disconnectParticipant: (participantId) =>
       void io.in(rooms.participant(participantId)).disconnectSockets(true),
   };
@@ -93,7 +99,9 @@ export function createApplication(c: AppComponents): Application {
         return new Set(sockets.map((s) => s.data.participantId).filter((id): id is string => !!id));
       }
     : undefined;
+  const guesses = new GuessService(repo);
   const sessions = new SessionService({
+    guesses,
     repo,
     models: c.models,
     clock,
@@ -115,6 +123,18 @@ export function createApplication(c: AppComponents): Application {
   });
 
   app.get("/healthz", healthRoute(c.db, scale?.nodeId));
+  app.use(
+    "/api",
+    reviewRouter({
+      prisma: c.db.prisma,
+      models: c.models,
+      live: sessions,
+      writer,
+      adminToken: c.config.adminToken,
+      log,
+    }),
+  );
+  app.use("/api", trainRouter({ prisma: c.db.prisma, models: c.models, log }));
   app.use("/api", apiRouter({ sessions, models: c.models, log }));
   c.mountClient?.(app);
 
@@ -131,7 +151,7 @@ export function createApplication(c: AppComponents): Application {
     }
     next();
   });
-  io.on("connection", (socket) => registerHandlers(socket, sessions, samples, log));
+  io.on("connection", (socket) => registerHandlers(socket, sessions, samples, guesses, log));
 
   let ticking = false;
   const timer = clock.setInterval(() => {

@@ -5,6 +5,7 @@ import express from "express";
 import { createApplication } from "./app.ts";
 import { lanAddress, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
+import { loadCustomModels } from "./models/custom-models.ts";
 import { loadModelRegistry } from "./models/registry.ts";
 import { openDatabase } from "./store/database.ts";
 
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   const db = await openDatabase(config.database);
   if (db.applied.length > 0) log.info(`database migrated: ${db.applied.join(", ")}`);
   const models = loadModelRegistry();
+  const custom = await loadCustomModels(models, db.prisma, log);
+  if (custom > 0) log.info(`custom models loaded: ${custom}`);
   const app = createApplication({
     db,
     models,

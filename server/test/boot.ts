@@ -40,6 +40,8 @@ export interface BootOptions {
   statsIntervalMs?: number;
   sampleRatePerSecond?: number;
   sampleBurst?: number;
+  /** A registry of its own (default: the shared one, which phoneSamples uses). */
+  models?: ModelRegistry;
 }
 
 export interface Booted {
@@ -51,9 +53,7 @@ export interface Booted {
   createSession(
     title?: string,
   ): Promise<{ sessionId: string; code: string; hostKey: string; joinUrl: string }>;
-  host(
-    title?: string,
-  ): Promise<{
+  host(title?: string): Promise<{
     socket: ClientSocket;
     snapshot: HostSnapshot;
     session: { sessionId: string; code: string; hostKey: string };
@@ -77,12 +77,28 @@ export async function expectOk<T>(p: Promise<Result<T>>): Promise<T> {
 }
 
 /** Resolves with the next `event` payload that satisfies `pred`. */
+const latest = new WeakMap<ClientSocket, Map<string, unknown[]>>();
+
+/** Remembers the last payload of every event a socket receives, so `next` sees one that already arrived. */
+export function track(socket: ClientSocket): ClientSocket {
+  const seen = new Map<string, unknown[]>();
+  latest.set(socket, seen);
+  socket.onAny((event: string, ...args: unknown[]) => void seen.set(event, args));
+  return socket;
+}
+
+/**
+ * Resolves with the `event` payload that satisfies `pred`: the last one received (for tracked sockets),
+ * or the next one. Periodic events (statistics) may have arrived before the test started waiting.
+ */
 export function next<E extends keyof ServerToClientEvents>(
   socket: ClientSocket,
   event: E,
   pred: (...args: Parameters<ServerToClientEvents[E]>) => boolean = () => true,
   timeoutMs = 10_000,
 ): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  const last = latest.get(socket)?.get(event) as Parameters<ServerToClientEvents[E]> | undefined;
+  if (last && pred(...last)) return Promise.resolve(last[0]);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, listener as never);
@@ -99,10 +115,16 @@ export function next<E extends keyof ServerToClientEvents>(
 }
 
 /** The samples a participant's phone would produce: sample i is generate(…, createRng(seed, i)). */
-export function phoneSamples(round: RoundInfo, participantId: string, from: number, count: number) {
-  const entry = models().get(round.modelId)!;
+export function phoneSamples(
+  round: RoundInfo,
+  participantId: string,
+  from: number,
+  count: number,
+  registry: ModelRegistry = models(),
+) {
+  const entry = registry.get(round.modelId)!;
   const settings = { temperature: round.temperature, topK: round.topK, topP: round.topP };
-  const decoder = models().decoder(entry.model, settings);
+  const decoder = registry.decoder(entry.model, settings);
   const seed = participantSeed(round.seed, participantId);
   return Array.from({ length: count }, (_, k) => {
     const index = from + k;
@@ -122,7 +144,7 @@ export async function boot(options: BootOptions = {}): Promise<Booted> {
   const db = options.db ?? (await openDatabase(options.target ?? { kind: "pglite", dataDir: undefined }));
   const app = createApplication({
     db,
-    models: models(),
+    models: options.models ?? models(),
     config: {
       publicUrl: "http://tokenroom.test",
       verifyFraction: options.verifyFraction ?? 1,
@@ -138,12 +160,14 @@ export async function boot(options: BootOptions = {}): Promise<Booted> {
 
   const socket = (auth: Record<string, unknown> = { protocol: PROTOCOL_VERSION }) =>
     new Promise<ClientSocket>((resolve, reject) => {
-      const s: ClientSocket = connect(url, {
-        transports: ["websocket"],
-        auth,
-        forceNew: true,
-        reconnection: false,
-      });
+      const s: ClientSocket = track(
+        connect(url, {
+          transports: ["websocket"],
+          auth,
+          forceNew: true,
+          reconnection: false,
+        }),
+      );
       sockets.push(s);
       s.once("connect", () => resolve(s));
       s.once("connect_error", reject);

@@ -15,18 +15,20 @@ import {
   type StudentSnapshot,
   type SubmitResult,
 } from "@tokenroom/shared";
-import { call, type ClientSocket, expectOk, phoneSamples, POSTGRES_URL } from "./boot.ts";
+import { call, type ClientSocket, track, expectOk, phoneSamples, POSTGRES_URL } from "./boot.ts";
 import { startServer, type ServerProcess } from "./process.ts";
 
 const sockets: ClientSocket[] = [];
 function connect(url: string): Promise<ClientSocket> {
   return new Promise((resolve, reject) => {
-    const s: ClientSocket = io(url, {
-      transports: ["websocket"],
-      auth: { protocol: PROTOCOL_VERSION },
-      forceNew: true,
-      reconnection: false,
-    });
+    const s: ClientSocket = track(
+      io(url, {
+        transports: ["websocket"],
+        auth: { protocol: PROTOCOL_VERSION },
+        forceNew: true,
+        reconnection: false,
+      }),
+    );
     sockets.push(s);
     s.once("connect", () => resolve(s));
     s.once("connect_error", reject);

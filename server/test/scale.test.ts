@@ -15,7 +15,7 @@ import {
   type StudentSnapshot,
   type SubmitResult,
 } from "@tokenroom/shared";
-import { call, type ClientSocket, expectOk, next, phoneSamples, POSTGRES_URL } from "./boot.ts";
+import { call, type ClientSocket, track, expectOk, next, phoneSamples, POSTGRES_URL } from "./boot.ts";
 import { startServer, type ServerProcess } from "./process.ts";
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -23,12 +23,14 @@ const sockets: ClientSocket[] = [];
 const servers: ServerProcess[] = [];
 function connect(url: string): Promise<ClientSocket> {
   return new Promise((resolve, reject) => {
-    const s: ClientSocket = io(url, {
-      transports: ["websocket"],
-      auth: { protocol: PROTOCOL_VERSION },
-      forceNew: true,
-      reconnection: false,
-    });
+    const s: ClientSocket = track(
+      io(url, {
+        transports: ["websocket"],
+        auth: { protocol: PROTOCOL_VERSION },
+        forceNew: true,
+        reconnection: false,
+      }),
+    );
     sockets.push(s);
     s.once("connect", () => resolve(s));
     s.once("connect_error", reject);
@@ -161,5 +163,117 @@ describe("three processes through Redis and PostgreSQL", () => {
     );
     await client.end();
     expect(Number(rows[0]!.n)).toBe(300);
+  });
+});
+
+/** Restarts the machine's Redis the way the machine starts it (it keeps nothing on disk). */
+async function restartRedis(downMs: number): Promise<void> {
+  const { spawnSync } = await import("node:child_process");
+  const { existsSync } = await import("node:fs");
+  spawnSync("redis-cli", ["-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"], { stdio: "ignore" });
+  await new Promise((r) => setTimeout(r, downMs));
+  const r = spawnSync(
+    "redis-server",
+    [
+      "--daemonize",
+      "yes",
+      "--bind",
+      "127.0.0.1",
+      "-::1",
+      "--port",
+      "6379",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      // as the machine starts it, where those folders exist
+      "--dir",
+      existsSync("/var/lib/redis") ? "/var/lib/redis" : "/tmp",
+      "--logfile",
+      existsSync("/var/log/redis") ? "/var/log/redis/ci.log" : "/tmp/tokenroom-redis.log",
+    ],
+    { stdio: "ignore" },
+  );
+  if (r.status !== 0) throw new Error("could not restart redis-server");
+  for (let i = 0; i < 50; i++) {
+    if (spawnSync("redis-cli", ["-h", "127.0.0.1", "ping"], { encoding: "utf8" }).stdout.trim() === "PONG")
+      return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error("redis did not come back");
+}
+
+describe("a Redis restart mid-round", () => {
+  it("loses no sample and rebuilds the statistics from the database", async () => {
+    const env = {
+      DATABASE_URL: POSTGRES_URL,
+      REDIS_URL,
+      STATS_INTERVAL_MS: "100",
+      SAMPLE_RATE_PER_SECOND: "1000",
+      SAMPLE_BURST: "1000",
+    };
+    const pair = await Promise.all([0, 1].map(() => startServer(env)));
+    servers.push(...pair);
+    const created = (await (await fetch(`${pair[0]!.url}/api/sessions`, { method: "POST" })).json()) as {
+      sessionId: string;
+      code: string;
+      hostKey: string;
+    };
+    const host = await connect(pair[0]!.url);
+    await expectOk(
+      call<HostSnapshot>(host, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }),
+    );
+    const students = await Promise.all(
+      [0, 1].map(async (p, i) => {
+        const socket = await connect(pair[p]!.url);
+        return {
+          socket,
+          joined: await expectOk(
+            call<JoinResult>(socket, "student:join", { code: created.code, nickname: `r${i}` }),
+          ),
+        };
+      }),
+    );
+    const round = await expectOk(
+      call<RoundInfo>(host, "round:start", {
+        modelId: "toy",
+        prompt: "the",
+        temperature: 1,
+        topK: 0,
+        topP: 1,
+        maxTokens: 3,
+        mode: "sample",
+      }),
+    );
+    let acked = 0;
+    const send = async (from: number, count: number) => {
+      for (const s of students) {
+        const r = await expectOk(
+          call<SubmitResult>(s.socket, "sample:submit", {
+            roundId: round.id,
+            samples: phoneSamples(round, s.joined.participantId, from, count),
+          }),
+        );
+        acked += r.results.filter((x) => x.status === "accepted").length;
+      }
+    };
+    await send(0, 40);
+    await statsReaching(host, round.id, 80);
+    const restart = restartRedis(1_500);
+    await send(40, 20); // while Redis is down or just back: acks do not need Redis
+    await restart;
+    await send(60, 20);
+    expect(acked).toBe(160);
+    const final = await statsReaching(host, round.id, 160, 20_000);
+    expect(final.n).toBe(160);
+    const pg = await import("pg");
+    const client = new pg.default.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    const { rows } = await client.query<{ n: string }>(
+      "SELECT count(*) AS n FROM samples WHERE round_id = $1",
+      [round.id],
+    );
+    await client.end();
+    expect(Number(rows[0]!.n)).toBe(160);
   });
 });

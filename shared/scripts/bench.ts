@@ -155,6 +155,7 @@ function decoderRun(model: LanguageModel, prompt: TokenId[], maxCachedTokens: nu
     steady,
     warmSeconds: (nowNs() - t0) / 1e9 - 1.5,
     cached: decoder.cacheSize,
+    cacheBytes: decoder.cacheBytes,
   };
 }
 
@@ -200,6 +201,8 @@ function main(): void {
     warmSeconds: r.warmSeconds,
     cachedContexts: r.cached.entries,
     cachedTokenIds: r.cached.tokens,
+    cacheMB: r.cacheBytes / 1e6,
+    bytesPerCachedId: r.cacheBytes / r.cached.tokens,
   });
   const result = {
     model: { id: model.id, hash: model.hash, vocabSize: model.vocab.length, loadMs },
@@ -261,7 +264,7 @@ function main(): void {
         row(
           `Decoder ${k(small.decoder.maxCachedTokens)}: warm`,
           s.defaultCache.steady,
-          `${fmt(s.defaultCache.cachedContexts, 0)} contexts cached (cache full)`,
+          `${fmt(s.defaultCache.cachedContexts, 0)} contexts cached (cache full), ${fmt(s.defaultCache.cacheMB)} MB of arrays (${fmt(s.defaultCache.bytesPerCachedId)} B/id)`,
         ),
         row(
           `Decoder ${k(large.decoder.maxCachedTokens)}: warm`,

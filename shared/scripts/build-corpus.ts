@@ -1,7 +1,8 @@
 /**
- * Builds shared/corpora/tiny-stories.txt from shared/corpora/tiny-stories/part-*.txt (in name order), each part
- * ending with a newline so that no line spans two parts. Then train the shipped model (docs/engine.md):
- *   pnpm exec tsx shared/scripts/build-corpus.ts
+ * Builds shared/corpora/<name>.txt from shared/corpora/<name>/part-*.txt (in name order; default name
+ * tiny-stories), each part ending with a newline so that no line spans two parts. Then train the shipped
+ * model (docs/engine.md):
+ *   pnpm exec tsx shared/scripts/build-corpus.ts [name]
  *   pnpm engine train shared/corpora/tiny-stories.txt --out shared/models/tiny-stories.json --order 3 ...
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -9,7 +10,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const corpora = fileURLToPath(new URL("../corpora/", import.meta.url));
-const partsDir = join(corpora, "tiny-stories");
+const name = process.argv[2] ?? "tiny-stories";
+const partsDir = join(corpora, name);
 const parts = readdirSync(partsDir)
   .filter((file) => /^part-\d+\.txt$/.test(file))
   .sort((a, b) => Number(a.match(/\d+/)![0]) - Number(b.match(/\d+/)![0]));
@@ -20,7 +22,8 @@ if (parts.length === 0) {
 const text = parts
   .map((file) => readFileSync(join(partsDir, file), "utf8").replace(/\r\n?/g, "\n").replace(/\n*$/, "\n"))
   .join("");
-const out = join(corpora, "tiny-stories.txt");
+const out = join(corpora, `${name}.txt`);
 writeFileSync(out, text);
 const words = text.split(/\s+/).filter((w) => w !== "").length;
-console.log(`${out}: ${parts.join(" + ")}, ${text.split("\n").length - 1} lines, ${words} words`);
+const cjk = [...text].filter((c) => /\p{Script=Han}/u.test(c)).length;
+console.log(`${out}: ${parts.join(" + ")}, ${text.split("\n").length - 1} lines, ${words} words, ${cjk} CJK characters`);

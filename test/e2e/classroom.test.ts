@@ -3,12 +3,10 @@
  * sample, the host's N equals what the phones had acknowledged, the host reveals, and a phone that reloads
  * mid-round continues as the same participant without any sample counted twice.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildClientIfStale, launchBrowser, type RunningServer, startServer } from "./harness.ts";
+import { buildClientIfStale, launchBrowser, type RunningServer, screenshotsDir, startServer } from "./harness.ts";
 import { engineSamplingRate, gzippedSizes } from "./measure.ts";
 import {
   counts,
@@ -25,7 +23,7 @@ import {
   WAIT_MS,
 } from "./pages.ts";
 
-const SHOTS = mkdtempSync(join(tmpdir(), "tokenroom-screenshots-"));
+const SHOTS = screenshotsDir();
 let server: RunningServer;
 let browser: Browser;
 
@@ -92,7 +90,7 @@ describe("a live classroom", () => {
     await ada.page.getByRole("button", { name: /probability/ }).first().click({ timeout: WAIT_MS });
     await ada.page.getByRole("dialog").getByText(/had probability/).waitFor({ timeout: WAIT_MS });
     await ada.page.screenshot({ path: join(SHOTS, "student-token.png") });
-    await ada.page.getByRole("button", { name: "Close" }).click({ timeout: WAIT_MS });
+    await ada.page.getByRole("button", { name: "Close", exact: true }).click({ timeout: WAIT_MS });
   }, 60_000);
 
   it("measures the phone's JavaScript and the worker's sampling rate (printed, not asserted)", async () => {

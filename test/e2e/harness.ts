@@ -3,7 +3,8 @@
  * (`tsx server/src/index.ts`) on a free port over a throwaway PGlite directory, and launches Debian's Chromium.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,13 @@ import { type Browser, chromium } from "playwright-core";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLIENT_DIST = join(ROOT, "client", "dist");
+
+/** Where every e2e test saves its screenshots: $SCREENSHOTS_DIR, or one fixed folder in the temp directory. */
+export function screenshotsDir(): string {
+  const dir = process.env.SCREENSHOTS_DIR ?? join(tmpdir(), "tokenroom-screenshots");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /** Newest modification time under `path` (file or directory), skipping node_modules. */
 function newest(path: string): number {
@@ -25,8 +33,7 @@ function newest(path: string): number {
   return t;
 }
 
-/** `pnpm --filter @tokenroom/client build`, unless client/dist is newer than every source it is built from. */
-export function buildClientIfStale(): void {
+function clientIsFresh(): boolean {
   const built = newest(join(CLIENT_DIST, "index.html"));
   const sources = Math.max(
     newest(join(ROOT, "client", "src")),
@@ -34,10 +41,36 @@ export function buildClientIfStale(): void {
     newest(join(ROOT, "client", "vite.config.ts")),
     newest(join(ROOT, "shared", "src")),
   );
-  if (built > sources) return;
-  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build
-  const env = { ...process.env, NODE_ENV: "production" };
-  execFileSync("pnpm", ["--filter", "@tokenroom/client", "build"], { cwd: ROOT, env, stdio: "pipe", timeout: 120_000 });
+  return built > sources;
+}
+
+/** e2e files run in parallel workers: one builds while the others wait for it (a lock directory). */
+const BUILD_LOCK = join(tmpdir(), `tokenroom-build-${createHash("sha256").update(ROOT).digest("hex").slice(0, 12)}.lock`);
+const STALE_LOCK_MS = 180_000;
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** `pnpm --filter @tokenroom/client build`, unless client/dist is newer than every source it is built from. */
+export function buildClientIfStale(): void {
+  const deadline = Date.now() + STALE_LOCK_MS;
+  while (!clientIsFresh()) {
+    try {
+      mkdirSync(BUILD_LOCK);
+    } catch {
+      // another worker is building; a lock left by a killed run is removed once it is old
+      if (Date.now() - newest(BUILD_LOCK) > STALE_LOCK_MS) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`waited too long for the client build (lock ${BUILD_LOCK})`);
+      sleepSync(250);
+      continue;
+    }
+    try {
+      // vitest sets NODE_ENV=test, which would make Vite bundle React's development build
+      const env = { ...process.env, NODE_ENV: "production" };
+      execFileSync("pnpm", ["--filter", "@tokenroom/client", "build"], { cwd: ROOT, env, stdio: "pipe", timeout: 120_000 });
+    } finally {
+      rmSync(BUILD_LOCK, { recursive: true, force: true });
+    }
+    return;
+  }
 }
 
 function freePort(): Promise<number> {
@@ -57,13 +90,14 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(timeoutMs = 30_000): Promise<RunningServer> {
+/** `env`: extra environment for the server (ADMIN_TOKEN, …). */
+export async function startServer(timeoutMs = 30_000, env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-e2e-db-"));
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(join(ROOT, "node_modules", ".bin", "tsx"), ["server/src/index.ts"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: "error" },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: "error", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group: stop() ends tsx and the node process it runs
   });

@@ -3,8 +3,9 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 
 export const WAIT_MS = 15_000;
 
-export async function openHost(browser: Browser, url: string): Promise<{ page: Page; code: string; sessionId: string }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+/** `context`: a context of the test's own, which then can open more pages with the host's storage. */
+export async function openHost(browser: Browser, url: string, context?: BrowserContext): Promise<{ page: Page; code: string; sessionId: string }> {
+  const page = context ? await context.newPage() : await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${url}/`, { timeout: WAIT_MS });
   await page.getByRole("button", { name: "Host a session" }).click({ timeout: WAIT_MS });
   await page.waitForURL(/\/host\/[^/]+$/, { timeout: WAIT_MS });

@@ -39,6 +39,9 @@ const R = flag("rate", 2);
 const D = flag("duration", 20);
 const JSON_OUT = args.includes("--json");
 const MAX_TOKENS = flag("max-tokens", 8);
+const P = flag("processes", 1);
+const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const log = (m: string) => void (JSON_OUT ? process.stderr.write(m + "\n") : console.log(m));
 
 const percentile = (xs: number[], p: number) => {
@@ -80,7 +83,7 @@ interface LoadResult {
 /** Drives the load: bots submit for D seconds; returns what they saw. */
 async function drive(
   url: string,
-  pid: number,
+  pids: number[],
   bots: { socket: Bot; participantId: string }[],
   round: RoundInfo | null,
 ): Promise<LoadResult> {
@@ -110,7 +113,9 @@ async function drive(
       if (at !== undefined) r.statsMs.push(performance.now() - at);
     });
   }
-  const cpu0 = cpuSeconds(pid);
+  const cpuAll = () => pids.reduce((sum, p) => sum + cpuSeconds(p), 0);
+  const rssAll = () => pids.reduce((sum, p) => sum + rssMb(p).rss, 0);
+  const cpu0 = cpuAll();
   const start = performance.now();
   const interval = Math.max(1000 / R, 200);
   const perTick = Math.max(1, Math.round((R * interval) / 1000));
@@ -150,7 +155,7 @@ async function drive(
         if (i === 0 && performance.now() - lastReport > 5000) {
           lastReport = performance.now();
           log(
-            `  … ${((lastReport - start) / 1000).toFixed(0)} s: sent ${r.sent}, acked ${r.acked}, rss ${rssMb(pid).rss.toFixed(0)} MB`,
+            `  … ${((lastReport - start) / 1000).toFixed(0)} s: sent ${r.sent}, acked ${r.acked}, rss ${rssAll().toFixed(0)} MB`,
           );
         }
         await new Promise((res) => setTimeout(res, Math.max(0, interval - (performance.now() - t0))));
@@ -158,35 +163,34 @@ async function drive(
       await Promise.all(pending);
     }),
   );
-  r.cpu = cpuSeconds(pid) - cpu0;
-  r.peakRssMb = rssMb(pid).peak;
+  r.cpu = cpuAll() - cpu0;
+  r.peakRssMb = pids.reduce((sum, p) => sum + rssMb(p).peak, 0);
   void url;
   return r;
 }
 
 async function runTokenroom() {
   const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-load-"));
-  const server = await startServer({
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "error",
-    SAMPLE_RATE_PER_SECOND: "1000",
-    SAMPLE_BURST: "1000",
-  });
-  const pid = server.child.pid!;
+  const common = { LOG_LEVEL: "error", SAMPLE_RATE_PER_SECOND: "1000", SAMPLE_BURST: "1000" };
+  // one process: the embedded default; several: PostgreSQL + Redis, as in production
+  const env = P > 1 ? { ...common, DATABASE_URL: POSTGRES_URL, REDIS_URL } : { ...common, DATA_DIR: dataDir };
+  const servers = await Promise.all(Array.from({ length: P }, () => startServer(env)));
+  const pids = servers.map((s) => s.child.pid!);
+  const url = servers[0]!.url;
   try {
-    const created = (await (await fetch(`${server.url}/api/sessions`, { method: "POST" })).json()) as {
+    const created = (await (await fetch(`${url}/api/sessions`, { method: "POST" })).json()) as {
       sessionId: string;
       code: string;
       hostKey: string;
     };
-    const host = await connect(server.url);
+    const host = await connect(url);
     await ask<HostSnapshot>(host, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey });
-    log(`connecting ${S} students…`);
+    log(`connecting ${S} students to ${P} process${P > 1 ? "es" : ""}…`);
     const bots: { socket: Bot; participantId: string }[] = [];
     for (let i = 0; i < S; i += 50) {
       const chunk = await Promise.all(
         Array.from({ length: Math.min(50, S - i) }, async (_, k) => {
-          const socket = await connect(server.url);
+          const socket = await connect(servers[(i + k) % P]!.url);
           const res = await ask<JoinResult>(socket, "student:join", {
             code: created.code,
             nickname: `bot${i + k}`,
@@ -209,8 +213,8 @@ async function runTokenroom() {
     if (!started.ok) throw new Error(started.error.message);
     await ask(host, "round:reveal", { roundId: started.data.id });
     log(`${bots.length} students connected; sampling ${R}/s each for ${D} s…`);
-    const r = await drive(server.url, pid, bots, started.data);
-    await new Promise((res) => setTimeout(res, 600));
+    const r = await drive(url, pids, bots, started.data);
+    await new Promise((res) => setTimeout(res, 1500));
     const snap = await ask<HostSnapshot>(host, "host:attach", {
       sessionId: created.sessionId,
       hostKey: created.hostKey,
@@ -218,13 +222,15 @@ async function runTokenroom() {
     r.finalN = snap.ok ? (snap.data.stats?.n ?? 0) : -1;
     for (const b of bots) b.socket.disconnect();
     host.disconnect();
-    await server.stop("SIGTERM");
-    const db = await openDatabase({ kind: "pglite", dataDir });
+    await Promise.all(servers.map((s) => s.stop("SIGTERM")));
+    const db = await openDatabase(
+      P > 1 ? { kind: "postgres", url: POSTGRES_URL } : { kind: "pglite", dataDir },
+    );
     const stored = await db.prisma.sample.count({ where: { roundId: started.data.id } });
     await db.close();
     return { ...r, stored };
   } finally {
-    await server.stop("SIGKILL");
+    await Promise.all(servers.map((s) => s.stop("SIGKILL")));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -254,7 +260,7 @@ async function runBare() {
     const bots = await Promise.all(
       Array.from({ length: S }, async () => ({ socket: await connect(url), participantId: "" })),
     );
-    const r = await drive(url, child.pid!, bots, null);
+    const r = await drive(url, [child.pid!], bots, null);
     for (const b of bots) b.socket.disconnect();
     return r;
   } finally {
@@ -268,6 +274,7 @@ const bare = await runBare();
 const perSample = (x: LoadResult) => (x.acked > 0 ? (x.cpu / x.acked) * 1e6 : 0);
 const result = {
   students: t.connected,
+  processes: P,
   rate: R,
   durationS: D,
   sent: t.sent,

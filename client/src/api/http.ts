@@ -1,4 +1,4 @@
-/** REST calls: create a session, list models, look a room up. Failures become ClientErrors. */
+/** REST calls: create a session, list models, look a room up. Failures become ClientErrors (`call` is shared with api/review.ts). */
 import type { CreateSessionResponse, ModelSummary } from "@tokenroom/shared";
 import type { ClientError, ClientResult } from "./socket.ts";
 
@@ -9,7 +9,7 @@ export interface RoomInfo {
   ended: boolean;
 }
 
-async function call<T>(path: string, init?: RequestInit): Promise<ClientResult<T>> {
+export async function call<T>(path: string, init?: RequestInit): Promise<ClientResult<T>> {
   let res: Response;
   try {
     res = await fetch(path, { ...init, headers: { "content-type": "application/json", ...init?.headers } });

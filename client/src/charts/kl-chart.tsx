@@ -1,51 +1,46 @@
 /**
- * KL(empirical ‖ theory) against N on log-log axes, with the reference (k − 1) / (2 N ln 2): what KL an
- * N-sample empirical distribution has on average. A class that samples honestly tracks the reference line.
+ * KL(empirical ‖ theory) against N on log-log axes, with what chance alone gives N honest samples on average:
+ * the exact expectation ([EKL2], sent by the server with every point) as the main reference, and the
+ * first-order (k − 1) / (2 N ln 2) ([EKL1]) as a lighter dashed line, right only once N ≫ k.
  */
 import { memo, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, XAxis, YAxis } from "recharts";
-import { expectedEmpiricalKlBits, type KlPoint } from "@tokenroom/shared";
+import type { KlPoint } from "@tokenroom/shared";
 import { formatInt } from "../lib/format.ts";
 import { SERIES } from "../lib/prob-colors.ts";
-import { ChartLegend } from "./chart-legend.tsx";
+import { ChartLegend, type LegendItem } from "./chart-legend.tsx";
 import { logTicks } from "./distribution-data.ts";
+import { type KlDomains, klDomains, klRows } from "./kl-data.ts";
 
-const positive = (x: number) => (Number.isFinite(x) && x > 0 ? x : null);
 const tickLabel = (v: number) => (v >= 1 ? formatInt(v) : v >= 1e-3 ? String(Number(v.toPrecision(1))) : v.toExponential(0));
 
-export const KlChart = memo(function KlChart({ history, support, height = 320 }: { history: KlPoint[]; support: number; height?: number }) {
+export interface KlChartProps {
+  history: KlPoint[];
+  support: number;
+  height?: number;
+  /** Fixed axes (a replay keeps the whole curve's axes while it grows); else they span the data. */
+  domains?: KlDomains;
+}
+
+export const KlChart = memo(function KlChart({ history, support, height = 320, domains: fixed }: KlChartProps) {
   const { t } = useTranslation();
-  const data = useMemo(
-    () =>
-      history.map((h) => ({
-        n: h.n,
-        first: positive(h.firstKlBits),
-        completion: positive(h.completionKlBits),
-        reference: positive(expectedEmpiricalKlBits(support, h.n)),
-      })),
-    [history, support],
-  );
-  const domains = useMemo(() => {
-    const ys = data.flatMap((d) => [d.first, d.completion, d.reference]).filter((v): v is number => v !== null);
-    const decade = (x: number, round: (v: number) => number) => 10 ** round(Math.log10(x));
-    const nMax = data.length ? Math.max(10, decade(Math.max(...data.map((d) => d.n)), Math.ceil)) : 10;
-    const yMin = ys.length ? decade(Math.min(...ys), Math.floor) : 0.001;
-    const yMax = ys.length ? Math.max(yMin * 10, decade(Math.max(...ys), Math.ceil)) : 1;
-    return { x: [1, nMax] as [number, number], y: [yMin, yMax] as [number, number] };
-  }, [data]);
+  const data = useMemo(() => klRows(history, support), [history, support]);
+  const domains = useMemo(() => fixed ?? klDomains(data), [fixed, data]);
   if (data.length === 0) return <p className="hint">{t("charts.noSamples")}</p>;
   if (support <= 1) return <p className="hint">{t("charts.klGreedy")}</p>;
   const dot = data.length <= 30 ? { r: 4 } : false;
+  const exact = data.some((d) => d.expected !== null);
+  const approxLabel = t("charts.klApprox", { k: formatInt(support) });
+  const legend: LegendItem[] = [
+    { label: t("charts.klFirst"), color: SERIES.firstKl, line: "solid" },
+    { label: t("charts.klCompletion"), color: SERIES.completionKl, line: "dotted" },
+    ...(exact ? [{ label: t("charts.klExpected"), color: SERIES.expectedKl, line: "solid" as const }] : []),
+    { label: approxLabel, color: SERIES.approximateKl, line: "dashed" },
+  ];
   return (
     <figure className="chart" aria-label={t("charts.klAria")}>
-      <ChartLegend
-        items={[
-          { label: t("charts.klFirst"), color: SERIES.firstKl, line: "solid" },
-          { label: t("charts.klCompletion"), color: SERIES.completionKl, line: "dotted" },
-          { label: t("charts.klReference", { k: formatInt(support) }), color: SERIES.reference, line: "dashed" },
-        ]}
-      />
+      <ChartLegend items={legend} />
       <ResponsiveContainer width="100%" height={height}>
         <LineChart data={data} margin={{ top: 8, right: 24, bottom: 24, left: 8 }}>
           <CartesianGrid stroke="#ccc" />
@@ -70,9 +65,12 @@ export const KlChart = memo(function KlChart({ history, support, height = 320 }:
             width={64}
             tick={{ fontSize: 16 }}
           />
+          <Line dataKey="approximation" name={approxLabel} stroke={SERIES.approximateKl} strokeWidth={2} strokeDasharray="8 6" dot={false} isAnimationActive={false} />
+          {exact ? (
+            <Line dataKey="expected" name={t("charts.klExpected")} stroke={SERIES.expectedKl} strokeWidth={3} dot={false} isAnimationActive={false} connectNulls />
+          ) : null}
           <Line dataKey="first" name={t("charts.klFirst")} stroke={SERIES.firstKl} strokeWidth={3} dot={dot} isAnimationActive={false} connectNulls />
           <Line dataKey="completion" name={t("charts.klCompletion")} stroke={SERIES.completionKl} strokeWidth={3} strokeDasharray="2 4" dot={dot} isAnimationActive={false} connectNulls />
-          <Line dataKey="reference" name={t("charts.klReference")} stroke={SERIES.reference} strokeWidth={2} strokeDasharray="8 6" dot={dot} isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>
     </figure>

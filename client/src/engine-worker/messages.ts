@@ -23,6 +23,8 @@ export interface GeneratedSample {
   /** probs[i] = P(tokens[i] | prompt, tokens before i) under the round's settings. */
   probs: number[];
   labels: string[];
+  /** spaceBefore[i]: the model's tokenizer puts a space before labels[i] (never between Chinese characters). */
+  spaceBefore?: boolean[];
 }
 
 export interface DistributionEntry {

@@ -19,6 +19,7 @@ import type {
   WorkerResponse,
   WorkerResults,
 } from "./messages.ts";
+import { spacesBefore } from "../lib/token-spacing.ts";
 import { loadModel } from "./model-cache.ts";
 
 interface WorkerScope {
@@ -49,7 +50,8 @@ async function samples(round: RoundSpec, participantId: string, start: number, c
   const out: GeneratedSample[] = [];
   for (let index = start; index < start + count; index++) {
     const g = generate(model, round.promptTokens, decoder.settings, createRng(seed, index), round.maxTokens, decoder);
-    out.push({ index, tokens: g.tokens, probs: g.probs, labels: g.tokens.map((t) => tokenLabel(model, t)) });
+    const labels = g.tokens.map((t) => tokenLabel(model, t));
+    out.push({ index, tokens: g.tokens, probs: g.probs, labels, spaceBefore: spacesBefore(model.tokenizer, labels) });
   }
   return out;
 }

@@ -1,12 +1,15 @@
 /** The host's bar: the room, lock, round controls (reveal, close, new temperature, new round) and end session. */
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { LanguageSwitcher } from "../components/language-switcher.tsx";
 import type { HostState } from "./host-session.ts";
 
 export interface HostControlsProps {
   state: HostState;
   editing: boolean;
   onReveal: () => void;
+  /** Guess rounds: stop taking guesses before the reveal. */
+  onLockGuesses?: () => void;
   onClose: () => void;
   onNewTemperature: () => void;
   onNewRound: () => void;
@@ -14,7 +17,7 @@ export interface HostControlsProps {
   onEnd: () => void;
 }
 
-export function HostControls({ state, editing, onReveal, onClose, onNewTemperature, onNewRound, onLock, onEnd }: HostControlsProps) {
+export function HostControls({ state, editing, onReveal, onLockGuesses, onClose, onNewTemperature, onNewRound, onLock, onEnd }: HostControlsProps) {
   const { t } = useTranslation();
   const [confirmEnd, setConfirmEnd] = useState(false);
   const { session, round, busy } = state;
@@ -26,6 +29,11 @@ export function HostControls({ state, editing, onReveal, onClose, onNewTemperatu
       <nav className="bar-actions" aria-label={t("host.controls")}>
         {round && round.status !== "closed" && !editing ? (
           <>
+            {round.mode === "guess" && round.status === "open" && round.guessPhase && onLockGuesses ? (
+              <button type="button" className="button" disabled={off || round.guessPhase === "locked"} onClick={onLockGuesses}>
+                {round.guessPhase === "locked" ? t("guess.locked") : t("guess.lock")}
+              </button>
+            ) : null}
             <button type="button" className="button primary" disabled={off || round.status === "revealed"} onClick={onReveal}>
               {round.status === "revealed" ? t("host.revealed") : t("host.reveal")}
             </button>
@@ -64,7 +72,14 @@ export function HostControls({ state, editing, onReveal, onClose, onNewTemperatu
             {t("host.end")}
           </button>
         )}
+        {/* between rounds only (the bar is full during one); a new tab, so the projector keeps the session */}
+        {!round || round.status === "closed" || editing || ended ? (
+          <a className="button" href="/sessions" target="_blank" rel="noopener">
+            {t("sessions.link")}
+          </a>
+        ) : null}
       </nav>
+      <LanguageSwitcher />
     </header>
   );
 }

@@ -3,6 +3,7 @@
  * the live state the server pushes, and the host's actions. React reads it via subscribe() / getState().
  */
 import type {
+  GuessSummary,
   HostSnapshot,
   KlPoint,
   ParticipantInfo,
@@ -12,6 +13,7 @@ import type {
   SessionInfo,
   TheoryView,
 } from "@tokenroom/shared";
+import type { HostAuth } from "../api/train.ts";
 import { type AppSocket, type ClientError, type ClientResult, connectSocket, request } from "../api/socket.ts";
 
 export interface HostState {
@@ -23,6 +25,8 @@ export interface HostState {
   theory: TheoryView | null;
   stats: RoundStats | null;
   history: KlPoint[];
+  /** Guess rounds: progress, and after the reveal the class against the truth and the leaderboard. */
+  guess: GuessSummary | null;
   /** The last action that failed, for the banner. */
   error: ClientError | null;
   busy: boolean;
@@ -32,7 +36,9 @@ export interface HostState {
 export function extendHistory(history: KlPoint[], stats: RoundStats): KlPoint[] {
   const last = history[history.length - 1];
   if (stats.n === 0 || (last && stats.n <= last.n)) return history;
-  const point = { n: stats.n, firstKlBits: stats.firstToken.klBits ?? 0, completionKlBits: stats.completions.klBits ?? 0 };
+  const point: KlPoint = { n: stats.n, firstKlBits: stats.firstToken.klBits ?? 0, completionKlBits: stats.completions.klBits ?? 0 };
+  // the exact expected KL at this N ([EKL2]), for the chart's reference curve
+  if (stats.firstToken.expectedKlBits !== null) point.expectedKlBits = stats.firstToken.expectedKlBits;
   const anchor = history[history.length - 2];
   if (last && anchor && stats.n < anchor.n * 1.02) return [...history.slice(0, -1), point];
   return [...history, point];
@@ -48,6 +54,7 @@ export class HostSession {
     theory: null,
     stats: null,
     history: [],
+    guess: null,
     error: null,
     busy: false,
   };
@@ -65,6 +72,11 @@ export class HostSession {
   };
 
   getState = (): HostState => this.state;
+
+  /** What proves this browser hosts the session, for the REST calls that need it (training a model). */
+  get auth(): HostAuth {
+    return { sessionId: this.sessionId, hostKey: this.hostKey };
+  }
 
   private set(patch: Partial<HostState>): void {
     this.state = { ...this.state, ...patch };
@@ -85,10 +97,12 @@ export class HostSession {
     socket.on("session:state", (session) => this.set({ session }));
     socket.on("session:ended", (session) => this.set({ session }));
     socket.on("participants:update", (participants) => this.set({ participants }));
-    socket.on("round:started", (round) => this.set({ round, theory: null, stats: null, history: [] }));
+    socket.on("round:started", (round) => this.set({ round, theory: null, stats: null, history: [], guess: null }));
     socket.on("round:theory", (theory) => this.isRound(theory.roundId) && this.set({ theory }));
     socket.on("round:revealed", (round) => this.isRound(round.id) && this.set({ round }));
     socket.on("round:closed", (round) => this.isRound(round.id) && this.set({ round }));
+    socket.on("round:updated", (round) => this.isRound(round.id) && this.set({ round }));
+    socket.on("guess:summary", (guess) => this.isRound(guess.roundId) && this.set({ guess }));
     socket.on("round:stats", (stats) => {
       if (!this.isRound(stats.roundId)) return;
       this.set({ stats, history: extendHistory(this.state.history, stats) });
@@ -124,6 +138,7 @@ export class HostSession {
       theory: s.theory,
       stats: s.stats,
       history: s.stats ? extendHistory(s.history, s.stats) : s.history,
+      guess: s.guess && s.guess.roundId === s.round?.id ? s.guess : null,
       error: null,
     });
   }
@@ -139,13 +154,20 @@ export class HostSession {
 
   async startRound(settings: RoundSettingsInput): Promise<boolean> {
     const round = await this.act((s) => request(s, "round:start", settings));
-    if (round && this.state.round?.id !== round.id) this.set({ round, theory: null, stats: null, history: [] });
+    if (round && this.state.round?.id !== round.id) this.set({ round, theory: null, stats: null, history: [], guess: null });
     return round !== null;
   }
 
   async reveal(): Promise<void> {
     const id = this.state.round?.id;
     const round = id ? await this.act((s) => request(s, "round:reveal", { roundId: id })) : null;
+    if (round && this.isRound(round.id)) this.set({ round });
+  }
+
+  /** Guess rounds: no more guesses (or changes); the reveal then scores them. */
+  async lockGuesses(): Promise<void> {
+    const id = this.state.round?.id;
+    const round = id ? await this.act((s) => request(s, "guess:lock", { roundId: id })) : null;
     if (round && this.isRound(round.id)) this.set({ round });
   }
 

@@ -1,11 +1,12 @@
 /** The live round on the projector: counters, first-token bars, KL vs N, whole completions and the metrics. */
 import { memo } from "react";
 import { useTranslation } from "react-i18next";
-import type { KlPoint, ParticipantInfo, RoundInfo, RoundStats, TheoryView } from "@tokenroom/shared";
+import type { GuessSummary, KlPoint, ParticipantInfo, RoundInfo, RoundStats, TheoryView } from "@tokenroom/shared";
 import { CompletionsTable } from "../charts/completions-table.tsx";
 import { DistributionChart } from "../charts/distribution-chart.tsx";
 import { KlChart } from "../charts/kl-chart.tsx";
 import { formatInt, formatNumber } from "../lib/format.ts";
+import { GuessBoard } from "./guess-board.tsx";
 import { MetricsPanel } from "./metrics-panel.tsx";
 
 export interface LiveRoundProps {
@@ -14,6 +15,8 @@ export interface LiveRoundProps {
   stats: RoundStats | null;
   history: KlPoint[];
   participants: ParticipantInfo[];
+  /** Guess rounds: the guess summary (the sampling charts, which show the truth, wait for the reveal). */
+  guess?: GuessSummary | null;
 }
 
 function Counter({ label, value, testId }: { label: string; value: string; testId?: string }) {
@@ -25,7 +28,7 @@ function Counter({ label, value, testId }: { label: string; value: string; testI
   );
 }
 
-export const LiveRound = memo(function LiveRound({ round, theory, stats, history, participants }: LiveRoundProps) {
+export const LiveRound = memo(function LiveRound({ round, theory, stats, history, participants, guess = null }: LiveRoundProps) {
   const { t } = useTranslation();
   const present = participants.filter((p) => !p.removed);
   const online = present.filter((p) => p.connected).length;
@@ -36,7 +39,9 @@ export const LiveRound = memo(function LiveRound({ round, theory, stats, history
     t("live.length", { count: round.maxTokens }),
     round.mode === "guess" ? t("live.guessMode") : null,
   ].filter((s): s is string => s !== null);
-  const status = round.status === "open" ? t("live.statusOpen") : round.status === "revealed" ? t("live.statusRevealed") : t("live.statusClosed");
+  const guessing = round.mode === "guess" && round.status === "open";
+  const guessStatus = round.guessPhase === "locked" ? t("guess.locked") : t("guess.statusGuessing");
+  const status = guessing ? guessStatus : round.status === "open" ? t("live.statusOpen") : round.status === "revealed" ? t("live.statusRevealed") : t("live.statusClosed");
 
   return (
     <section className="live" aria-labelledby="live-title">
@@ -51,35 +56,40 @@ export const LiveRound = memo(function LiveRound({ round, theory, stats, history
         <p className="live-settings">{settings.join(" · ")}</p>
       </div>
 
-      <div className="counters-row" role="status" aria-live="off">
-        <Counter label={t("live.studentsOnline", { total: present.length })} value={formatInt(online)} testId="stat-students" />
-        <Counter label={t("live.samples")} value={formatInt(stats?.n ?? 0)} testId="stat-n" />
-        <Counter label={t("live.perSecond")} value={formatNumber(stats?.samplesPerSecond ?? 0)} />
-        <Counter label={t("live.contributors")} value={formatInt(stats?.contributors ?? 0)} />
-        <Counter label={t("live.distinct")} value={formatInt(stats?.completions.distinct ?? 0)} />
-      </div>
+      {round.mode === "guess" ? <GuessBoard round={round} guess={guess} students={present.length} /> : null}
+      {guessing ? null : (
+        <>
+          <div className="counters-row" role="status" aria-live="off">
+            <Counter label={t("live.studentsOnline", { total: present.length })} value={formatInt(online)} testId="stat-students" />
+            <Counter label={t("live.samples")} value={formatInt(stats?.n ?? 0)} testId="stat-n" />
+            <Counter label={t("live.perSecond")} value={formatNumber(stats?.samplesPerSecond ?? 0)} />
+            <Counter label={t("live.contributors")} value={formatInt(stats?.contributors ?? 0)} />
+            <Counter label={t("live.distinct")} value={formatInt(stats?.completions.distinct ?? 0)} />
+          </div>
 
-      <div className="live-grid">
-        <div className="panel">
-          <h3>{t("live.firstToken")}</h3>
-          <DistributionChart stats={stats} theory={theory} maxRows={10} rowHeight={38} fontSize={18} />
-        </div>
-        <div className="panel">
-          <h3>{t("live.klTitle")}</h3>
-          <KlChart history={history} support={theory?.support ?? 0} />
-          <p className="hint">{t("live.klHint")}</p>
-        </div>
-      </div>
-      <div className="live-grid wide-left">
-        <div className="panel">
-          <h3>{t("live.completions")}</h3>
-          <CompletionsTable stats={stats} />
-        </div>
-        <div className="panel">
-          <h3>{t("live.metrics")}</h3>
-          <MetricsPanel stats={stats} theory={theory} />
-        </div>
-      </div>
+          <div className="live-grid">
+            <div className="panel">
+              <h3>{t("live.firstToken")}</h3>
+              <DistributionChart stats={stats} theory={theory} maxRows={10} rowHeight={38} fontSize={18} />
+            </div>
+            <div className="panel">
+              <h3>{t("live.klTitle")}</h3>
+              <KlChart history={history} support={theory?.support ?? 0} />
+              <p className="hint">{t("live.klHint")}</p>
+            </div>
+          </div>
+          <div className="live-grid wide-left">
+            <div className="panel">
+              <h3>{t("live.completions")}</h3>
+              <CompletionsTable stats={stats} />
+            </div>
+            <div className="panel">
+              <h3>{t("live.metrics")}</h3>
+              <MetricsPanel stats={stats} theory={theory} />
+            </div>
+          </div>
+        </>
+      )}
     </section>
   );
 });

@@ -3,10 +3,13 @@ import { type FormEvent, useDeferredValue, useEffect, useId, useMemo, useRef } f
 import { useTranslation } from "react-i18next";
 import { LIMITS, type ModelSummary } from "@tokenroom/shared";
 import { ProbBars } from "../components/prob-bars.tsx";
-import { formatBits, formatNumber } from "../lib/format.ts";
+import { formatBits, formatInt, formatNumber } from "../lib/format.ts";
+import type { HostAuth } from "../api/train.ts";
+import { ModelCard } from "./model-card.tsx";
 import { analysePrompt, previewTheory } from "./prompt-analysis.ts";
-import { type SetupValues, starterPrompt } from "./setup-values.ts";
+import { clampCandidates, GUESS_CANDIDATES, type SetupValues, starterPrompt } from "./setup-values.ts";
 import { TokenPreview } from "./token-preview.tsx";
+import { TrainPanel } from "./train-panel.tsx";
 import { useLoadedModel } from "./use-model.ts";
 
 export interface RoundSetupProps {
@@ -19,15 +22,20 @@ export interface RoundSetupProps {
   onCancel?: () => void;
   /** Focus the temperature slider when the form opens ("same prompt, new temperature"). */
   focusTemperature?: boolean;
+  /** "Train a model on your own text": the host's credentials, and how to list the new model. */
+  training?: { auth: HostAuth; reloadModels: (include: ModelSummary) => Promise<void> };
 }
 
-export function RoundSetup({ models, values, onChange, onStart, busy, disabled, onCancel, focusTemperature }: RoundSetupProps) {
+export function RoundSetup({ models, values, onChange, onStart, busy, disabled, onCancel, focusTemperature, training }: RoundSetupProps) {
   const { t } = useTranslation();
   const id = useId();
   const summary = models.find((m) => m.id === values.modelId);
   const { model, error: modelError } = useLoadedModel(summary);
   const deferred = useDeferredValue(values);
   const temperatureInput = useRef<HTMLInputElement>(null);
+  // training takes seconds: select its model in the values of that moment, not of the click
+  const latest = useRef(values);
+  latest.current = values;
   useEffect(() => {
     if (!focusTemperature) return;
     window.scrollTo({ top: 0 });
@@ -67,9 +75,20 @@ export function RoundSetup({ models, values, onChange, onStart, busy, disabled, 
         ))}
       </select>
       <p id={f("model-desc")} className="hint">
-        {summary ? t("setup.modelInfo", { description: summary.description, vocab: summary.vocabSize }) : ""}
+        {summary ? t("setup.modelInfo", { description: summary.description, vocab: formatInt(summary.vocabSize) }) : ""}
       </p>
       {modelError ? <p role="alert" className="error-box">{t("setup.modelFailed")}</p> : null}
+      {summary ? <ModelCard model={summary} /> : null}
+      {training ? (
+        <TrainPanel
+          auth={training.auth}
+          disabled={disabled}
+          onTrained={async (model, prompt) => {
+            await training.reloadModels(model);
+            onChange({ ...latest.current, modelId: model.id, prompt });
+          }}
+        />
+      ) : null}
 
       <label className="field-label" htmlFor={f("prompt")}>{t("setup.prompt")}</label>
       <textarea
@@ -135,6 +154,24 @@ export function RoundSetup({ models, values, onChange, onStart, busy, disabled, 
           </label>
         ))}
       </fieldset>
+      {values.mode === "guess" ? (
+        <div className="field">
+          <label className="field-label" htmlFor={f("cands")}>{t("guess.setupCandidates")}</label>
+          <input
+            id={f("cands")}
+            className="text-input num-input"
+            type="number"
+            min={GUESS_CANDIDATES.min}
+            max={GUESS_CANDIDATES.max}
+            step={1}
+            value={values.guessCandidates}
+            onChange={(e) => set("guessCandidates", Math.floor(Number(e.target.value) || 0))}
+            onBlur={() => set("guessCandidates", clampCandidates(values.guessCandidates))}
+            aria-describedby={f("cands-hint")}
+          />
+          <p id={f("cands-hint")} className="hint">{t("guess.setupCandidatesHint")}</p>
+        </div>
+      ) : null}
       <label className="checkbox">
         <input type="checkbox" checked={values.showClassChart} onChange={(e) => set("showClassChart", e.target.checked)} />
         {t("setup.showClassChart")}
@@ -142,11 +179,15 @@ export function RoundSetup({ models, values, onChange, onStart, busy, disabled, 
 
       <section className="theory-preview" aria-live="polite">
         {theory ? (
-          <ProbBars
-            caption={t("setup.previewCaption", { support: theory.support, entropy: formatBits(theory.entropyBits) })}
-            rows={theory.entries.map((e) => ({ key: e.id, label: e.label, p: e.p }))}
-            otherP={theory.otherP}
-          />
+          // a guess round's answer stays folded away: the setup is often on the projector
+          <details open={values.mode !== "guess"} key={values.mode}>
+            <summary className={values.mode === "guess" ? undefined : "visually-hidden"}>{t("guess.setupPreviewHidden")}</summary>
+            <ProbBars
+              caption={t("setup.previewCaption", { support: formatInt(theory.support), entropy: formatBits(theory.entropyBits) })}
+              rows={theory.entries.map((e) => ({ key: e.id, label: e.label, p: e.p }))}
+              otherP={theory.otherP}
+            />
+          </details>
         ) : (
           <p className="hint">{analysis?.problem ? t(`setup.problem.${analysis.problem}`, { max: LIMITS.promptMaxTokens }) : t("app.loading")}</p>
         )}

@@ -10,13 +10,23 @@ export interface SetupValues {
   maxTokens: number;
   mode: RoundMode;
   showClassChart: boolean;
+  /** Guess rounds: how many of the most likely next tokens the students guess over. */
+  guessCandidates: number;
 }
 
-/** Prompts every shipped model knows (model data, not interface text). */
-const STARTER_PROMPTS: Record<string, string> = { toy: "the", "tiny-stories": "once upon a time there was a" };
+export const GUESS_CANDIDATES = { min: 2, max: 12, default: 5 } as const;
 
-export function defaultSetup(models: readonly ModelSummary[]): SetupValues {
-  const model = models.find((m) => m.id === "tiny-stories") ?? models[0];
+/** Prompts every shipped model knows (model data, not interface text). */
+const STARTER_PROMPTS: Record<string, string> = {
+  toy: "the",
+  "tiny-stories": "once upon a time there was a",
+  "zh-stories": "今天天气很",
+};
+
+/** The first model of the setup form: the Chinese stories for a Chinese interface, else the English ones. */
+export function defaultSetup(models: readonly ModelSummary[], language = "en"): SetupValues {
+  const preferred = language === "zh" ? ["zh-stories", "tiny-stories"] : ["tiny-stories"];
+  const model = preferred.map((id) => models.find((m) => m.id === id)).find((m) => m !== undefined) ?? models[0];
   const modelId = model?.id ?? "toy";
   return {
     modelId,
@@ -27,6 +37,7 @@ export function defaultSetup(models: readonly ModelSummary[]): SetupValues {
     maxTokens: 8,
     mode: "sample",
     showClassChart: false,
+    guessCandidates: GUESS_CANDIDATES.default,
   };
 }
 
@@ -52,7 +63,14 @@ export function sameWithNewTemperature(round: RoundInfo): SetupValues {
     maxTokens: round.maxTokens,
     mode: round.mode,
     showClassChart: round.showClassChart,
+    guessCandidates: round.candidates?.length ?? GUESS_CANDIDATES.default,
   };
 }
 
-export const toSettings = (v: SetupValues): RoundSettingsInput => ({ ...v });
+/** A whole number of candidates in the allowed range (the field may hold anything while typing). */
+export function clampCandidates(n: number): number {
+  if (!Number.isFinite(n)) return GUESS_CANDIDATES.default;
+  return Math.min(GUESS_CANDIDATES.max, Math.max(GUESS_CANDIDATES.min, Math.round(n)));
+}
+
+export const toSettings = (v: SetupValues): RoundSettingsInput => ({ ...v, guessCandidates: clampCandidates(v.guessCandidates) });

@@ -1,12 +1,26 @@
 /** The host's models: the list from /api/models, and one model loaded on the main thread for previews. */
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { LanguageModel, ModelSummary } from "@tokenroom/shared";
 import { listModels } from "../api/http.ts";
 import { loadModel } from "../engine-worker/model-cache.ts";
 
-export function useModelList(): { models: ModelSummary[] | null; failed: boolean } {
+export interface ModelList {
+  models: ModelSummary[] | null;
+  failed: boolean;
+  /** Fetches the list again (after training); `include` is listed even if the answer lacks it. */
+  reload: (include?: ModelSummary) => Promise<void>;
+}
+
+export function useModelList(): ModelList {
   const [models, setModels] = useState<ModelSummary[] | null>(null);
   const [failed, setFailed] = useState(false);
+  const reload = useCallback(async (include?: ModelSummary) => {
+    const r = await listModels();
+    setModels((previous) => {
+      const list = r.ok ? r.data : (previous ?? []);
+      return include && !list.some((m) => m.id === include.id) ? [...list, include] : list;
+    });
+  }, []);
   useEffect(() => {
     let live = true;
     void listModels().then((r) => {
@@ -18,7 +32,7 @@ export function useModelList(): { models: ModelSummary[] | null; failed: boolean
       live = false;
     };
   }, []);
-  return { models, failed };
+  return { models, failed, reload };
 }
 
 export function useLoadedModel(summary: ModelSummary | undefined): { model: LanguageModel | null; error: string | null } {

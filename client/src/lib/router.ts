@@ -26,6 +26,9 @@ export type Route =
   | { page: "landing" }
   | { page: "host"; sessionId: string }
   | { page: "student"; code: string }
+  | { page: "sessions" }
+  | { page: "admin" }
+  | { page: "review"; sessionId: string }
   | { page: "not-found" };
 
 function safeDecode(part: string): string {
@@ -36,12 +39,18 @@ function safeDecode(part: string): string {
   }
 }
 
-/** `/`, `/host/:sessionId`, `/join/:code` (code upper-cased); anything else is not found. */
+/**
+ * `/`, `/host/:sessionId`, `/join/:code` (code upper-cased), `/sessions`, `/sessions/:id/review`, `/admin`;
+ * anything else is not found.
+ */
 export function matchRoute(pathname: string): Route {
   const parts = pathname.split("/").filter((p) => p.length > 0).map(safeDecode);
   if (parts.length === 0) return { page: "landing" };
   const [first, second] = parts;
   if (parts.length === 2 && first === "host" && second) return { page: "host", sessionId: second };
   if (parts.length === 2 && first === "join" && second) return { page: "student", code: second.toUpperCase() };
+  if (parts.length === 1 && first === "sessions") return { page: "sessions" };
+  if (parts.length === 1 && first === "admin") return { page: "admin" };
+  if (parts.length === 3 && first === "sessions" && second && parts[2] === "review") return { page: "review", sessionId: second };
   return { page: "not-found" };
 }

@@ -75,6 +75,12 @@ const isHostCredentials = (v: unknown): v is HostCredentials =>
 export const hostCredentials = {
   get: (sessionId: string) => readJson(`host:${sessionId}`, isHostCredentials),
   set: (c: HostCredentials) => writeJson(`host:${c.sessionId}`, c),
+  /** Every session this browser hosted (the "My sessions" page). */
+  all: (): HostCredentials[] =>
+    keysWithPrefix("host:")
+      .map((key) => readJson(key, isHostCredentials))
+      .filter((c): c is HostCredentials => c !== null),
+  forget: (sessionId: string) => removeKey(`host:${sessionId}`),
 };
 
 // ---- student join tokens (per room code) ----

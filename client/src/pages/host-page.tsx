@@ -2,12 +2,14 @@
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorMessage } from "../components/error-message.tsx";
+import { CornerLanguageSwitcher } from "../components/language-switcher.tsx";
 import { HostControls } from "../host/host-controls.tsx";
 import { HostSession } from "../host/host-session.ts";
 import { JoinCard } from "../host/join-card.tsx";
 import { LiveRound } from "../host/live-round.tsx";
 import { ParticipantList } from "../host/participant-list.tsx";
 import { RoundSetup } from "../host/round-setup.tsx";
+import { setupPrefill, usablePrefill } from "../host/setup-prefill.ts";
 import { defaultSetup, sameWithNewTemperature, type SetupValues, toSettings } from "../host/setup-values.ts";
 import { useModelList } from "../host/use-model.ts";
 import { hostCredentials } from "../lib/storage.ts";
@@ -22,6 +24,7 @@ export default function HostPage({ sessionId }: { sessionId: string }) {
   if (!credentials) {
     return (
       <main className="host narrow">
+        <CornerLanguageSwitcher />
         <h1>{t("host.noKeyTitle")}</h1>
         <p className="lead">{t("host.noKey")}</p>
         <button type="button" className="button primary big" onClick={() => navigate("/")}>{t("app.home")}</button>
@@ -43,18 +46,23 @@ function HostRoom({ sessionId, hostKey }: { sessionId: string; hostKey: string }
 }
 
 function HostScreen({ host }: { host: HostSession }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const state = useSyncExternalStore(host.subscribe, host.getState);
-  const { models, failed } = useModelList();
+  const { models, failed, reload } = useModelList();
   const [setup, setSetup] = useState<SetupValues | null>(null);
   const [editing, setEditing] = useState<false | "new" | "temperature">(false);
+  // "Run again" from a review hands its round's settings over (read once, forgotten once applied)
+  const [prefill] = useState(() => setupPrefill.read(host.sessionId));
   useEffect(() => {
-    if (models && !setup) setSetup(defaultSetup(models));
-  }, [models, setup]);
+    if (!models || setup) return;
+    setSetup(usablePrefill(prefill, models) ?? defaultSetup(models, i18n.language));
+    setupPrefill.clear(host.sessionId);
+  }, [models, setup, i18n.language, prefill, host.sessionId]);
 
   if (state.status === "forbidden") {
     return (
       <main className="host narrow">
+        <CornerLanguageSwitcher />
         <h1>{t("host.noKeyTitle")}</h1>
         <p className="lead">{t("host.forbidden")}</p>
         <button type="button" className="button primary big" onClick={() => navigate("/")}>{t("app.home")}</button>
@@ -62,7 +70,7 @@ function HostScreen({ host }: { host: HostSession }) {
     );
   }
   const { session, round } = state;
-  if (!session) return <main className="host narrow"><p className="lead">{t("host.connecting")}</p></main>;
+  if (!session) return <main className="host narrow"><CornerLanguageSwitcher /><p className="lead">{t("host.connecting")}</p></main>;
   const ended = session.ended;
   const showLive = round !== null && !editing;
 
@@ -80,6 +88,7 @@ function HostScreen({ host }: { host: HostSession }) {
         disabled={ended || !state.connected}
         onCancel={round && editing ? () => setEditing(false) : undefined}
         focusTemperature={editing === "temperature"}
+        training={{ auth: host.auth, reloadModels: reload }}
       />
     ) : (
       <p className="panel hint">{failed ? t("host.modelsFailed") : t("app.loading")}</p>
@@ -90,6 +99,7 @@ function HostScreen({ host }: { host: HostSession }) {
       <HostControls
         state={state}
         onReveal={() => void host.reveal()}
+        onLockGuesses={() => void host.lockGuesses()}
         onClose={() => void host.close()}
         onNewTemperature={() => {
           if (round) setSetup(sameWithNewTemperature(round));
@@ -108,7 +118,7 @@ function HostScreen({ host }: { host: HostSession }) {
       {!state.connected ? <p className="banner warn" role="status">{t("host.offline")}</p> : null}
       {showLive ? (
         <div className="host-live">
-          <LiveRound round={round} theory={state.theory} stats={state.stats} history={state.history} participants={state.participants} />
+          <LiveRound round={round} theory={state.theory} stats={state.stats} history={state.history} participants={state.participants} guess={state.guess} />
           <aside className="host-side">
             <JoinCard session={session} compact />
             <ParticipantList participants={state.participants} onRemove={(id) => void host.remove(id)} disabled={ended || state.busy} />

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { createSession } from "../api/http.ts";
 import type { ClientError } from "../api/socket.ts";
 import { ErrorMessage } from "../components/error-message.tsx";
+import { CornerLanguageSwitcher } from "../components/language-switcher.tsx";
 import { ROOM_CODE_PATTERN } from "../lib/protocol-limits.ts";
 import { hostCredentials } from "../lib/storage.ts";
 import { navigate } from "../lib/router.ts";
@@ -38,6 +39,7 @@ export default function LandingPage() {
 
   return (
     <main className="landing">
+      <CornerLanguageSwitcher />
       <h1 className="landing-title">{t("app.name")}</h1>
       <p className="lead">{t("landing.intro")}</p>
       <div className="landing-grid">
@@ -73,6 +75,17 @@ export default function LandingPage() {
             {creating ? t("landing.creating") : t("landing.host")}
           </button>
           <ErrorMessage error={error} />
+          <p className="landing-link">
+            <a
+              href="/sessions"
+              onClick={(e) => {
+                e.preventDefault();
+                navigate("/sessions");
+              }}
+            >
+              {t("landing.mySessions")}
+            </a>
+          </p>
         </section>
       </div>
     </main>

@@ -2,6 +2,7 @@
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorMessage } from "../components/error-message.tsx";
+import { LanguageSwitcher } from "../components/language-switcher.tsx";
 import { EngineClient } from "../engine-worker/engine-client.ts";
 import { navigate } from "../lib/router.ts";
 import { JoinForm } from "../student/join-form.tsx";
@@ -35,8 +36,9 @@ function StudentScreen({ session }: { session: StudentSession }) {
         <span className="student-room">{t("student.room", { code: state.code })}</span>
         {state.nickname ? <span className="student-name">{state.nickname}</span> : null}
         <span className={`status-dot ${state.connected ? "online" : "offline"}`} role="status">
-          {state.connected ? t("student.online") : t("student.offline")}
+          <span className="status-text">{state.connected ? t("student.online") : t("student.offline")}</span>
         </span>
+        <LanguageSwitcher compact />
       </header>
       <main className="student-main">
         {state.phase !== "ready" ? <ErrorMessage error={state.error} /> : null}

@@ -3,6 +3,7 @@ import { memo } from "react";
 import { useTranslation } from "react-i18next";
 import type { GeneratedSample } from "../engine-worker/messages.ts";
 import { formatPercent } from "../lib/format.ts";
+import { joinTokens } from "../lib/token-spacing.ts";
 import { probBin } from "../lib/prob-colors.ts";
 
 export interface Inspect {
@@ -24,7 +25,7 @@ export const CompletionList = memo(function CompletionList({
   return (
     <>
       <p className="visually-hidden" aria-live="polite" aria-atomic="true">
-        {latest ? t("student.newCompletion", { index: latest.index + 1, text: latest.labels.join(" ") }) : ""}
+        {latest ? t("student.newCompletion", { index: latest.index + 1, text: joinTokens(latest.labels, latest.spaceBefore) }) : ""}
       </p>
       <ol className="completion-list">
         {completions.map((c) => (
@@ -40,7 +41,8 @@ export const CompletionList = memo(function CompletionList({
                 <button
                   key={step}
                   type="button"
-                  className="token"
+                  // no gap where the text has no space (between Chinese characters)
+                  className={step > 0 && c.spaceBefore?.[step] === false ? "token joined" : "token"}
                   style={{ background: bin.background, color: bin.text }}
                   aria-label={t("student.tokenLabel", { token: label, p: formatPercent(p) })}
                   onClick={() => onInspect({ sample: c, step })}

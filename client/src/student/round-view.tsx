@@ -5,6 +5,7 @@ import { ErrorMessage } from "../components/error-message.tsx";
 import { ProbLegend } from "../components/prob-legend.tsx";
 import { formatInt } from "../lib/format.ts";
 import { CompletionList, type Inspect } from "./completion-list.tsx";
+import { GuessPanel } from "./guess-panel.tsx";
 import { describeSettings } from "./settings-words.ts";
 import type { StudentSession, StudentState } from "./student-session.ts";
 import { TokenInspector } from "./token-inspector.tsx";
@@ -19,7 +20,7 @@ export function RoundView({ state, session }: { state: StudentState; session: St
   const guessing = round.mode === "guess" && round.status === "open";
   const closed = round.status === "closed";
   const canSample = session.canSample();
-  const showChart = round.status !== "open" || round.showClassChart;
+  const showChart = round.status !== "open" || (round.showClassChart && !guessing);
 
   return (
     <div className="round">
@@ -35,7 +36,8 @@ export function RoundView({ state, session }: { state: StudentState; session: St
         </ul>
       </section>
 
-      {guessing ? <p className="notice phase">{t("student.guessing")}</p> : null}
+      {round.mode === "guess" ? <GuessPanel state={state} session={session} /> : null}
+      {guessing && !round.candidates ? <p className="notice phase">{t("student.guessing")}</p> : null}
       {closed ? <p className="notice phase">{t("student.closed")}</p> : null}
       {state.model === "loading" ? <p className="notice">{t("student.loadingModel")}</p> : null}
       <ErrorMessage error={state.error} />

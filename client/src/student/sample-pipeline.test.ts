@@ -7,7 +7,7 @@ import { SamplePipeline } from "./sample-pipeline.ts";
 
 const round: RoundInfo = {
   id: "r1", seq: 1, modelId: "toy", modelHash: "builtin-toy-v1", prompt: "the", promptTokens: [4], temperature: 1, topK: 0,
-  topP: 1, maxTokens: 3, mode: "sample", showClassChart: false, seed: 7, status: "open", startedAt: "2026-01-01T00:00:00.000Z",
+  topP: 1, maxTokens: 3, mode: "sample", showClassChart: false, seed: 7, status: "open", startedAt: "2026-01-01T00:00:00.000Z", candidates: null, guessPhase: null,
 };
 
 function harness(replies: ((p: SampleSubmit) => ClientResult<SubmitResult>)[], store = new Map<string, OutboxState>()) {

@@ -3,8 +3,8 @@
  * the round as the server announces it, and the sample pipeline of the current round. React reads it
  * through subscribe() / getState() (useSyncExternalStore).
  */
-import type { RoundInfo, RoundStats, StudentSnapshot, TheoryView } from "@tokenroom/shared";
-import { type AppSocket, type ClientError, connectSocket, request } from "../api/socket.ts";
+import type { GuessResult, RoundInfo, RoundStats, StudentSnapshot, TheoryView } from "@tokenroom/shared";
+import { type AppSocket, type ClientError, type ClientResult, connectSocket, request } from "../api/socket.ts";
 import type { EngineClient } from "../engine-worker/engine-client.ts";
 import type { DistributionView } from "../engine-worker/messages.ts";
 import { keysWithPrefix, readJson, removeKey, studentCredentials, writeJson } from "../lib/storage.ts";
@@ -30,6 +30,8 @@ export interface StudentState {
   /** The latest problem worth showing (cleared when things work again). */
   error: ClientError | null;
   samples: PipelineView | null;
+  /** Guess rounds: this student's submitted guess (with its score after the reveal). */
+  guess: GuessResult | null;
 }
 
 const FLUSH_MS = 200;
@@ -74,6 +76,7 @@ export class StudentSession {
       joinError: null,
       error: null,
       samples: null,
+      guess: null,
     };
   }
 
@@ -104,8 +107,13 @@ export class StudentSession {
     socket.on("connect_error", (error: Error & { data?: { code?: string } }) => {
       if (error.data?.code === "PROTOCOL_MISMATCH") this.set({ error: { code: "PROTOCOL_MISMATCH", message: error.message } });
     });
-    socket.on("round:started", (round) => this.setRound(round, null, null));
+    socket.on("round:started", (round) => {
+      this.set({ guess: null });
+      this.setRound(round, null, null);
+    });
     socket.on("round:revealed", (round) => this.sameRound(round.id) && this.set({ round }));
+    socket.on("round:updated", (round) => this.sameRound(round.id) && this.set({ round }));
+    socket.on("guess:result", (guess) => this.sameRound(guess.roundId) && this.set({ guess }));
     socket.on("round:theory", (theory) => this.sameRound(theory.roundId) && this.set({ theory }));
     socket.on("round:stats", (stats) => this.sameRound(stats.roundId) && this.set({ stats }));
     socket.on("round:closed", (round) => {
@@ -177,6 +185,7 @@ export class StudentSession {
   private applySnapshot(s: StudentSnapshot): void {
     this.set({ phase: "ready", nickname: s.participant.nickname, participantId: s.participant.id, error: null });
     if (s.session.ended) return this.end("ended");
+    this.set({ guess: s.round && s.guess?.roundId === s.round.id ? s.guess : null });
     this.setRound(s.round, s.theory, s.stats);
     if (s.round) this.pipeline?.resumed(s.nextIndex, s.acked);
     this.set({});
@@ -240,6 +249,18 @@ export class StudentSession {
     else if (error.code === "REMOVED") this.end("removed");
     else if (error.code === "SESSION_ENDED") this.end("ended");
     else if (error.code === "BAD_REQUEST") this.set({ error });
+  }
+
+  // ---- guessing ----
+
+  /** Sends this student's guess (probabilities in candidate order, then "something else"); kept on success. */
+  async submitGuess(probs: number[]): Promise<ClientResult<GuessResult>> {
+    const round = this.state.round;
+    if (!this.socket || !round) return { ok: false, error: { code: "OFFLINE", message: "not connected" } };
+    const result = await request(this.socket, "guess:submit", { roundId: round.id, probs });
+    if (result.ok && this.sameRound(result.data.roundId)) this.set({ guess: result.data });
+    else if (!result.ok && result.error.code === "WRONG_PHASE") void this.resume(); // locked meanwhile: re-sync
+    return result;
   }
 
   // ---- sampling ----

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { ProbBars } from "../components/prob-bars.tsx";
 import type { DistributionView } from "../engine-worker/messages.ts";
 import { formatPercent } from "../lib/format.ts";
+import { joinTokens } from "../lib/token-spacing.ts";
 import type { Inspect } from "./completion-list.tsx";
 import type { StudentSession } from "./student-session.ts";
 
@@ -35,7 +36,7 @@ export function TokenInspector({ session, target, onClose }: { session: StudentS
   }, [session, sample, step]);
 
   const chosenId = sample.tokens[step];
-  const context = sample.labels.slice(0, step).join(" ");
+  const context = joinTokens(sample.labels.slice(0, step), sample.spaceBefore);
   return (
     <dialog ref={dialog} className="inspector" onClose={onClose} aria-labelledby="inspector-title">
       <h2 id="inspector-title">{t("inspector.title", { token: sample.labels[step] ?? "" })}</h2>

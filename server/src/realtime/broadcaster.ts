@@ -9,6 +9,15 @@ export interface Broadcaster {
     event: E,
     ...args: Parameters<ServerToClientEvents[E]>
   ): void;
+  /**
+   * For periodic messages (students' statistics): dropped for a socket whose previous messages are still
+   * unsent, so a client that stops reading cannot make the server buffer without bound; the next tick repairs it.
+   */
+  emitVolatile<E extends keyof ServerToClientEvents>(
+    to: Audience,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void;
   /** Disconnects every socket of a participant (after removal). */
   disconnectParticipant(participantId: string): void;
 }

@@ -21,10 +21,12 @@ import {
   studentJoinSchema,
   studentResumeSchema,
   emptySchema,
+  guessSubmitSchema,
 } from "@tokenroom/shared";
 import { ServiceError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { rooms } from "./broadcaster.ts";
+import type { GuessService } from "./guess-service.ts";
 import type { SampleService } from "./sample-service.ts";
 import type { SessionService } from "./session-service.ts";
 
@@ -49,6 +51,7 @@ export function registerHandlers(
   socket: AppSocket,
   sessions: SessionService,
   samples: SampleService,
+  guesses: GuessService,
   log: Logger,
 ): void {
   /** Wraps a handler: parse → run → ack; every failure becomes an error ack, never a crash. */
@@ -143,6 +146,13 @@ export function registerHandlers(
     const { live, snapshot } = await sessions.resume(participantId, resumeToken);
     await becomeStudent(live.session.id, participantId);
     return snapshot;
+  });
+  on("guess:lock", roundRefSchema, ({ roundId }) => sessions.lockGuesses(hostSession(), roundId));
+  on("guess:submit", guessSubmitSchema, async ({ roundId, probs }) => {
+    const { sessionId, participantId } = student();
+    const result = await guesses.submit(await sessions.getLive(sessionId), participantId, roundId, probs);
+    sessions.deps.sync.publish(sessionId, "guesses");
+    return result;
   });
   on("sample:submit", sampleSubmitSchema, async ({ roundId, samples: batch }) => {
     const { sessionId, participantId } = student();

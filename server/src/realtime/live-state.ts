@@ -40,6 +40,8 @@ export interface LiveSession {
   participants: Map<string, LiveParticipant>;
   round: LiveRound | null;
   participantsDirty: boolean;
+  /** New guesses since the host's progress count was last sent. */
+  guessesDirty: boolean;
 }
 
 export function makeLiveRound(row: RoundRow, registry: ModelRegistry): LiveRound {
@@ -63,6 +65,7 @@ export function makeLiveRound(row: RoundRow, registry: ModelRegistry): LiveRound
       {
         roundId: row.id,
         entropyBits: row.theory.entropyBits,
+        probs: decoder.distribution(row.promptTokens).probs,
         support: row.theory.support,
         label,
         completionLabel: (ids) => completionLabel(model, ids),
@@ -92,6 +95,7 @@ export async function loadLiveSession(
     ),
     round: null,
     participantsDirty: true,
+    guessesDirty: false,
   };
   if (latest && !latest.closedAt && !session.endedAt) {
     const round = makeLiveRound(latest, registry);
@@ -139,6 +143,10 @@ export function roundInfo(r: RoundRow): RoundInfo {
     seed: r.seed,
     status: roundStatus(r),
     startedAt: r.startedAt.toISOString(),
+    candidates: r.candidates
+      ? r.candidates.ids.map((id, i) => ({ id, token: r.candidates!.tokens[i]! }))
+      : null,
+    guessPhase: r.mode !== "guess" ? null : r.guessLockedAt || r.revealedAt ? "locked" : "open",
   };
 }
 

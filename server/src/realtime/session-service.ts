@@ -22,6 +22,7 @@ import { hashSecret, newId, newRoomCode, newSecret, newSeed, secretMatches } fro
 import { type Repository, type SessionRow, UniqueViolation } from "../store/repository.ts";
 import type { StatsHub } from "../rounds/stats-hub.ts";
 import type { Broadcaster } from "./broadcaster.ts";
+import { type GuessService, pickCandidates } from "./guess-service.ts";
 import {
   type LiveSession,
   loadLiveSession,
@@ -37,6 +38,7 @@ export interface ServiceDeps {
   clock: Clock;
   broadcaster: Broadcaster;
   stats: StatsHub;
+  guesses: GuessService;
   /** Tells the other server processes (if any) what changed, so they reload it. */
   sync: SyncBus;
   /** Participants with a connected socket on any process (several processes); local counts otherwise. */
@@ -47,7 +49,7 @@ export interface ServiceDeps {
 
 const E = ErrorCode;
 
-export type SyncKind = "session" | "round" | "participants" | "presence";
+export type SyncKind = "session" | "round" | "participants" | "presence" | "guesses";
 export interface SyncBus {
   publish(sessionId: string, kind: SyncKind): void;
 }
@@ -121,6 +123,7 @@ export class SessionService {
       theory: round ? round.theory : null,
       stats: view ? view.stats(true) : null,
       history: view?.history ?? [],
+      guess: round ? await this.deps.guesses.summary(live, round.row) : null,
     };
   }
 
@@ -133,7 +136,7 @@ export class SessionService {
 
   async startRound(sessionId: string, settings: RoundSettings): Promise<RoundInfo> {
     const live = await this.hostLive(sessionId);
-    const entry = this.deps.models.get(settings.modelId);
+    const entry = await this.deps.models.resolve(settings.modelId);
     if (!entry)
       throw new ServiceError(E.UNKNOWN_MODEL, `no model "${settings.modelId}"; pick one from the list`);
     let promptTokens: number[];
@@ -151,7 +154,12 @@ export class SessionService {
     const decoding = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP };
     const decoder = this.deps.models.decoder(entry.model, decoding);
     const id = newId();
-    const theory = theoryView(id, decoder.distribution(promptTokens), (t) => tokenLabel(entry.model, t));
+    const label = (t: number) => tokenLabel(entry.model, t);
+    const dist = decoder.distribution(promptTokens);
+    const theory = theoryView(id, dist, label);
+    const seed = newSeed();
+    const candidates =
+      settings.mode === "guess" ? pickCandidates(dist, settings.guessCandidates, seed, label) : null;
     const now = new Date(this.deps.clock.now());
     if (live.round) await this.deps.repo.closeOpenRounds(sessionId, now);
     const previous = await this.deps.repo.latestRound(sessionId);
@@ -167,8 +175,9 @@ export class SessionService {
       maxTokens: settings.maxTokens,
       mode: settings.mode,
       showClassChart: settings.showClassChart,
-      seed: newSeed(),
+      seed,
       theory,
+      candidates,
       startedAt: now,
     });
     if (live.round)
@@ -197,7 +206,11 @@ export class SessionService {
     const live = await this.hostLive(sessionId);
     const round = this.currentRound(live, roundId);
     if (!round.row.revealedAt) {
-      round.row = await this.deps.repo.updateRound(roundId, { revealedAt: new Date(this.deps.clock.now()) });
+      const now = new Date(this.deps.clock.now());
+      round.row = await this.deps.repo.updateRound(roundId, {
+        revealedAt: now,
+        ...(round.row.guessLockedAt ? {} : { guessLockedAt: now }),
+      });
       round.dirty = true;
       this.deps.sync.publish(sessionId, "round");
     }
@@ -205,6 +218,30 @@ export class SessionService {
     this.deps.broadcaster.emit({ host: sessionId }, "round:revealed", info);
     this.deps.broadcaster.emit({ students: sessionId }, "round:revealed", info);
     this.deps.broadcaster.emit({ students: sessionId }, "round:theory", round.theory);
+    if (round.row.mode === "guess") {
+      for (const [participantId, result] of await this.deps.guesses.score(round.row)) {
+        this.deps.broadcaster.emit({ participant: participantId }, "guess:result", result);
+      }
+      const summary = await this.deps.guesses.summary(live, round.row);
+      if (summary) this.deps.broadcaster.emit({ host: sessionId }, "guess:summary", summary);
+    }
+    return info;
+  }
+
+  async lockGuesses(sessionId: string, roundId: string): Promise<RoundInfo> {
+    const live = await this.hostLive(sessionId);
+    const round = this.currentRound(live, roundId);
+    if (round.row.mode !== "guess")
+      throw new ServiceError(E.WRONG_PHASE, "this round is not a guessing round");
+    if (!round.row.guessLockedAt) {
+      round.row = await this.deps.repo.updateRound(roundId, {
+        guessLockedAt: new Date(this.deps.clock.now()),
+      });
+      this.deps.sync.publish(sessionId, "round");
+    }
+    const info = roundInfo(round.row);
+    this.deps.broadcaster.emit({ host: sessionId }, "round:updated", info);
+    this.deps.broadcaster.emit({ students: sessionId }, "round:updated", info);
     return info;
   }
 
@@ -343,6 +380,7 @@ export class SessionService {
       acked: progress.stored,
       theory: round && revealed ? round.theory : null,
       stats: view ? view.stats(revealed) : null,
+      guess: round ? await this.deps.guesses.own(round.row, participantId) : null,
     };
   }
 
@@ -362,6 +400,8 @@ export class SessionService {
     const repo = this.deps.repo;
     if (kind === "presence") {
       live.participantsDirty = true;
+    } else if (kind === "guesses") {
+      live.guessesDirty = true;
     } else if (kind === "session") {
       const s = await repo.getSession(sessionId);
       if (s) live.session = s;
@@ -402,12 +442,17 @@ export class SessionService {
         this.deps.broadcaster.emit({ host: id }, "participants:update", await this.participantsView(live));
       }
       const round = live.round;
+      if (live.guessesDirty && round) {
+        live.guessesDirty = false;
+        const summary = await this.deps.guesses.summary(live, round.row);
+        if (summary) this.deps.broadcaster.emit({ host: id }, "guess:summary", summary);
+      }
       const view = round ? await this.deps.stats.tick(round, now) : null;
       if (round && view) {
         this.deps.broadcaster.emit({ host: id }, "round:stats", view.stats(true));
         const revealed = round.row.revealedAt !== null;
         if (revealed || round.row.showClassChart)
-          this.deps.broadcaster.emit({ students: id }, "round:stats", view.stats(revealed));
+          this.deps.broadcaster.emitVolatile({ students: id }, "round:stats", view.stats(revealed));
       }
     }
   }

@@ -6,6 +6,7 @@ import {
   empiricalKlBits,
   entropyBits,
   expectedEmpiricalKlBits,
+  expectedEmpiricalKlExactBits,
   generate,
   sequenceLogProb,
   tokenLabel,
@@ -24,6 +25,7 @@ function setup() {
   const agg = new RoundAggregator(
     {
       roundId: "r",
+      probs: theory.probs,
       entropyBits: entropyBits(theory.probs),
       support: theory.ids.length,
       label: (id) => tokenLabel(model, id),
@@ -66,7 +68,11 @@ describe("RoundAggregator", () => {
     const ce = samples.reduce((sum, g) => sum - Math.log2(q(g.tokens[0]!)), 0) / 2000;
     expect(s.firstToken.crossEntropyBits!).toBeCloseTo(ce, 10);
     expect(s.firstToken.perplexity!).toBeCloseTo(2 ** ce, 8);
-    expect(s.firstToken.expectedKlBits).toBeCloseTo(expectedEmpiricalKlBits(theory.ids.length, 2000), 12);
+    expect(s.firstToken.expectedKlFirstOrderBits).toBeCloseTo(
+      expectedEmpiricalKlBits(theory.ids.length, 2000),
+      12,
+    );
+    expect(s.firstToken.expectedKlBits).toBeCloseTo(expectedEmpiricalKlExactBits(theory.probs, 2000), 12);
     expect(s.firstToken.entropyBits).toBeCloseTo(entropyBits(theory.probs), 12);
     const perToken =
       samples.reduce((sum, g) => sum - g.probs.reduce((a, p) => a + Math.log2(p), 0), 0) / 6000;

@@ -10,7 +10,7 @@ import {
   type TokenDistribution,
 } from "@tokenroom/shared";
 import { CounterKl, topByCount } from "./counter-kl.ts";
-import { buildStats, klFromSums, type RoundCounters, type TheoryContext } from "./stats.ts";
+import { buildStats, expectedKlAt, klFromSums, type RoundCounters, type TheoryContext } from "./stats.ts";
 
 export interface AcceptedSample {
   participantId: string;
@@ -133,7 +133,13 @@ export class RoundAggregator {
   }
 
   recordHistory(): KlPoint | null {
-    return this.history.record(this.n, klFromSums(this.first.sums()), klFromSums(this.completions.sums()));
+    const point = this.history.record(
+      this.n,
+      klFromSums(this.first.sums()),
+      klFromSums(this.completions.sums()),
+    );
+    if (point && this.theory.probs) point.expectedKlBits = expectedKlAt(this.theory.probs, point.n);
+    return point;
   }
 
   getHistory(): KlPoint[] {

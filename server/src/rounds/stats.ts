@@ -4,7 +4,22 @@
  *   KL(empirical ‖ theory) = S_clogc / N − log2 N − S_logq / N,  where S_clogc = Σ_x c_x log2 c_x
  *   and S_logq = Σ_samples log2 q(sample);  cross-entropy = −S_logq / N.
  */
-import { expectedEmpiricalKlBits, type RoundStats } from "@tokenroom/shared";
+import { expectedEmpiricalKlBits, expectedEmpiricalKlExactBits, type RoundStats } from "@tokenroom/shared";
+
+const expectedCache = new WeakMap<Float64Array, Map<number, number>>();
+
+/** [EKL2] for the theory at n, memoised per theory (the same n is asked for by every view of a tick). */
+export function expectedKlAt(probs: Float64Array, n: number): number {
+  let cache = expectedCache.get(probs);
+  if (!cache) expectedCache.set(probs, (cache = new Map<number, number>()));
+  let v = cache.get(n);
+  if (v === undefined) {
+    v = expectedEmpiricalKlExactBits(probs, n);
+    if (cache.size > 64) cache.clear();
+    cache.set(n, v);
+  }
+  return v;
+}
 
 export interface KlSums {
   n: number;
@@ -26,6 +41,9 @@ export interface RoundCounters {
 
 export interface TheoryContext {
   roundId: string;
+  /** The exact first-token distribution's probabilities (for the exact expected KL by chance; without
+   * them the first-order approximation stands in). */
+  probs?: Float64Array;
   entropyBits: number;
   support: number;
   label: (id: number) => string;
@@ -66,7 +84,10 @@ export function buildStats(
       otherCount: n - shown,
       distinct: c.first.distinct,
       klBits: hide(klFromSums(c.first)),
-      expectedKlBits: hide(n > 0 ? expectedEmpiricalKlBits(t.support, n) : null),
+      expectedKlBits: hide(
+        n > 0 ? (t.probs ? expectedKlAt(t.probs, n) : expectedEmpiricalKlBits(t.support, n)) : null,
+      ),
+      expectedKlFirstOrderBits: hide(n > 0 ? expectedEmpiricalKlBits(t.support, n) : null),
       entropyBits: hide(t.entropyBits),
       crossEntropyBits: hide(n > 0 ? ce : null),
       perplexity: hide(n > 0 ? 2 ** ce : null),

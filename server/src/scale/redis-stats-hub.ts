@@ -8,7 +8,7 @@
 import type { Redis } from "ioredis";
 import type { KlPoint } from "@tokenroom/shared";
 import { type AcceptedSample, RateMeter } from "../rounds/aggregator.ts";
-import { buildStats, klFromSums, type RoundCounters } from "../rounds/stats.ts";
+import { buildStats, expectedKlAt, klFromSums, type RoundCounters } from "../rounds/stats.ts";
 import type { HubRound, RoundView, StatsHub } from "../rounds/stats-hub.ts";
 import type { Repository } from "../store/repository.ts";
 
@@ -53,8 +53,18 @@ return 0
 `;
 
 interface RedisRound extends HubRound {
-  redis?: { pending: AcceptedSample[]; lastN: number; rate: RateMeter; lastHistN: number };
+  redis?: {
+    pending: AcceptedSample[];
+    lastN: number;
+    rate: RateMeter;
+    lastHistN: number;
+    /** Last reconciliation with the database: when, and the counts seen. */
+    check: { at: number; db: number; n: number };
+  };
 }
+
+/** How often the leader compares its counters with the database. */
+const RECONCILE_MS = 2_000;
 
 const keys = (roundId: string) => {
   const p = `tr:r:{${roundId}}:`;
@@ -99,7 +109,13 @@ export class RedisStatsHub implements StatsHub {
   }
 
   private state(round: RedisRound) {
-    return (round.redis ??= { pending: [], lastN: -1, rate: new RateMeter(), lastHistN: 0 });
+    return (round.redis ??= {
+      pending: [],
+      lastN: -1,
+      rate: new RateMeter(),
+      lastHistN: 0,
+      check: { at: 0, db: -1, n: -1 },
+    });
   }
 
   async started(round: RedisRound): Promise<void> {
@@ -271,7 +287,20 @@ export class RedisStatsHub implements StatsHub {
       st.lastN = -1; // publish at once if this process becomes the leader later
       return null;
     }
-    const c = await this.counters(round);
+    let c = await this.counters(round);
+    if (now - st.check.at >= RECONCILE_MS) {
+      // The database holds every sample exactly once. More counted than stored cannot be right; fewer is
+      // normal while samples are in flight, but not when nothing moved for a whole period (counters lost
+      // a flush around a Redis restart). Either way: rebuild from the database.
+      const db = await this.repo.countSamples(round.id);
+      const stuck = c.n < db && db === st.check.db && c.n === st.check.n;
+      st.check = { at: now, db, n: c.n };
+      if (c.n > db || stuck) {
+        await this.redis.del(k.meta);
+        await this.rebuild(round);
+        c = await this.counters(round);
+      }
+    }
     if (c.n === st.lastN && !round.dirty) return null;
     round.dirty = false;
     if (st.lastN >= 0) st.rate.note(now, c.n - st.lastN);
@@ -288,6 +317,9 @@ export class RedisStatsHub implements StatsHub {
               n: c.n,
               firstKlBits: klFromSums(c.first),
               completionKlBits: klFromSums(c.completions),
+              ...(round.aggregator.theory.probs
+                ? { expectedKlBits: expectedKlAt(round.aggregator.theory.probs, c.n) }
+                : {}),
             }),
           )
           .ltrim(k.hist, -1000, -1)

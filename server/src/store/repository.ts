@@ -36,9 +36,24 @@ export interface RoundRow {
   showClassChart: boolean;
   seed: number;
   theory: TheoryView;
+  candidates: RoundCandidates | null;
+  guessLockedAt: Date | null;
   startedAt: Date;
   revealedAt: Date | null;
   closedAt: Date | null;
+}
+
+/** Guess rounds: candidate ids and labels (shuffled) and the truth over them + "something else". */
+export interface RoundCandidates {
+  ids: number[];
+  tokens: string[];
+  truth: number[];
+}
+
+export interface GuessRow {
+  participantId: string;
+  probs: number[];
+  scoreBits: number | null;
 }
 
 export function roundStatus(r: Pick<RoundRow, "revealedAt" | "closedAt">): RoundStatus {
@@ -70,6 +85,7 @@ const toRound = (r: DbRound): RoundRow => ({
   mode: r.mode as RoundMode,
   seed: Number(r.seed),
   theory: r.theory as unknown as TheoryView,
+  candidates: (r.candidates ?? null) as unknown as RoundCandidates | null,
 });
 
 export class Repository {
@@ -127,14 +143,72 @@ export class Repository {
     await this.prisma.participant.update({ where: { id }, data: { removedAt: at } });
   }
 
-  async createRound(row: Omit<RoundRow, "revealedAt" | "closedAt">): Promise<RoundRow> {
+  async createRound(
+    row: Omit<RoundRow, "revealedAt" | "closedAt" | "guessLockedAt" | "candidates"> & {
+      candidates?: RoundCandidates | null;
+    },
+  ): Promise<RoundRow> {
     const created = await this.prisma.round.create({
-      data: { ...row, seed: BigInt(row.seed), theory: row.theory as unknown as Prisma.InputJsonValue },
+      data: {
+        ...row,
+        seed: BigInt(row.seed),
+        theory: row.theory as unknown as Prisma.InputJsonValue,
+        candidates: (row.candidates ?? undefined) as unknown as Prisma.InputJsonValue | undefined,
+      },
     });
     return toRound(created);
   }
 
-  async updateRound(id: string, data: { revealedAt?: Date; closedAt?: Date }): Promise<RoundRow> {
+  async upsertGuess(roundId: string, participantId: string, probs: number[]): Promise<void> {
+    await this.prisma.guess.upsert({
+      where: { roundId_participantId: { roundId, participantId } },
+      create: { roundId, participantId, distribution: probs },
+      update: { distribution: probs, submittedAt: new Date() },
+    });
+  }
+
+  async roundGuesses(roundId: string): Promise<GuessRow[]> {
+    const rows = await this.prisma.guess.findMany({ where: { roundId }, orderBy: { submittedAt: "asc" } });
+    return rows.map((r) => ({
+      participantId: r.participantId,
+      probs: r.distribution as number[],
+      scoreBits: r.scoreBits,
+    }));
+  }
+
+  async countGuesses(roundId: string): Promise<number> {
+    return this.prisma.guess.count({ where: { roundId } });
+  }
+
+  async setGuessScores(
+    roundId: string,
+    scores: { participantId: string; scoreBits: number }[],
+  ): Promise<void> {
+    await this.prisma.$transaction(
+      scores.map((s) =>
+        this.prisma.guess.update({
+          where: { roundId_participantId: { roundId, participantId: s.participantId } },
+          data: { scoreBits: s.scoreBits },
+        }),
+      ),
+    );
+  }
+
+  /** Every scored guess of the session: the leaderboard sums them. */
+  async sessionScores(
+    sessionId: string,
+  ): Promise<{ participantId: string; roundId: string; scoreBits: number }[]> {
+    const rows = await this.prisma.guess.findMany({
+      where: { round: { sessionId }, scoreBits: { not: null } },
+      select: { participantId: true, roundId: true, scoreBits: true },
+    });
+    return rows.map((r) => ({ participantId: r.participantId, roundId: r.roundId, scoreBits: r.scoreBits! }));
+  }
+
+  async updateRound(
+    id: string,
+    data: { revealedAt?: Date; closedAt?: Date; guessLockedAt?: Date },
+  ): Promise<RoundRow> {
     return toRound(await this.prisma.round.update({ where: { id }, data }));
   }
 

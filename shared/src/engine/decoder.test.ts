@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Decoder } from "./decoder.ts";
+import { cumulative, Decoder } from "./decoder.ts";
 import { nextTokenDistribution } from "./decoding.ts";
+import { createRng } from "./prng.ts";
 import { createToyModel } from "./toy.ts";
 import type { DecodingSettings, LanguageModel, TokenId } from "./types.ts";
 
@@ -106,5 +107,35 @@ describe("Decoder", () => {
     const first = contexts.map((c) => decoder.step(c));
     for (let i = 0; i < 3_000; i++) expect(decoder.step(contexts[i % 3]!)).toBe(first[i % 3]);
     expect(calls).toBe(3);
+  });
+
+  it("[DC1] keeps its arrays within 13 bytes per id of maxCachedTokens, recomputing dropped CDFs identically", () => {
+    for (const max of [10, 23, 37, 1000]) {
+      const { model, calls } = countingToy();
+      const decoder = new Decoder(model, SETTINGS[0]!, { maxCachedTokens: max });
+      const reference = createToyModel();
+      const rng = createRng(max);
+      const seen = new Map<string, Float64Array>(); // a cached distribution's probs array, while it stays cached
+      for (let i = 0; i < 500; i++) {
+        const context = [Math.floor(rng.next() * 6) - 1].filter((id) => id >= 0); // [] or one of the 5 ids
+        const before = calls();
+        const step = decoder.step(context);
+        expect(step.dist).toEqual(nextTokenDistribution(reference, context, SETTINGS[0]!));
+        expect(step.cdf).toEqual(cumulative(step.dist.probs));
+        const key = reference.contextKey(context);
+        if (calls() === before) expect(step.dist.probs).toBe(seen.get(key)); // a hit: the cached arrays
+        seen.set(key, step.dist.probs);
+        expect(decoder.cacheSize.tokens).toBeLessThanOrEqual(max);
+        expect(decoder.cacheBytes).toBeLessThanOrEqual(13 * max);
+      }
+    }
+  });
+
+  it("[DC1] holds every CDF while the cache is small, and counts its bytes", () => {
+    const decoder = new Decoder(createToyModel(), SETTINGS[0]!, { maxCachedTokens: 100 });
+    const steps = [[], [0], [1], [2], [3], [4]].map((c) => decoder.step(c));
+    expect(decoder.cacheSize).toEqual({ entries: 6, tokens: 30 });
+    expect(decoder.cacheBytes).toBe(30 * (4 + 8 + 8)); // ids, probabilities and CDFs
+    [[], [0], [1], [2], [3], [4]].forEach((c, i) => expect(decoder.step(c)).toBe(steps[i]));
   });
 });

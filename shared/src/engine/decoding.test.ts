@@ -11,9 +11,12 @@ import {
   topK,
   topP,
 } from "./decoding.ts";
+import shipped from "../../models/tiny-stories.json";
+import { parseNgramArtifact } from "./artifact.ts";
+import { ngramModel } from "./ngram.ts";
 import { createRng } from "./prng.ts";
 import { createToyModel } from "./toy.ts";
-import type { DecodingSettings, TokenDistribution } from "./types.ts";
+import type { DecodingSettings, Rng, TokenDistribution } from "./types.ts";
 
 /** A second, naive decoder written from the SPEC's words: p ∝ exp(logp / T), sort, cut k, renormalise, cut p. */
 function naiveDecode(logProbs: number[], s: DecodingSettings): { id: number; p: number }[] {
@@ -63,6 +66,62 @@ function randomLogProbs(seed: number, count: number): number[][] {
 function expectClose(actual: { id: number; p: number }[], expected: { id: number; p: number }[]): void {
   expect(actual.map((e) => e.id)).toEqual(expected.map((e) => e.id));
   actual.forEach((e, i) => expect(e.p).toBeCloseTo(expected[i]!.p, 12));
+}
+
+/**
+ * The plain definition, exactly as decodeDistribution computed it before its grouped fast path: every token with
+ * p > 0 ordered by a comparator sort ([D2]), then topK and topP.
+ */
+function comparatorSorted(probs: ArrayLike<number>): TokenDistribution {
+  const order: number[] = [];
+  for (let i = 0; i < probs.length; i++) if (probs[i]! > 0) order.push(i);
+  order.sort((a, b) => probs[b]! - probs[a]! || a - b);
+  return { ids: Int32Array.from(order), probs: Float64Array.from(order, (i) => probs[i]!) };
+}
+const plainDecode = (logProbs: Float64Array, s: DecodingSettings): TokenDistribution =>
+  topP(topK(comparatorSorted(applyTemperature(logProbs, s.temperature)), s.topK), s.topP);
+
+/** What f gives: the ids and the bits of the probabilities of its distribution, or the error it throws. */
+function outcome(f: () => TokenDistribution): { ids: number[]; bits: bigint[] } | { error: string } {
+  try {
+    const d = f();
+    return {
+      ids: Array.from(d.ids),
+      bits: Array.from(new BigUint64Array(Float64Array.from(d.probs).buffer)),
+    };
+  } catch (error) {
+    return { error: String(error) };
+  }
+}
+
+/**
+ * Logits full of exact ties: a few shared levels, each also nudged by one ulp (distinct log-probs whose
+ * probabilities often round to the same value), some unique values and impossible tokens; rarely an entry that
+ * makes decoding throw (NaN, +Infinity, or a weight that overflows at T = 1).
+ */
+function tiedLogits(rng: Rng, size: number): Float64Array {
+  const levels = Array.from({ length: 1 + Math.floor(rng.next() * 6) }, () => -30 * rng.next());
+  for (const level of levels.slice()) levels.push(level * (1 + Number.EPSILON));
+  const logits = Float64Array.from({ length: size }, () => {
+    const u = rng.next();
+    if (u < 0.08) return -Infinity;
+    if (u < 0.8) return levels[Math.floor(rng.next() * levels.length)]!;
+    return -30 * rng.next();
+  });
+  if (rng.next() < 0.03)
+    logits[Math.floor(rng.next() * size)] = [NaN, Infinity, 800][Math.floor(rng.next() * 3)]!;
+  return logits;
+}
+
+/** Random settings, including the edges: T = 0, tiny and huge T, k = 0, k >= size, p = 1 and tiny p. */
+function randomSettings(rng: Rng, size: number): DecodingSettings {
+  const temperatures = [0, 1e-300, 0.05, 0.4, 1, 1, 1, 1.7, 1e3, 1e300];
+  const u = rng.next();
+  return {
+    temperature: temperatures[Math.floor(rng.next() * temperatures.length)]!,
+    topK: rng.next() < 0.5 ? 0 : Math.floor(rng.next() * (size + 3)),
+    topP: u < 0.3 ? 1 : u < 0.35 ? 1e-9 : 1 - rng.next(),
+  };
 }
 
 describe("decoding", () => {
@@ -280,6 +339,79 @@ describe("decoding", () => {
       const message = settingsError(s as DecodingSettings);
       expect(message).toMatch(/^[^\n]+$/);
       expect(() => decodeDistribution(Float64Array.from([0]), s as DecodingSettings)).toThrow(RangeError);
+    }
+  });
+});
+
+describe("decoding equals the plain definition bit for bit", () => {
+  // decodeDistribution and sortedDistribution group equal values instead of sorting every token (decoding.ts);
+  // these tests pin them to the comparator sort they replace: same ids, same probability bits, same errors.
+
+  it("[D1] [D2] random logits with many exact ties, every kind of settings", () => {
+    const rng = createRng(11);
+    for (let trial = 0; trial < 1500; trial++) {
+      const size = 1 + Math.floor(rng.next() ** 2 * 2500);
+      const logits = tiedLogits(rng, size);
+      const settings = randomSettings(rng, size);
+      const list = outcome(() => plainDecode(logits, { ...settings, topP: 1 }));
+      if ("ids" in list && rng.next() < 0.3) {
+        // top-p right at a prefix's mass (summed in order), give or take the tolerance [TP1]
+        const probs = new Float64Array(new BigUint64Array(list.bits).buffer);
+        let mass = 0;
+        for (let j = 0, n = 1 + Math.floor(rng.next() * probs.length); j < n; j++) mass += probs[j]!;
+        const nudged = mass + [-2e-12, -1e-12, -5e-13, 0, 5e-13, 1e-12, 2e-12][Math.floor(rng.next() * 7)]!;
+        if (nudged > 0 && nudged <= 1) settings.topP = nudged;
+      }
+      expect(outcome(() => decodeDistribution(logits, settings))).toEqual(
+        outcome(() => plainDecode(logits, settings)),
+      );
+    }
+  });
+
+  it("[D1] [D2] the shipped tiny-stories model's contexts", () => {
+    const model = ngramModel(parseNgramArtifact(shipped));
+    const rng = createRng(12);
+    const settings: DecodingSettings[] = [
+      { temperature: 1, topK: 0, topP: 0.9 },
+      { temperature: 1, topK: 0, topP: 1 },
+      { temperature: 0.7, topK: 40, topP: 0.95 },
+      { temperature: 1.3, topK: 0, topP: 0.5 },
+      { temperature: 2, topK: 5, topP: 1 },
+      { temperature: 0, topK: 0, topP: 1 },
+    ];
+    /** A token drawn from the model's distribution (a seen context), or any token (an unseen one: back-off). */
+    const nextToken = (logProbs: Float64Array): number => {
+      if (rng.next() < 0.3) return Math.floor(rng.next() * logProbs.length);
+      let u = rng.next();
+      for (let id = 0; id < logProbs.length; id++) if ((u -= Math.exp(logProbs[id]!)) < 0) return id;
+      return logProbs.length - 1;
+    };
+    for (let trial = 0; trial < 200; trial++) {
+      const context: number[] = [];
+      for (let i = Math.floor(rng.next() * 5); i > 0; i--)
+        context.push(nextToken(model.nextTokenLogProbs(context)));
+      const logProbs = model.nextTokenLogProbs(context);
+      for (const s of settings) {
+        expect(outcome(() => decodeDistribution(logProbs, s))).toEqual(
+          outcome(() => plainDecode(logProbs, s)),
+        );
+      }
+    }
+  });
+
+  it("[D2] sortedDistribution: random probabilities with ties, zeros, NaN and +Infinity, arrays or typed arrays", () => {
+    const rng = createRng(13);
+    for (let trial = 0; trial < 500; trial++) {
+      const size = Math.floor(rng.next() ** 2 * 1500);
+      const levels = Array.from({ length: 1 + Math.floor(rng.next() * 5) }, () => rng.next() / 100);
+      const probs = Array.from({ length: size }, () => {
+        const u = rng.next();
+        if (u < 0.1) return 0;
+        if (u < 0.12) return [NaN, Infinity, -0, -1][Math.floor(rng.next() * 4)]!;
+        return u < 0.8 ? levels[Math.floor(rng.next() * levels.length)]! : rng.next() / 100;
+      });
+      const input = rng.next() < 0.5 ? probs : Float64Array.from(probs);
+      expect(outcome(() => sortedDistribution(input))).toEqual(outcome(() => comparatorSorted(input)));
     }
   });
 });

@@ -19,6 +19,8 @@ export {
   type NgramTrainingStats,
 } from "./artifact.ts";
 export { ngramModel } from "./ngram.ts";
-export { trainNgram, type TrainNgramOptions } from "./ngram-train.ts";
+export { trainNgram, type TrainNgramOptions, type TrainStage } from "./ngram-train.ts";
 export * from "./evaluate.ts";
 export * from "./models.ts";
+export * from "./scoring.ts";
+export * from "./expected-kl.ts";

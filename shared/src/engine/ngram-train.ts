@@ -12,10 +12,13 @@ import {
   type NgramArtifact,
   type UnhashedNgramArtifact,
 } from "./artifact.ts";
-import { evaluateLines, tokenizeLines } from "./evaluate.ts";
+import { evaluateLines } from "./evaluate.ts";
 import { allTables, discountFor, ngramModel } from "./ngram.ts";
 import { tokenizerFor } from "./tokenizer.ts";
-import { BOS, EOS, UNK, type TokenizerKind } from "./types.ts";
+import { BOS, EOS, UNK, type Tokenizer, type TokenizerKind } from "./types.ts";
+
+/** The stages of trainNgram, in the order they run (reported through `onProgress`). */
+export type TrainStage = "tokenizing" | "counting" | "held-out" | "hashing";
 
 export interface TrainNgramOptions {
   id: string;
@@ -26,7 +29,18 @@ export interface TrainNgramOptions {
   tokenizer?: TokenizerKind;
   /** Hold out every k-th non-empty line to measure cross-entropy (k >= 2; 0 skips the measurement). Default 10. */
   heldOutEvery?: number;
+  /**
+   * Called as training advances, with the current stage and the fraction of the whole job done, in [0, 1]
+   * (non-decreasing; 1 once, at the end). Only observes: the artifact is the same with or without it.
+   */
+  onProgress?: (stage: TrainStage, fraction: number) => void;
 }
+
+type Options = Required<Omit<TrainNgramOptions, "onProgress">>;
+/** Reports `done / total` of the current stage. */
+type Tick = (done: number, total: number) => void;
+/** How often (in lines) the loops report. */
+const TICK_LINES = 512;
 
 /** Orders strings by Unicode code point (not UTF-16 code unit, which misorders astral characters). */
 export function compareCodePoints(a: string, b: string): number {
@@ -55,10 +69,12 @@ function countNgrams(
   lines: readonly (readonly string[])[],
   vocab: readonly string[],
   order: number,
+  tick: Tick,
 ): number[] {
   const index = new Map(vocab.map((token, id) => [token, id] as const));
   const grams = new Map<string, { ids: number[]; count: number }>();
-  for (const line of lines) {
+  for (const [i, line] of lines.entries()) {
+    if (i % TICK_LINES === 0) tick(i, lines.length);
     const ids = [...Array<number>(order - 1).fill(1), ...line.map((t) => index.get(t) ?? 2), 0];
     for (let end = order - 1; end < ids.length; end++) {
       const gram = ids.slice(end - order + 1, end + 1);
@@ -78,15 +94,33 @@ function countNgrams(
 /** Rounds a metric so that the artifact does not depend on the last bits of Math.log. */
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
-function build(
-  lines: readonly (readonly string[])[],
-  options: Required<TrainNgramOptions>,
-  heldOut: HeldOutStats | null,
-): NgramArtifact {
+/** The token strings of each non-empty line, as evaluate.ts's tokenizeLines, reporting as it goes. */
+function tokenizeLines(tokenizer: Tokenizer, text: string, tick: Tick): string[][] {
+  const raw = text.split(/\r\n?|\n/);
+  const lines: string[][] = [];
+  for (const [i, line] of raw.entries()) {
+    if (i % TICK_LINES === 0) tick(i, raw.length);
+    const tokens = tokenizer.tokenize(line);
+    if (tokens.length > 0) lines.push(tokens);
+  }
+  return lines;
+}
+
+/** Vocabulary, highest-order counts and discounts of the lines. */
+function tables(lines: readonly (readonly string[])[], order: number, tick: Tick) {
   const vocab = buildVocab(lines);
-  const counts = countNgrams(lines, vocab, options.order);
-  const discounts = allTables(options.order, counts).map((table) => discountFor(table.counts));
-  const artifact: UnhashedNgramArtifact = {
+  const counts = countNgrams(lines, vocab, order, tick);
+  const discounts = allTables(order, counts).map((table) => discountFor(table.counts));
+  return { vocab, counts, discounts };
+}
+
+function unhashed(
+  lines: readonly (readonly string[])[],
+  options: Options,
+  { vocab, counts, discounts }: ReturnType<typeof tables>,
+  heldOut: HeldOutStats | null,
+): UnhashedNgramArtifact {
+  return {
     format: NGRAM_FORMAT,
     version: NGRAM_VERSION,
     id: options.id,
@@ -104,11 +138,10 @@ function build(
       heldOut,
     },
   };
-  return withHash(artifact);
 }
 
-function checkedOptions(options: TrainNgramOptions): Required<TrainNgramOptions> {
-  const full: Required<TrainNgramOptions> = {
+function checkedOptions(options: TrainNgramOptions): Options {
+  const full: Options = {
     id: options.id,
     name: options.name,
     description: options.description,
@@ -128,20 +161,52 @@ function checkedOptions(options: TrainNgramOptions): Required<TrainNgramOptions>
   return full;
 }
 
+/** Where each stage starts and ends on the 0..1 progress scale (roughly its share of the time). */
+const SPANS: Record<TrainStage, readonly [number, number]> = {
+  tokenizing: [0, 0.05],
+  counting: [0.05, 0.45],
+  "held-out": [0.45, 0.92],
+  hashing: [0.92, 1],
+};
+
+/** A Tick for a stage that maps its own done/total onto the whole job, never going backwards. */
+function progress(onProgress: TrainNgramOptions["onProgress"]) {
+  let last = -1;
+  const at = (stage: TrainStage, fraction: number): void => {
+    if (!onProgress || fraction <= last) return;
+    last = fraction;
+    onProgress(stage, fraction);
+  };
+  return (stage: TrainStage, from = 0, to = 1): Tick => {
+    const [a, b] = SPANS[stage];
+    return (done, total) => {
+      const x = from + (to - from) * (total > 0 ? done / total : 1);
+      at(stage, x >= 1 ? b : a + (b - a) * x);
+    };
+  };
+}
+
 /**
- * Trains on every non-empty line. First, unless heldOutEvery is 0, a model trained without every heldOutEvery-th
- * line is evaluated on those lines; that measurement goes into `training.heldOut`.
+ * Trains on every non-empty line. Unless heldOutEvery is 0, a model trained without every heldOutEvery-th
+ * line is also evaluated on those lines; that measurement goes into `training.heldOut`.
  */
 export function trainNgram(text: string, options: TrainNgramOptions): NgramArtifact {
   const opts = checkedOptions(options);
-  const lines = tokenizeLines(tokenizerFor(opts.tokenizer), text);
+  const stage = progress(options.onProgress);
+  const lines = tokenizeLines(tokenizerFor(opts.tokenizer), text, stage("tokenizing"));
   if (lines.length === 0) throw new RangeError("the corpus has no non-empty line");
+  const full = tables(lines, opts.order, stage("counting"));
   let heldOut: HeldOutStats | null = null;
   const every = opts.heldOutEvery;
   const held = every > 0 ? lines.filter((_, i) => (i + 1) % every === 0) : [];
   if (held.length > 0) {
     const rest = lines.filter((_, i) => (i + 1) % every !== 0);
-    const stats = evaluateLines(ngramModel(build(rest, opts, null)), held);
+    const restTables = tables(rest, opts.order, stage("held-out", 0, 0.5));
+    stage("held-out", 0.5, 0.75)(0, 1);
+    // the held-out model's own hash is never used: skip computing it
+    const model = ngramModel({ ...unhashed(rest, opts, restTables, null), hash: "" });
+    stage("held-out", 0.75)(0, 1);
+    const stats = evaluateLines(model, held);
     heldOut = {
       lines: held.length,
       tokens: stats.tokens,
@@ -150,5 +215,8 @@ export function trainNgram(text: string, options: TrainNgramOptions): NgramArtif
       perplexity: round6(stats.perplexity),
     };
   }
-  return build(lines, opts, heldOut);
+  stage("hashing")(0, 1);
+  const artifact = withHash(unhashed(lines, opts, full, heldOut));
+  stage("hashing")(1, 1);
+  return artifact;
 }

@@ -31,4 +31,7 @@ export interface ProtocolError {
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ProtocolError };
 
 export const ok = <T>(data: T): Result<T> => ({ ok: true, data });
-export const fail = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } });
+export const fail = (code: ErrorCode, message: string): Result<never> => ({
+  ok: false,
+  error: { code, message },
+});

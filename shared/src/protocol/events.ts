@@ -1,6 +1,7 @@
 /** Event names (`domain:verb`) and the typed maps both sides share. */
 import type { Result } from "./errors.ts";
 import type {
+  GuessSubmit,
   HostAttach,
   LockRequest,
   RemoveParticipant,
@@ -11,6 +12,8 @@ import type {
   StudentResume,
 } from "./schemas.ts";
 import type {
+  GuessResult,
+  GuessSummary,
   HostSnapshot,
   JoinResult,
   ParticipantInfo,
@@ -38,6 +41,8 @@ export interface ClientToServerEvents {
   "student:join": (payload: StudentJoin, ack: Ack<JoinResult>) => void;
   "student:resume": (payload: StudentResume, ack: Ack<StudentSnapshot>) => void;
   "sample:submit": (payload: SampleSubmit, ack: Ack<SubmitResult>) => void;
+  "guess:submit": (payload: GuessSubmit, ack: Ack<GuessResult>) => void;
+  "guess:lock": (payload: RoundRef, ack: Ack<RoundInfo>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -46,10 +51,14 @@ export interface ServerToClientEvents {
   "round:started": (round: RoundInfo) => void;
   "round:theory": (theory: TheoryView) => void;
   "round:revealed": (round: RoundInfo) => void;
+  /** A change within a round that is neither a reveal nor a close (guesses locked). */
+  "round:updated": (round: RoundInfo) => void;
   "round:closed": (round: RoundInfo) => void;
   "round:stats": (stats: RoundStats) => void;
   "session:ended": (session: SessionInfo) => void;
   "participant:removed": (info: { participantId: string }) => void;
+  "guess:summary": (summary: GuessSummary) => void;
+  "guess:result": (result: GuessResult) => void;
 }
 
 export const CLIENT_EVENTS = [
@@ -63,4 +72,6 @@ export const CLIENT_EVENTS = [
   "student:join",
   "student:resume",
   "sample:submit",
+  "guess:submit",
+  "guess:lock",
 ] as const satisfies readonly (keyof ClientToServerEvents)[];

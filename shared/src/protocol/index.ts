@@ -3,3 +3,4 @@ export * from "./schemas.ts";
 export * from "./views.ts";
 export * from "./events.ts";
 export * from "./seeds.ts";
+export * from "./review.ts";

@@ -27,7 +27,10 @@ export const roomCodeSchema = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(new RegExp(`^[${ROOM_CODE_ALPHABET}]{${LIMITS.roomCodeLength}}$`), "a room code is 6 letters/digits");
+  .regex(
+    new RegExp(`^[${ROOM_CODE_ALPHABET}]{${LIMITS.roomCodeLength}}$`),
+    "a room code is 6 letters/digits",
+  );
 
 /** Nicknames: trimmed, inner whitespace collapsed, 1..24 characters, no control characters. */
 export const nicknameSchema = z
@@ -54,6 +57,8 @@ export const roundSettingsSchema = z.strictObject({
   mode: roundModeSchema,
   /** Students see the live class chart before the reveal. */
   showClassChart: z.boolean().default(false),
+  /** Guess rounds: how many of the theory's most probable tokens are candidates (plus "something else"). */
+  guessCandidates: z.number().int().min(2).max(12).default(5),
 });
 export type RoundSettingsInput = z.input<typeof roundSettingsSchema>;
 export type RoundSettings = z.output<typeof roundSettingsSchema>;
@@ -80,6 +85,13 @@ export const sampleSubmitSchema = z.strictObject({
   samples: z.array(sampleSchema).min(1).max(LIMITS.samplesPerBatch),
 });
 
+/** A guess: one probability per candidate, in the round's candidate order, then "something else". */
+export const guessSubmitSchema = z.strictObject({
+  roundId: id,
+  probs: z.array(z.number()).min(2).max(13),
+});
+
+export type GuessSubmit = z.infer<typeof guessSubmitSchema>;
 export type HostAttach = z.infer<typeof hostAttachSchema>;
 export type RoundRef = z.infer<typeof roundRefSchema>;
 export type LockRequest = z.infer<typeof lockSchema>;

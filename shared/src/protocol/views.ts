@@ -37,6 +37,43 @@ export interface RoundInfo {
   seed: number;
   status: RoundStatus;
   startedAt: string;
+  /** Guess rounds: the candidate tokens (shuffled; "something else" is implied last); null otherwise. */
+  candidates: { id: number; token: string }[] | null;
+  /** Guess rounds: "open" until the host locks guesses (or reveals); null otherwise. */
+  guessPhase: "open" | "locked" | null;
+}
+
+/** A student's own guess and, after the reveal, how it scored. */
+export interface GuessResult {
+  roundId: string;
+  probs: number[];
+  /** After the reveal: the truth collapsed onto the candidates + "something else", KL(truth ‖ guess) and points. */
+  truth: number[] | null;
+  klBits: number | null;
+  points: number | null;
+}
+
+export interface LeaderboardEntry {
+  participantId: string;
+  nickname: string;
+  /** Points over the whole session (every revealed guess round). */
+  total: number;
+  /** Points in this round, if the participant guessed. */
+  points: number | null;
+  rounds: number;
+  /** Competition ranking: ties share a rank (1, 2, 2, 4). */
+  rank: number;
+}
+
+/** What the host sees of a guess round: progress, and after the reveal the class against the truth. */
+export interface GuessSummary {
+  roundId: string;
+  submitted: number;
+  truth: number[] | null;
+  averageGuess: number[] | null;
+  /** KL(truth ‖ guess) of every guess, for the histogram. */
+  scoresBits: number[];
+  leaderboard: LeaderboardEntry[];
 }
 
 /** The exact (theoretical) next-token distribution after the prompt, under the round's settings. */
@@ -55,6 +92,8 @@ export interface KlPoint {
   n: number;
   firstKlBits: number;
   completionKlBits: number;
+  /** Exact expected KL of n samples of the first token by chance alone ([EKL2]), for the reference curve. */
+  expectedKlBits?: number;
 }
 
 /** Live statistics of a round. Fields that need the theory are null for students before the reveal. */
@@ -70,7 +109,10 @@ export interface RoundStats {
     otherCount: number;
     distinct: number;
     klBits: number | null;
+    /** Exact expected KL by chance alone at this N ([EKL2]; right for small N too). */
     expectedKlBits: number | null;
+    /** The first-order approximation (k − 1) / (2 N ln 2) with k = the theory's support ([EKL1]). */
+    expectedKlFirstOrderBits?: number | null;
     entropyBits: number | null;
     crossEntropyBits: number | null;
     perplexity: number | null;
@@ -87,6 +129,7 @@ export interface RoundStats {
 }
 
 export interface HostSnapshot {
+  guess: GuessSummary | null;
   session: SessionInfo;
   participants: ParticipantInfo[];
   round: RoundInfo | null;
@@ -105,6 +148,7 @@ export interface StudentSnapshot {
   acked: number;
   theory: TheoryView | null;
   stats: RoundStats | null;
+  guess: GuessResult | null;
 }
 
 export interface JoinResult {
@@ -136,4 +180,13 @@ export interface ModelSummary {
   vocabSize: number;
   order: number | null;
   tokenizer: string;
+  /** n-gram models: what the model was trained on and how well it predicts held-out lines of its corpus. */
+  card?: {
+    vocabSize: number;
+    order: number;
+    trainingTokens: number;
+    trainingLines: number;
+    /** Null when no line was held out (a very short corpus). */
+    heldOut: { tokens: number; oov: number; crossEntropyBits: number; perplexity: number } | null;
+  };
 }

@@ -1,0 +1,163 @@
+/** The projector's guess-round charts: the class's average guess against the truth, and the scores' histogram. */
+import { memo, useMemo } from "react";
+import { useTranslation } from "react-i18next";
+import { Bar, BarChart, CartesianGrid, LabelList, ResponsiveContainer, XAxis, YAxis } from "recharts";
+import { formatNumber, formatPercent } from "../lib/format.ts";
+import { SERIES } from "../lib/prob-colors.ts";
+import { axisToken, ChartLegend } from "./chart-legend.tsx";
+import { guessRows, scoreHistogram } from "./guess-data.ts";
+
+const FONT = 18;
+const percentLabel = (v: unknown) => (typeof v === "number" ? formatPercent(v) : "");
+
+export const GuessTruthChart = memo(function GuessTruthChart({
+  labels,
+  average,
+  truth,
+}: {
+  labels: string[];
+  average: number[];
+  truth: number[];
+}) {
+  const { t } = useTranslation();
+  const rows = useMemo(() => guessRows(labels, average, truth), [labels, average, truth]);
+  // a round axis end (10% steps) so the ticks read 0%, 25%, 50%…
+  const max = Math.min(
+    1,
+    Math.ceil(Math.max(0.05, ...rows.map((r) => Math.max(r.average, r.truth))) * 10) / 10,
+  );
+  const labelWidth = Math.min(
+    220,
+    24 + FONT * 0.6 * Math.max(4, ...rows.map((r) => axisToken(r.token).length)),
+  );
+  return (
+    <figure className="chart" aria-label={t("guess.chartAria")}>
+      <ChartLegend
+        items={[
+          { label: t("guess.average"), color: SERIES.empirical },
+          { label: t("guess.truth"), color: SERIES.theory },
+        ]}
+      />
+      <ResponsiveContainer width="100%" height={rows.length * 64 + 36}>
+        <BarChart
+          data={rows}
+          layout="vertical"
+          margin={{ top: 4, right: 64, bottom: 4, left: 4 }}
+          barGap={3}
+          barCategoryGap="16%"
+        >
+          <CartesianGrid horizontal={false} stroke="#bbb" />
+          <XAxis
+            type="number"
+            domain={[0, max]}
+            tickFormatter={(v: number) => formatPercent(v)}
+            tick={{ fontSize: FONT }}
+            allowDataOverflow
+          />
+          <YAxis
+            type="category"
+            dataKey="token"
+            width={labelWidth}
+            tick={{ fontSize: FONT, fill: "#000" }}
+            tickFormatter={axisToken}
+            interval={0}
+          />
+          <Bar
+            dataKey="average"
+            name={t("guess.average")}
+            fill={SERIES.empirical}
+            stroke="#000"
+            isAnimationActive={false}
+          >
+            <LabelList
+              dataKey="average"
+              position="right"
+              formatter={percentLabel}
+              style={{ fontSize: FONT - 2, fill: "#000" }}
+            />
+          </Bar>
+          <Bar
+            dataKey="truth"
+            name={t("guess.truth")}
+            fill={SERIES.theory}
+            stroke="#000"
+            isAnimationActive={false}
+          >
+            <LabelList
+              dataKey="truth"
+              position="right"
+              formatter={percentLabel}
+              style={{ fontSize: FONT - 2, fill: "#000" }}
+            />
+          </Bar>
+        </BarChart>
+      </ResponsiveContainer>
+      <table className="visually-hidden">
+        <caption>{t("guess.chartAria")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("charts.token")}</th>
+            <th scope="col">{t("guess.average")}</th>
+            <th scope="col">{t("guess.truth")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              <th scope="row">{r.token}</th>
+              <td>{formatPercent(r.average)}</td>
+              <td>{formatPercent(r.truth)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+});
+
+export const ScoreHistogram = memo(function ScoreHistogram({ scores }: { scores: number[] }) {
+  const { t } = useTranslation();
+  const bins = useMemo(
+    () =>
+      scoreHistogram(scores).map((b) => ({ ...b, label: `${formatNumber(b.from)}–${formatNumber(b.to)}` })),
+    [scores],
+  );
+  const top = Math.max(1, ...bins.map((b) => b.count));
+  return (
+    <figure className="chart" aria-label={t("guess.scoresAria")}>
+      <ResponsiveContainer width="100%" height={260}>
+        <BarChart data={bins} margin={{ top: 24, right: 16, bottom: 28, left: 0 }} barCategoryGap="8%">
+          <CartesianGrid vertical={false} stroke="#bbb" />
+          <XAxis
+            dataKey="label"
+            interval={0}
+            tick={{ fontSize: FONT - 4, fill: "#000" }}
+            label={{ value: t("guess.scoresX"), position: "insideBottom", offset: -18, fontSize: FONT - 2 }}
+          />
+          <YAxis allowDecimals={false} domain={[0, top]} width={40} tick={{ fontSize: FONT - 2 }} />
+          <Bar dataKey="count" fill={SERIES.scores} stroke="#000" isAnimationActive={false}>
+            <LabelList
+              dataKey="count"
+              position="top"
+              formatter={(v: unknown) => (typeof v === "number" && v > 0 ? String(v) : "")}
+              style={{ fontSize: FONT - 2, fill: "#000" }}
+            />
+          </Bar>
+        </BarChart>
+      </ResponsiveContainer>
+      <table className="visually-hidden">
+        <caption>{t("guess.scoresAria")}</caption>
+        <tbody>
+          {bins.map((b) => (
+            <tr key={b.from}>
+              <th scope="row">
+                {t("guess.scoresX")}: {b.label}
+              </th>
+              <td>{t("guess.students", { count: b.count })}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+});

@@ -1,0 +1,71 @@
+/** The leaderboard on the projector: rank (ties share one, as the server ranks), name, points this round, total. */
+import { memo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { LeaderboardEntry } from "@tokenroom/shared";
+import { formatInt } from "../lib/format.ts";
+import { readJson, writeJson } from "../lib/storage.ts";
+
+/** Rows shown on the projector; the rest are summarised in one line. */
+const MAX_ROWS = 10;
+const HIDE_KEY = "projector:hideNames";
+const isBoolean = (v: unknown): v is boolean => typeof v === "boolean";
+
+export const GuessLeaderboard = memo(function GuessLeaderboard({ entries }: { entries: LeaderboardEntry[] }) {
+  const { t } = useTranslation();
+  const [hide, setHide] = useState(() => readJson(HIDE_KEY, isBoolean) ?? false);
+  const toggle = () => {
+    setHide(!hide);
+    writeJson(HIDE_KEY, !hide);
+  };
+  const shown = entries.slice(0, MAX_ROWS);
+  return (
+    <section className="leaderboard" aria-labelledby="leaderboard-title">
+      <div className="leaderboard-head">
+        <h3 id="leaderboard-title">{t("guess.leaderboard")}</h3>
+        <button
+          type="button"
+          className={`button small toggle${hide ? " on" : ""}`}
+          aria-pressed={hide}
+          onClick={toggle}
+        >
+          {t("guess.hideNames")}
+        </button>
+      </div>
+      {entries.length === 0 ? (
+        <p className="hint">{t("guess.noGuesses")}</p>
+      ) : (
+        <table className="leaderboard-table" data-testid="leaderboard">
+          <thead>
+            <tr>
+              <th scope="col" className="num">
+                {t("guess.rank")}
+              </th>
+              <th scope="col">{t("guess.name")}</th>
+              <th scope="col" className="num">
+                {t("guess.round")}
+              </th>
+              <th scope="col" className="num">
+                {t("guess.sessionTotal")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((e, i) => (
+              <tr key={e.participantId} className={e.rank === 1 ? "first" : undefined}>
+                <td className="num rank">{formatInt(e.rank)}</td>
+                <th scope="row" className="leader-name">
+                  {hide ? t("guess.anonymous", { n: i + 1 }) : e.nickname}
+                </th>
+                <td className="num">{e.points === null ? "–" : formatInt(e.points)}</td>
+                <td className="num total">{formatInt(e.total)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {entries.length > shown.length ? (
+        <p className="hint">{t("guess.moreRows", { count: entries.length - shown.length })}</p>
+      ) : null}
+    </section>
+  );
+});

@@ -1,0 +1,195 @@
+/**
+ * "Train from your own text" (docs/engine.md): POST /api/models/train, host only. Checks → dedupe by id →
+ * train in a worker → store → register. The answer streams NDJSON (`application/x-ndjson`): progress lines
+ * `{"stage","progress"}`, then `{"model": summary}` or `{"error": {code, message}}`. Everything that is wrong
+ * with the request or the text is a plain JSON error with a 4xx status before the stream starts.
+ *
+ * Also: GET /api/models/:id first loads a custom model this process has not seen (trained by another process).
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
+import type { PrismaClient } from "../generated/prisma/index.js";
+import type { Logger } from "../logger.ts";
+import {
+  customEntry,
+  customModelId,
+  customModelLoader,
+  CustomModelStore,
+  HELD_OUT_EVERY,
+  type TrainingInput,
+} from "../models/custom-models.ts";
+import type { ModelRegistry } from "../models/registry.ts";
+import {
+  checkText,
+  normalizeText,
+  TEXT_MESSAGES,
+  TRAIN_LIMITS,
+  trainRequestSchema,
+} from "../models/text-check.ts";
+import { type TrainOutcome, Trainer } from "../models/trainer.ts";
+import { secretMatches } from "../secrets.ts";
+import { Repository } from "../store/repository.ts";
+
+export interface TrainRouteDeps {
+  prisma: PrismaClient;
+  models: ModelRegistry;
+  log: Logger;
+  trainer?: Trainer;
+}
+
+const problem = (res: Response, status: number, code: string, message: string): void => {
+  if (status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="tokenroom"');
+  res.status(status).json({ error: { code, message } });
+};
+
+const HOST_ONLY =
+  "only a session's host may train models: send Authorization: Bearer <hostKey> and X-Session-Id: <sessionId>";
+
+/** "Your text: once upon a time, there was a…" */
+function defaultName(text: string): string {
+  const head = Array.from(text.slice(0, 200).replace(/\s+/g, " "));
+  return `Your text: ${head.length > 32 ? `${head.slice(0, 32).join("").trimEnd()}…` : head.join("")}`;
+}
+
+const describe = ({ tokenizer, order }: TrainingInput): string =>
+  `A ${tokenizer === "char" ? "character" : "word"}-level ${order}-gram (interpolated Kneser-Ney) ` +
+  `trained on text a host provided.`;
+
+type Failure = Exclude<Exclude<TrainOutcome, { ok: true }>["reason"], "cancelled">;
+const FAILURE: Record<Failure, [status: number, code: string]> = {
+  rejected: [400, "BAD_REQUEST"],
+  busy: [503, "UNAVAILABLE"],
+  failed: [500, "INTERNAL"],
+};
+
+export function trainRouter({ prisma, models, log, trainer = new Trainer() }: TrainRouteDeps): Router {
+  const store = new CustomModelStore(prisma);
+  const repo = new Repository(prisma);
+  models.setLoader(customModelLoader(store));
+  const router = express.Router();
+
+  router.get("/models/:id", (req: Request, _res: Response, next: NextFunction) => {
+    void models.resolve(String(req.params.id)).then(() => next());
+  });
+
+  /** Authorization: Bearer <hostKey> + X-Session-Id, checked before the (large) body is read. */
+  const hostOnly = (req: Request, res: Response, next: NextFunction): void => {
+    const token = /^Bearer[ ]+(\S{1,512})\s*$/i.exec(req.headers.authorization ?? "")?.[1];
+    const sessionId = req.get("x-session-id")?.trim();
+    if (!token || !sessionId || sessionId.length > 64) return problem(res, 401, "UNAUTHORIZED", HOST_ONLY);
+    repo.getSession(sessionId).then(
+      (session) => {
+        if (!session || !secretMatches(token, session.hostKeyHash))
+          return problem(res, 403, "FORBIDDEN", `${HOST_ONLY} (this key does not open that session)`);
+        res.locals.sessionId = session.id;
+        next();
+      },
+      (error: unknown) => {
+        log.error("POST /api/models/train: session lookup failed", error);
+        problem(res, 503, "UNAVAILABLE", "the database is not answering; try again in a moment");
+      },
+    );
+  };
+
+  router.post(
+    "/models/train",
+    hostOnly,
+    express.json({ limit: TRAIN_LIMITS.maxBodyBytes }),
+    (req: Request, res: Response) => {
+      train(req, res).catch((error: unknown) => {
+        log.error("POST /api/models/train failed", error);
+        if (!res.headersSent)
+          problem(res, 503, "UNAVAILABLE", "the database is not answering; try again in a moment");
+        else
+          endStream(res, {
+            error: { code: "UNAVAILABLE", message: "the model could not be saved; try again" },
+          });
+      });
+    },
+  );
+
+  async function train(req: Request, res: Response): Promise<void> {
+    const body: unknown = req.body;
+    if (typeof body !== "object" || body === null)
+      return problem(
+        res,
+        400,
+        "BAD_REQUEST",
+        'send JSON: { text, tokenizer: "word" | "char", order: 1-5, name? }',
+      );
+    const parsed = trainRequestSchema.safeParse(body);
+    if (!parsed.success)
+      return problem(res, 400, "BAD_REQUEST", parsed.error.issues[0]?.message ?? "invalid request");
+    const bad = checkText(parsed.data.text);
+    if (bad) return problem(res, bad.status, "BAD_REQUEST", bad.message);
+
+    const input: TrainingInput = {
+      text: normalizeText(parsed.data.text),
+      tokenizer: parsed.data.tokenizer,
+      order: parsed.data.order,
+    };
+    const id = customModelId(input);
+    const known = await models.resolve(id);
+    if (known) return endStream(startStream(res), { model: known.summary });
+
+    const name = parsed.data.name || defaultName(input.text);
+    const cancel = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) cancel.abort(); // the client left: stop the worker
+    });
+    const outcome = await trainer.train(
+      { ...input, id, name, description: describe(input), heldOutEvery: HELD_OUT_EVERY },
+      (event) => {
+        if (event.type === "accepted") startStream(res);
+        else writeLine(res, { stage: event.stage, progress: event.progress });
+      },
+      cancel.signal,
+    );
+    if (!outcome.ok) {
+      if (outcome.reason === "cancelled") return;
+      if (outcome.detail) log.error(`training ${id} failed: ${outcome.detail}`);
+      const [status, code] = FAILURE[outcome.reason];
+      if (!res.headersSent) return problem(res, status, code, outcome.message);
+      return endStream(res, { error: { code, message: outcome.message } });
+    }
+    const row = await store.insert({
+      id,
+      hash: outcome.summary.hash,
+      name,
+      artifact: outcome.artifactJson,
+      createdBySession: String(res.locals.sessionId),
+    });
+    // a concurrent identical upload may have stored (and registered) it first: keep theirs
+    if (!models.has(id))
+      models.add(customEntry(row.artifact, row.hash === outcome.summary.hash ? outcome.summary : undefined));
+    const entry = models.get(id)!;
+    log.info(`trained custom model ${id} (${entry.summary.vocabSize} words, order ${input.order})`);
+    endStream(res, { model: entry.summary });
+  }
+
+  // a body over the limit, or not JSON
+  router.use("/models/train", (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const e = error as { type?: unknown; status?: unknown };
+    if (typeof e?.status !== "number" || e.status >= 500 || res.headersSent) return next(error);
+    if (e.type === "entity.too.large") return problem(res, 413, "BAD_REQUEST", TEXT_MESSAGES.tooLarge);
+    problem(res, 400, "BAD_REQUEST", "the body is not valid JSON");
+  });
+  return router;
+}
+
+function startStream(res: Response): Response {
+  res.status(200);
+  res.setHeader("Content-Type", "application/x-ndjson; charset=utf-8");
+  res.setHeader("Cache-Control", "no-store");
+  res.setHeader("X-Accel-Buffering", "no"); // nginx: pass each line on as it comes
+  res.flushHeaders();
+  return res;
+}
+
+function writeLine(res: Response, value: unknown): void {
+  if (!res.writableEnded) res.write(`${JSON.stringify(value)}\n`);
+}
+
+function endStream(res: Response, value: unknown): void {
+  writeLine(res, value);
+  res.end();
+}

@@ -1,0 +1,81 @@
+/**
+ * What "Train from your own text" accepts: the request body, and checks of the text that say what to do
+ * when it cannot be used. The cheap checks run in the request handler; the token count needs the tokenizer
+ * and runs in the training worker (train-worker.ts).
+ */
+import { z } from "zod";
+
+export const TRAIN_LIMITS = {
+  /** UTF-8 bytes of text. */
+  maxTextBytes: 2 * 1024 * 1024,
+  /** JSON body: the text plus escapes (newlines, quotes) and the other fields. */
+  maxBodyBytes: 2.5 * 1024 * 1024,
+  minTokens: 50,
+  minLines: 2,
+  maxOrder: 5,
+  maxNameLength: 80,
+  /** Share of control or replacement characters above which a text is taken for a binary file. */
+  maxBadCharRatio: 0.01,
+} as const;
+
+export const trainRequestSchema = z.object({
+  text: z.string({ error: "send the text to train on as `text`" }),
+  tokenizer: z.enum(["word", "char"], { error: 'tokenizer is "word" or "char" (for Chinese)' }),
+  order: z
+    .number()
+    .int()
+    .min(1)
+    .max(TRAIN_LIMITS.maxOrder, { error: `order is an integer from 1 to ${TRAIN_LIMITS.maxOrder}` }),
+  name: z.string().trim().max(TRAIN_LIMITS.maxNameLength).optional(),
+});
+export type TrainRequest = z.infer<typeof trainRequestSchema>;
+
+export const TEXT_MESSAGES = {
+  empty: "the text is empty: paste at least a few sentences",
+  tooLarge: "the text is larger than 2 MB: upload a shorter text (split a long book into parts)",
+  binary: "this looks like a binary file: upload plain text (.txt, UTF-8)",
+} as const;
+
+/** A problem with the text itself: HTTP status and message. */
+export interface TextProblem {
+  status: 400 | 413;
+  message: string;
+}
+
+/** Line endings as \n and no surrounding whitespace: texts that train the same model get the same id. */
+export const normalizeText = (text: string): string => text.replace(/\r\n?/g, "\n").trim();
+
+/** NUL anywhere, or more than 1% of C0/C1 control characters (besides tab, newlines, form feed) and U+FFFD. */
+export function looksBinary(text: string): boolean {
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return true;
+    if (
+      (c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13) ||
+      (c >= 127 && c < 160) ||
+      c === 0xfffd
+    )
+      bad++;
+  }
+  return bad > text.length * TRAIN_LIMITS.maxBadCharRatio;
+}
+
+/** The checks that need no tokenizer, in the order a user would fix them. */
+export function checkText(text: string): TextProblem | null {
+  if (Buffer.byteLength(text, "utf8") > TRAIN_LIMITS.maxTextBytes)
+    return { status: 413, message: TEXT_MESSAGES.tooLarge };
+  if (text.trim() === "") return { status: 400, message: TEXT_MESSAGES.empty };
+  if (looksBinary(text)) return { status: 400, message: TEXT_MESSAGES.binary };
+  return null;
+}
+
+/** Enough to learn from: at least 50 tokens on at least 2 non-empty lines. */
+export function checkTokens(lines: readonly (readonly string[])[]): string | null {
+  const tokens = lines.reduce((sum, line) => sum + line.length, 0);
+  if (tokens >= TRAIN_LIMITS.minTokens && lines.length >= TRAIN_LIMITS.minLines) return null;
+  return (
+    `this text has ${tokens} token${tokens === 1 ? "" : "s"} on ${lines.length} line${lines.length === 1 ? "" : "s"}: ` +
+    `paste at least a few sentences (${TRAIN_LIMITS.minTokens} tokens on ${TRAIN_LIMITS.minLines} or more lines)`
+  );
+}

@@ -1,0 +1,185 @@
+/**
+ * Streamed exports of one session: CSV (samples or guesses) and JSON. Rows are read in keyset pages
+ * and each page is written as one chunk, waiting for the socket to drain: memory stays flat whatever
+ * the session's size. Completion texts are decoded with the round's model (empty when it is missing).
+ */
+import { EXPORT_SCHEMA_VERSION, type SessionExport } from "@tokenroom/shared";
+import type { ModelRegistry } from "../models/registry.ts";
+import { CSV_BOM, csvField, csvRow, userText } from "./csv.ts";
+import type { ExportQueries } from "./export-queries.ts";
+import type { RoundQueries, StoredRound } from "./round-queries.ts";
+import { completionText, roundFields, roundModel } from "./round-review.ts";
+import { isoOrNull, type Keyset, type SessionQueries } from "./session-queries.ts";
+import type { StreamOut } from "./stream-out.ts";
+
+export interface ExportDeps {
+  sessions: SessionQueries;
+  rounds: RoundQueries;
+  exports: ExportQueries;
+  models: ModelRegistry;
+}
+
+export const SAMPLE_COLUMNS = [
+  "round_seq",
+  "round_id",
+  "participant_id",
+  "nickname",
+  "idx",
+  "tokens",
+  "text",
+  "log_prob",
+  "prob",
+  "created_at",
+] as const;
+
+export const GUESS_COLUMNS = [
+  "round_seq",
+  "round_id",
+  "participant_id",
+  "nickname",
+  "distribution",
+  "score_bits",
+  "submitted_at",
+] as const;
+
+/** Nicknames of a session's participants (a class: hundreds), read in pages. */
+async function nicknames(deps: ExportDeps, sessionId: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let after: Keyset | null = null;
+  do {
+    const page = await deps.sessions.participants(sessionId, after, 1_000);
+    for (const p of page.rows) out.set(p.id, p.nickname);
+    after = page.next;
+  } while (after);
+  return out;
+}
+
+/** One CSV row per stored sample, rounds in order; returns the number of rows written. */
+export async function writeSamplesCsv(out: StreamOut, deps: ExportDeps, sessionId: string): Promise<number> {
+  await out.write(CSV_BOM + csvRow(SAMPLE_COLUMNS));
+  const nick = new Map([...(await nicknames(deps, sessionId))].map(([id, n]) => [id, csvField(userText(n))]));
+  let written = 0;
+  for (const round of await deps.rounds.rounds(sessionId)) {
+    const text = textOf(round, deps.models, (t) => csvField(t));
+    const head = `${round.seq},${round.id},`;
+    for await (const page of deps.exports.samples(round.id)) {
+      let chunk = "";
+      for (const [participantId, idx, tokens, logProb, createdAt] of page) {
+        const prob = Math.exp(Number(logProb));
+        chunk += `${head}${participantId},${nick.get(participantId) ?? ""},${idx},${tokens},`;
+        chunk += `${text(tokens)},${logProb},${prob},${createdAt}\r\n`;
+      }
+      written += page.length;
+      await out.write(chunk);
+    }
+  }
+  return written;
+}
+
+/** One CSV row per stored guess; the distribution is its stored JSON. */
+export async function writeGuessesCsv(out: StreamOut, deps: ExportDeps, sessionId: string): Promise<number> {
+  await out.write(CSV_BOM + csvRow(GUESS_COLUMNS));
+  let written = 0;
+  for (const round of await deps.rounds.rounds(sessionId)) {
+    for await (const page of deps.exports.guesses(round.id)) {
+      let chunk = "";
+      for (const g of page) {
+        chunk += csvRow([
+          round.seq,
+          round.id,
+          g.participantId,
+          userText(g.nickname),
+          JSON.stringify(g.distribution) ?? "",
+          g.scoreBits,
+          g.submittedAt.toISOString(),
+        ]);
+      }
+      written += page.length;
+      await out.write(chunk);
+    }
+  }
+  return written;
+}
+
+/** `{ schemaVersion, session, participants, rounds: [{ …, samples, guesses }] }` as JSON text, piece by piece. */
+export async function writeJsonExport(
+  out: StreamOut,
+  deps: ExportDeps,
+  session: SessionExport["session"],
+): Promise<void> {
+  await out.write(
+    `{"schemaVersion":${EXPORT_SCHEMA_VERSION},"session":${JSON.stringify(session)},"participants":[`,
+  );
+  let after: Keyset | null = null;
+  let first = true;
+  do {
+    const page = await deps.sessions.participants(session.id, after, 1_000);
+    const items: SessionExport["participants"] = page.rows.map((p) => ({
+      id: p.id,
+      nickname: p.nickname,
+      joinedAt: p.joinedAt.toISOString(),
+      removedAt: isoOrNull(p.removedAt),
+    }));
+    if (items.length > 0) await out.write((first ? "" : ",") + items.map((p) => JSON.stringify(p)).join(","));
+    first = first && items.length === 0;
+    after = page.next;
+  } while (after);
+  await out.write(`],"rounds":[`);
+  const rounds = await deps.rounds.rounds(session.id);
+  for (const [i, round] of rounds.entries()) {
+    const text = textOf(round, deps.models, (t) => JSON.stringify(t));
+    const header = JSON.stringify(
+      roundFields(round) satisfies Omit<SessionExport["rounds"][number], "samples" | "guesses">,
+    );
+    await out.write(`${i > 0 ? "," : ""}${header.slice(0, -1)},"samples":[`);
+    let sep = "";
+    for await (const page of deps.exports.samples(round.id)) {
+      let chunk = "";
+      for (const [participantId, idx, tokens, logProb, createdAt] of page) {
+        // ids, numbers and ISO times need no escaping; the text does
+        chunk += `${sep}{"participantId":"${participantId}","idx":${idx},"tokens":[${tokens.replaceAll(" ", ",")}],"text":${text(tokens)},"logProb":${logProb},"createdAt":"${createdAt}"}`;
+        sep = ",";
+      }
+      await out.write(chunk);
+    }
+    await out.write(`],"guesses":[`);
+    sep = "";
+    for await (const page of deps.exports.guesses(round.id)) {
+      let chunk = "";
+      for (const g of page) {
+        chunk += `${sep}${JSON.stringify({
+          participantId: g.participantId,
+          distribution: g.distribution,
+          scoreBits: g.scoreBits,
+          submittedAt: g.submittedAt.toISOString(),
+        })}`;
+        sep = ",";
+      }
+      await out.write(chunk);
+    }
+    await out.write("]}");
+  }
+  await out.write("]}");
+}
+
+/**
+ * The completion text of a sample, already quoted for its format, from its space-separated token ids.
+ * Decoding repeats a lot (a round has few distinct completions): a small bounded cache per round.
+ */
+function textOf(
+  round: StoredRound,
+  models: ModelRegistry,
+  quote: (text: string) => string,
+): (tokens: string) => string {
+  const model = roundModel(round, models);
+  const cache = new Map<string, string>();
+  return (tokens) => {
+    let text = cache.get(tokens);
+    if (text === undefined) {
+      text = quote(model ? completionText(model, tokens.split(" ").map(Number)) : "");
+      if (cache.size >= 50_000) cache.clear();
+      cache.set(tokens, text);
+    }
+    return text;
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * REST for reviewing, editing, deleting and exporting stored sessions (docs/review.md).
+ * Every handler: authenticate (401/403) → validate → query → respond. Errors never carry row data.
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
+import { z } from "zod";
+import { REVIEW_LIMITS, sessionLookupSchema, sessionTitleSchema } from "@tokenroom/shared";
+import type { Logger } from "../logger.ts";
+import type { ModelRegistry } from "../models/registry.ts";
+import type { SessionService } from "../realtime/session-service.ts";
+import { secretMatches } from "../secrets.ts";
+import type { SampleWriter } from "../store/sample-writer.ts";
+import type { PrismaClient } from "../generated/prisma/index.js";
+import { authorize, bearerToken, HttpError, requireAdmin } from "./auth.ts";
+import { type ExportDeps, writeGuessesCsv, writeJsonExport, writeSamplesCsv } from "./export.ts";
+import { ExportQueries } from "./export-queries.ts";
+import { RoundQueries } from "./round-queries.ts";
+import { SessionQueries } from "./session-queries.ts";
+import { decodeCursor, encodeCursor, sessionReview } from "./session-review.ts";
+import { ClientGone, StreamOut } from "./stream-out.ts";
+
+export interface ReviewRouterDeps {
+  prisma: PrismaClient;
+  models: ModelRegistry;
+  /** The live sessions: a deleted or renamed session must leave them too. */
+  live: SessionService;
+  writer: SampleWriter;
+  adminToken: string | undefined;
+  log: Logger;
+}
+
+const sessionId = z.string().min(1).max(64);
+const exportKind = z.enum(["samples", "guesses"]);
+const pageQuery = (def: number, max: number) =>
+  z.coerce.number().int().min(1).max(max).optional().default(def);
+
+const badRequest = (message: string) => new HttpError(400, "BAD_REQUEST", message);
+
+function cursorOf(value: unknown) {
+  const cursor = decodeCursor(typeof value === "string" ? value : undefined);
+  if (cursor === "invalid") throw badRequest("that cursor is not one this server gave out");
+  return cursor;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? "invalid request");
+  return parsed.data;
+}
+
+export function reviewRouter(deps: ReviewRouterDeps): Router {
+  const sessions = new SessionQueries(deps.prisma);
+  const rounds = new RoundQueries(deps.prisma);
+  const exportDeps: ExportDeps = {
+    sessions,
+    rounds,
+    exports: new ExportQueries(deps.prisma),
+    models: deps.models,
+  };
+  const router = express.Router();
+
+  const route =
+    (fn: (req: Request, res: Response) => Promise<void>) =>
+    (req: Request, res: Response): void => {
+      res.setHeader("Cache-Control", "no-store");
+      fn(req, res).catch((error: unknown) => fail(res, error));
+    };
+
+  function fail(res: Response, error: unknown): void {
+    if (error instanceof ClientGone) return;
+    if (res.headersSent) {
+      // mid-stream: cut the connection so a truncated export never looks complete
+      deps.log.error("review: a streamed response failed", error);
+      res.destroy();
+    } else if (error instanceof HttpError) {
+      if (error.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="tokenroom"');
+      res.status(error.status).json({ error: { code: error.code, message: error.message } });
+    } else {
+      deps.log.error("review: request failed", error);
+      res.status(503).json({ error: { code: "UNAVAILABLE", message: "the database is not answering" } });
+    }
+  }
+
+  /** Authenticates a request for the session in the path; returns its id. */
+  async function authorized(req: Request, allowAdmin: boolean): Promise<string> {
+    const token = bearerToken(req);
+    const id = parse(sessionId, req.params.id);
+    authorize(token, token === null ? null : await sessions.auth(id), deps.adminToken, allowAdmin);
+    return id;
+  }
+
+  router.post(
+    "/sessions/lookup",
+    express.json({ limit: "64kb" }),
+    route(async (req, res) => {
+      const body = parse(sessionLookupSchema, req.body ?? {});
+      const keys = new Map(body.sessions.map((s) => [s.sessionId, s.hostKey]));
+      const opened = (await sessions.authMany([...keys.keys()]))
+        .filter((s) => secretMatches(keys.get(s.id) ?? "", s.hostKeyHash))
+        .map((s) => s.id);
+      const open = new Set(opened);
+      res.json({
+        sessions: await sessions.summaries(opened),
+        unknown: [...keys.keys()].filter((id) => !open.has(id)),
+      });
+    }),
+  );
+
+  router.get(
+    "/admin/sessions",
+    route(async (req, res) => {
+      requireAdmin(bearerToken(req), deps.adminToken);
+      const limit = parse(
+        pageQuery(REVIEW_LIMITS.adminPageDefault, REVIEW_LIMITS.adminPageMax),
+        req.query.limit,
+      );
+      const page = await sessions.page(cursorOf(req.query.cursor), limit);
+      res.json({ sessions: page.sessions, nextCursor: page.next ? encodeCursor(page.next) : null });
+    }),
+  );
+
+  router.patch(
+    "/sessions/:id",
+    express.json({ limit: "4kb" }),
+    route(async (req, res) => {
+      const id = await authorized(req, false);
+      const { title } = parse(sessionTitleSchema, req.body ?? {});
+      await sessions.setTitle(id, title);
+      if (deps.live.live.has(id)) await deps.live.refresh(id, "session");
+      deps.live.deps.sync.publish(id, "session");
+      res.json(await sessions.summaries([id]).then((s) => s[0]));
+    }),
+  );
+
+  router.delete(
+    "/sessions/:id",
+    route(async (req, res) => {
+      const id = await authorized(req, true);
+      await endBeforeDelete(deps, id);
+      await sessions.delete(id);
+      deps.live.live.delete(id);
+      deps.live.deps.sync.publish(id, "session");
+      res.status(204).end();
+    }),
+  );
+
+  router.get(
+    "/sessions/:id/review",
+    route(async (req, res) => {
+      const started = performance.now();
+      const id = await authorized(req, true);
+      const limit = parse(
+        pageQuery(REVIEW_LIMITS.studentsPageDefault, REVIEW_LIMITS.studentsPageMax),
+        req.query.studentsLimit,
+      );
+      const withRounds = parse(z.enum(["0", "1"]).optional().default("1"), req.query.rounds) === "1";
+      const review = await sessionReview(
+        { sessions, prisma: deps.prisma, models: deps.models },
+        id,
+        { after: cursorOf(req.query.studentsCursor), limit },
+        withRounds,
+      );
+      if (!review) throw new HttpError(404, "NOT_FOUND", "no such session (it may have been deleted)");
+      res.setHeader("Server-Timing", `review;dur=${(performance.now() - started).toFixed(1)}`);
+      res.json(review);
+    }),
+  );
+
+  router.get(
+    "/sessions/:id/export.csv",
+    route(async (req, res) => {
+      const id = await authorized(req, true);
+      const kind = parse(exportKind.optional().default("samples"), req.query.kind);
+      const summary = await sessions.summary(id);
+      if (!summary) throw new HttpError(404, "NOT_FOUND", "no such session (it may have been deleted)");
+      res.setHeader("Content-Type", "text/csv; charset=utf-8; header=present");
+      res.setHeader("Content-Disposition", `attachment; filename="tokenroom-${summary.code}-${kind}.csv"`);
+      res.setHeader("X-Content-Type-Options", "nosniff");
+      const out = new StreamOut(res);
+      await (kind === "samples" ? writeSamplesCsv : writeGuessesCsv)(out, exportDeps, id);
+      out.end();
+    }),
+  );
+
+  router.get(
+    "/sessions/:id/export.json",
+    route(async (req, res) => {
+      const id = await authorized(req, true);
+      const s = await sessions.summary(id);
+      if (!s) throw new HttpError(404, "NOT_FOUND", "no such session (it may have been deleted)");
+      res.setHeader("Content-Type", "application/json; charset=utf-8");
+      res.setHeader("Content-Disposition", `attachment; filename="tokenroom-${s.code}.json"`);
+      res.setHeader("X-Content-Type-Options", "nosniff");
+      const out = new StreamOut(res);
+      const session = {
+        id,
+        code: s.code,
+        title: s.title,
+        locked: s.locked,
+        createdAt: s.createdAt,
+        endedAt: s.endedAt,
+      };
+      await writeJsonExport(out, exportDeps, session);
+      out.end();
+    }),
+  );
+
+  // malformed or oversized JSON bodies of the routes above
+  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const e = error as { type?: unknown; status?: unknown };
+    if (typeof e?.status !== "number" || e.status >= 500) return next(error);
+    fail(
+      res,
+      new HttpError(
+        e.status,
+        "BAD_REQUEST",
+        e.type === "entity.too.large" ? "body too large" : "invalid JSON",
+      ),
+    );
+  });
+  return router;
+}
+
+/** A session being deleted is ended first: its sockets hear session:ended and no write races the delete. */
+async function endBeforeDelete(deps: ReviewRouterDeps, id: string): Promise<void> {
+  const service = deps.live;
+  if (service.live.has(id)) {
+    await service
+      .endSession(id)
+      .catch((error: unknown) => deps.log.warn(`ending ${id} before delete: ${String(error)}`));
+  } else {
+    const row = await service.deps.repo.getSession(id);
+    if (row && !row.endedAt) {
+      // live on another process, or abandoned: mark it ended so every process drops its round
+      const now = new Date(service.deps.clock.now());
+      await service.deps.repo.closeOpenRounds(id, now);
+      await service.deps.repo.updateSession(id, { endedAt: now });
+      service.deps.sync.publish(id, "session");
+    }
+  }
+  await deps.writer.idle();
+}

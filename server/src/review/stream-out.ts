@@ -1,0 +1,40 @@
+/** Writing a long response piece by piece: waits for 'drain' when the socket is full, stops if the client left. */
+import type { Response } from "express";
+
+export class ClientGone extends Error {
+  constructor() {
+    super("the client closed the connection");
+  }
+}
+
+export class StreamOut {
+  private gone = false;
+
+  constructor(private readonly res: Response) {
+    res.once("close", () => (this.gone = true));
+  }
+
+  /** Writes one chunk; resolves when the response can take more (backpressure). */
+  async write(chunk: string): Promise<void> {
+    if (this.gone || this.res.destroyed) throw new ClientGone();
+    if (chunk.length === 0 || this.res.write(chunk)) return;
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        this.res.off("drain", done);
+        this.res.off("close", closed);
+        resolve();
+      };
+      const closed = () => {
+        this.res.off("drain", done);
+        this.res.off("close", closed);
+        reject(new ClientGone());
+      };
+      this.res.on("drain", done);
+      this.res.on("close", closed);
+    });
+  }
+
+  end(): void {
+    if (!this.gone) this.res.end();
+  }
+}
