@@ -114,6 +114,39 @@ export function next<E extends keyof ServerToClientEvents>(
   });
 }
 
+/** A tracked websocket client of a server at `url` (for tests that run server processes), added to `sockets`. */
+export function connectTo(url: string, sockets: ClientSocket[]): Promise<ClientSocket> {
+  return new Promise((resolve, reject) => {
+    const s: ClientSocket = track(
+      connect(url, {
+        transports: ["websocket"],
+        auth: { protocol: PROTOCOL_VERSION },
+        forceNew: true,
+        reconnection: false,
+      }),
+    );
+    sockets.push(s);
+    s.once("connect", () => resolve(s));
+    s.once("connect_error", reject);
+  });
+}
+
+/** How many samples of a round PostgreSQL holds (read directly, not through any server). */
+export async function storedInPostgres(roundId: string): Promise<number> {
+  const pg = await import("pg");
+  const client = new pg.default.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      "SELECT count(*) AS n FROM samples WHERE round_id = $1",
+      [roundId],
+    );
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
 /** The samples a participant's phone would produce: sample i is generate(…, createRng(seed, i)). */
 export function phoneSamples(
   round: RoundInfo,

@@ -8,16 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { io } from "socket.io-client";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  type HostSnapshot,
-  type JoinResult,
-  PROTOCOL_VERSION,
-  type RoundInfo,
-  type SubmitResult,
-} from "@tokenroom/shared";
-import { call, type ClientSocket, track, expectOk, next, phoneSamples, POSTGRES_URL } from "./boot.ts";
+import { type HostSnapshot, type JoinResult, type RoundInfo, type SubmitResult } from "@tokenroom/shared";
+import { call, type ClientSocket, connectTo, expectOk, next, phoneSamples, POSTGRES_URL } from "./boot.ts";
 import { freePort, startServer, type ServerProcess } from "./process.ts";
 
 const NGINX = "/usr/sbin/nginx";
@@ -66,20 +59,7 @@ describe.skipIf(!hasNginx && process.env.CI !== "true")(
       )
         await new Promise((r) => setTimeout(r, 100));
 
-      const connect = () =>
-        new Promise<ClientSocket>((resolve, reject) => {
-          const s: ClientSocket = track(
-            io(url, {
-              transports: ["websocket"],
-              auth: { protocol: PROTOCOL_VERSION },
-              forceNew: true,
-              reconnection: false,
-            }),
-          );
-          sockets.push(s);
-          s.once("connect", () => resolve(s));
-          s.once("connect_error", reject);
-        });
+      const connect = () => connectTo(url, sockets);
       const created = (await (await fetch(`${url}/api/sessions`, { method: "POST" })).json()) as {
         sessionId: string;
         code: string;

@@ -5,35 +5,19 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { io } from "socket.io-client";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type HostSnapshot,
   type JoinResult,
-  PROTOCOL_VERSION,
   type RoundInfo,
   type StudentSnapshot,
   type SubmitResult,
 } from "@tokenroom/shared";
-import { call, type ClientSocket, track, expectOk, phoneSamples, POSTGRES_URL } from "./boot.ts";
+import { call, type ClientSocket, connectTo, expectOk, phoneSamples, POSTGRES_URL } from "./boot.ts";
 import { startServer, type ServerProcess } from "./process.ts";
 
 const sockets: ClientSocket[] = [];
-function connect(url: string): Promise<ClientSocket> {
-  return new Promise((resolve, reject) => {
-    const s: ClientSocket = track(
-      io(url, {
-        transports: ["websocket"],
-        auth: { protocol: PROTOCOL_VERSION },
-        forceNew: true,
-        reconnection: false,
-      }),
-    );
-    sockets.push(s);
-    s.once("connect", () => resolve(s));
-    s.once("connect_error", reject);
-  });
-}
+const connect = (url: string) => connectTo(url, sockets);
 
 const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-restart-"));
 let server: ServerProcess | undefined;

@@ -4,38 +4,31 @@
  * statistics is killed, another takes over and no acked sample is lost.
  */
 import { Redis } from "ioredis";
-import { io } from "socket.io-client";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type HostSnapshot,
   type JoinResult,
-  PROTOCOL_VERSION,
   type RoundInfo,
   type RoundStats,
   type StudentSnapshot,
   type SubmitResult,
 } from "@tokenroom/shared";
-import { call, type ClientSocket, track, expectOk, next, phoneSamples, POSTGRES_URL } from "./boot.ts";
+import {
+  call,
+  type ClientSocket,
+  connectTo,
+  expectOk,
+  next,
+  phoneSamples,
+  POSTGRES_URL,
+  storedInPostgres,
+} from "./boot.ts";
 import { startServer, type ServerProcess } from "./process.ts";
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const sockets: ClientSocket[] = [];
 const servers: ServerProcess[] = [];
-function connect(url: string): Promise<ClientSocket> {
-  return new Promise((resolve, reject) => {
-    const s: ClientSocket = track(
-      io(url, {
-        transports: ["websocket"],
-        auth: { protocol: PROTOCOL_VERSION },
-        forceNew: true,
-        reconnection: false,
-      }),
-    );
-    sockets.push(s);
-    s.once("connect", () => resolve(s));
-    s.once("connect_error", reject);
-  });
-}
+const connect = (url: string) => connectTo(url, sockets);
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
   await Promise.all(servers.map((s) => s.stop("SIGKILL")));
@@ -154,15 +147,7 @@ describe("three processes through Redis and PostgreSQL", () => {
     }
     const after = await statsReaching(watcher, round.id, 300, 20_000);
     expect(after.n).toBe(300);
-    const pg = await import("pg");
-    const client = new pg.default.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    const { rows } = await client.query<{ n: string }>(
-      "SELECT count(*) AS n FROM samples WHERE round_id = $1",
-      [round.id],
-    );
-    await client.end();
-    expect(Number(rows[0]!.n)).toBe(300);
+    expect(await storedInPostgres(round.id)).toBe(300);
   });
 });
 
@@ -266,14 +251,6 @@ describe("a Redis restart mid-round", () => {
     expect(acked).toBe(160);
     const final = await statsReaching(host, round.id, 160, 20_000);
     expect(final.n).toBe(160);
-    const pg = await import("pg");
-    const client = new pg.default.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    const { rows } = await client.query<{ n: string }>(
-      "SELECT count(*) AS n FROM samples WHERE round_id = $1",
-      [round.id],
-    );
-    await client.end();
-    expect(Number(rows[0]!.n)).toBe(160);
+    expect(await storedInPostgres(round.id)).toBe(160);
   });
 });
