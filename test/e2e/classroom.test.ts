@@ -4,9 +4,9 @@
  * mid-round continues as the same participant without any sample counted twice.
  */
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildClientIfStale, launchBrowser, type RunningServer, screenshotsDir, startServer } from "./harness.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useE2eEnvironment } from "./harness.ts";
 import { engineSamplingRate, gzippedSizes } from "./measure.ts";
 import {
   counts,
@@ -23,20 +23,7 @@ import {
   WAIT_MS,
 } from "./pages.ts";
 
-const SHOTS = screenshotsDir();
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  buildClientIfStale();
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  console.log(`screenshots: ${SHOTS}`);
-});
+const e2e = useE2eEnvironment();
 
 describe("a live classroom", () => {
   let host: Page;
@@ -45,20 +32,25 @@ describe("a live classroom", () => {
   let joinAndSampleScripts = new Set<string>();
 
   it("joins three phones, counts every acknowledged sample exactly once, and survives a reload", async () => {
-    ({ page: host, code } = await openHost(browser, server.url));
+    ({ page: host, code } = await openHost(e2e.browser, e2e.server.url));
     expect(code).toMatch(/^[A-Z0-9]{6}$/);
 
-    students = await Promise.all(["Ada", "Grace", "Alan"].map((name) => joinStudent(browser, server.url, code, name)));
+    students = await Promise.all(
+      ["Ada", "Grace", "Alan"].map((name) => joinStudent(e2e.browser, e2e.server.url, code, name)),
+    );
     await waitParticipants(host, 3);
-    await host.screenshot({ path: join(SHOTS, "host-lobby.png") });
+    await host.screenshot({ path: join(e2e.shots, "host-lobby.png") });
 
     await host.getByRole("button", { name: "Start round" }).click({ timeout: WAIT_MS });
     const [ada, grace, alan] = students as [Student, Student, Student];
-    await Promise.all([sample(ada.page, "Sample", 3).then(() => sample(ada.page, "Sample 10")), sample(grace.page, "Sample 10", 2), sample(alan.page, "Sample")]);
+    await Promise.all([
+      sample(ada.page, "Sample", 3).then(() => sample(ada.page, "Sample 10")),
+      sample(grace.page, "Sample 10", 2),
+      sample(alan.page, "Sample"),
+    ]);
     await Promise.all([waitAcked(ada.page, 13), waitAcked(grace.page, 20), waitAcked(alan.page, 1)]);
     await waitHostN(host, 34);
     joinAndSampleScripts = new Set(ada.scripts); // before the reveal loads the class chart
-
 
     await host.getByRole("button", { name: "Reveal" }).click({ timeout: WAIT_MS });
     await Promise.all(students.map((s) => s.page.getByText("Model (exact)").waitFor({ timeout: WAIT_MS })));
@@ -81,15 +73,21 @@ describe("a live classroom", () => {
     await waitHostN(host, acked);
     expect(await hostParticipantCount(host)).toBe(3);
 
-    await host.screenshot({ path: join(SHOTS, "host-live.png") });
-    await host.screenshot({ path: join(SHOTS, "host-live-full.png"), fullPage: true });
-    await ada.page.screenshot({ path: join(SHOTS, "student-phone.png") });
+    await host.screenshot({ path: join(e2e.shots, "host-live.png") });
+    await host.screenshot({ path: join(e2e.shots, "host-live-full.png"), fullPage: true });
+    await ada.page.screenshot({ path: join(e2e.shots, "student-phone.png") });
     await ada.page.getByTestId("class-chart").scrollIntoViewIfNeeded({ timeout: WAIT_MS });
-    await ada.page.screenshot({ path: join(SHOTS, "student-class-chart.png") });
+    await ada.page.screenshot({ path: join(e2e.shots, "student-class-chart.png") });
     // tapping a token shows the distribution it was drawn from
-    await ada.page.getByRole("button", { name: /probability/ }).first().click({ timeout: WAIT_MS });
-    await ada.page.getByRole("dialog").getByText(/had probability/).waitFor({ timeout: WAIT_MS });
-    await ada.page.screenshot({ path: join(SHOTS, "student-token.png") });
+    await ada.page
+      .getByRole("button", { name: /probability/ })
+      .first()
+      .click({ timeout: WAIT_MS });
+    await ada.page
+      .getByRole("dialog")
+      .getByText(/had probability/)
+      .waitFor({ timeout: WAIT_MS });
+    await ada.page.screenshot({ path: join(e2e.shots, "student-token.png") });
     await ada.page.getByRole("button", { name: "Close", exact: true }).click({ timeout: WAIT_MS });
   }, 60_000);
 
@@ -105,7 +103,7 @@ describe("a live classroom", () => {
       { throttle: 4, mainThread: true },
     ];
     for (const run of runs) {
-      const r = await engineSamplingRate(browser, server.url, { ...run, seconds: 2 });
+      const r = await engineSamplingRate(e2e.browser, e2e.server.url, { ...run, seconds: 2 });
       console.log(
         `engine bundle in the ${r.where}, ${r.modelId}, CPU ×${r.throttle}: ${r.perSecond.toFixed(0)} completions/s ` +
           `(maxTokens 20, mean ${r.meanTokens.toFixed(1)} tokens; ${r.completions} in ${r.seconds.toFixed(1)} s)`,

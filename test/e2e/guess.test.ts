@@ -4,25 +4,22 @@
  * survives a reload, the host locks and reveals, the leaderboard ranks them by KL, and sampling opens.
  */
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildClientIfStale, launchBrowser, type RunningServer, screenshotsDir, startServer } from "./harness.ts";
-import { joinStudent, openHost, sample, type Student, until, waitAcked, waitHostN, waitParticipants, WAIT_MS } from "./pages.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useE2eEnvironment } from "./harness.ts";
+import {
+  joinStudent,
+  openHost,
+  sample,
+  type Student,
+  until,
+  waitAcked,
+  waitHostN,
+  waitParticipants,
+  WAIT_MS,
+} from "./pages.ts";
 
-const SHOTS = screenshotsDir();
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  buildClientIfStale();
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  console.log(`screenshots: ${SHOTS}`);
-});
+const e2e = useE2eEnvironment();
 
 const press = async (page: Page, name: string, times: number) => {
   const button = page.getByRole("button", { name, exact: true });
@@ -31,7 +28,9 @@ const press = async (page: Page, name: string, times: number) => {
 
 /** The phone's percentage for the outcome whose "More likely" button names `token`. */
 async function percentOf(page: Page, token: string): Promise<number> {
-  const row = page.locator(".stepper").filter({ has: page.getByRole("button", { name: `More likely: ${token}`, exact: true }) });
+  const row = page
+    .locator(".stepper")
+    .filter({ has: page.getByRole("button", { name: `More likely: ${token}`, exact: true }) });
   return Number((await row.locator("output").textContent({ timeout: WAIT_MS }))?.replace(/\D/g, ""));
 }
 
@@ -49,17 +48,27 @@ async function startGuessRound(host: Page): Promise<void> {
 
 describe("guess the next token", () => {
   it("scores three guesses, ranks them on the host, then opens sampling", async () => {
-    const { page: host, code } = await openHost(browser, server.url);
-    const students = await Promise.all(["Noor", "Uma", "Xavi"].map((n) => joinStudent(browser, server.url, code, n)));
+    const { page: host, code } = await openHost(e2e.browser, e2e.server.url);
+    const students = await Promise.all(
+      ["Noor", "Uma", "Xavi"].map((n) => joinStudent(e2e.browser, e2e.server.url, code, n)),
+    );
     const [close, uniform, extreme] = students as [Student, Student, Student];
     await waitParticipants(host, 3);
     await startGuessRound(host);
-    await host.getByTestId("guess-progress").getByText("0 of 3 students have guessed").waitFor({ timeout: WAIT_MS });
+    await host
+      .getByTestId("guess-progress")
+      .getByText("0 of 3 students have guessed")
+      .waitFor({ timeout: WAIT_MS });
     // the projector shows the candidates, never the truth, while the class guesses
     expect(await host.getByText("Model (exact)").count()).toBe(0);
-    for (const token of ["mouse", "cheese", "ball"]) await host.locator(".candidate", { hasText: token }).waitFor({ timeout: WAIT_MS });
+    for (const token of ["mouse", "cheese", "ball"])
+      await host.locator(".candidate", { hasText: token }).waitFor({ timeout: WAIT_MS });
 
-    await Promise.all(students.map((s) => s.page.getByRole("heading", { name: "Guess the next word" }).waitFor({ timeout: WAIT_MS })));
+    await Promise.all(
+      students.map((s) =>
+        s.page.getByRole("heading", { name: "Guess the next word" }).waitFor({ timeout: WAIT_MS }),
+      ),
+    );
     // truth after "the": mouse .38, cheese .33, ball .25, something else .04
     await press(close.page, "Less likely: something else", 4);
     await press(close.page, "More likely: mouse", 2);
@@ -67,14 +76,19 @@ describe("guess the next token", () => {
     expect(await percentOf(uniform.page, "mouse")).toBe(25); // the starting guess is uniform
     await press(extreme.page, "More likely: ball", 15);
     expect(await percentOf(extreme.page, "ball")).toBe(100);
-    await expect(extreme.page.getByRole("button", { name: "More likely: ball" }).isDisabled()).resolves.toBe(true);
-    await close.page.screenshot({ path: join(SHOTS, "guess-phone-editor.png") });
+    await expect(extreme.page.getByRole("button", { name: "More likely: ball" }).isDisabled()).resolves.toBe(
+      true,
+    );
+    await close.page.screenshot({ path: join(e2e.shots, "guess-phone-editor.png") });
     for (const s of students) {
       await s.page.getByRole("button", { name: "Submit guess" }).click({ timeout: WAIT_MS });
       await s.page.getByRole("button", { name: "Submitted ✓" }).waitFor({ timeout: WAIT_MS });
     }
-    await host.getByTestId("guess-progress").getByText("3 of 3 students have guessed").waitFor({ timeout: WAIT_MS });
-    await host.screenshot({ path: join(SHOTS, "guess-host-guessing.png") });
+    await host
+      .getByTestId("guess-progress")
+      .getByText("3 of 3 students have guessed")
+      .waitFor({ timeout: WAIT_MS });
+    await host.screenshot({ path: join(e2e.shots, "guess-host-guessing.png") });
 
     // a submitted guess comes back after a reload
     await extreme.page.reload({ timeout: WAIT_MS });
@@ -82,8 +96,12 @@ describe("guess the next token", () => {
     expect(await percentOf(extreme.page, "ball")).toBe(100);
 
     await host.getByRole("button", { name: "Lock guesses" }).click({ timeout: WAIT_MS });
-    await Promise.all(students.map((s) => s.page.getByText("Guesses are locked; waiting for the reveal.").waitFor({ timeout: WAIT_MS })));
-    await extreme.page.screenshot({ path: join(SHOTS, "guess-phone-locked.png") });
+    await Promise.all(
+      students.map((s) =>
+        s.page.getByText("Guesses are locked; waiting for the reveal.").waitFor({ timeout: WAIT_MS }),
+      ),
+    );
+    await extreme.page.screenshot({ path: join(e2e.shots, "guess-phone-locked.png") });
     await host.getByRole("button", { name: "Reveal" }).click({ timeout: WAIT_MS });
 
     await Promise.all(students.map((s) => s.page.getByTestId("guess-result").waitFor({ timeout: WAIT_MS })));
@@ -101,19 +119,25 @@ describe("guess the next token", () => {
     const boardPoints = (await board.locator("tbody td:nth-child(3)").allTextContents()).map(Number);
     expect(boardPoints).toEqual(points);
     await host.locator(".guess-results").scrollIntoViewIfNeeded({ timeout: WAIT_MS });
-    await host.screenshot({ path: join(SHOTS, "guess-host-reveal.png") });
-    await host.screenshot({ path: join(SHOTS, "guess-host-reveal-full.png"), fullPage: true });
+    await host.screenshot({ path: join(e2e.shots, "guess-host-reveal.png") });
+    await host.screenshot({ path: join(e2e.shots, "guess-host-reveal-full.png"), fullPage: true });
     await host.getByRole("button", { name: "Hide names" }).click({ timeout: WAIT_MS });
-    expect(await board.locator("tbody th").allTextContents()).toEqual(["Student 1", "Student 2", "Student 3"]);
+    expect(await board.locator("tbody th").allTextContents()).toEqual([
+      "Student 1",
+      "Student 2",
+      "Student 3",
+    ]);
     await host.getByRole("button", { name: "Hide names" }).click({ timeout: WAIT_MS });
 
-    await close.page.evaluate(`document.querySelector('[data-testid="guess-result"]').scrollIntoView({ block: "start" })`);
-    await close.page.screenshot({ path: join(SHOTS, "guess-phone-result.png") });
+    await close.page.evaluate(
+      `document.querySelector('[data-testid="guess-result"]').scrollIntoView({ block: "start" })`,
+    );
+    await close.page.screenshot({ path: join(e2e.shots, "guess-phone-result.png") });
 
     // guess, then sample: the same round continues
     await sample(close.page, "Sample");
     await waitAcked(close.page, 1);
     await waitHostN(host, 1);
-    await close.page.screenshot({ path: join(SHOTS, "guess-phone-sampled.png"), fullPage: true });
+    await close.page.screenshot({ path: join(e2e.shots, "guess-phone-sampled.png"), fullPage: true });
   }, 90_000);
 });

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLIENT_DIST = join(ROOT, "client", "dist");
@@ -45,7 +46,10 @@ function clientIsFresh(): boolean {
 }
 
 /** e2e files run in parallel workers: one builds while the others wait for it (a lock directory). */
-const BUILD_LOCK = join(tmpdir(), `tokenroom-build-${createHash("sha256").update(ROOT).digest("hex").slice(0, 12)}.lock`);
+const BUILD_LOCK = join(
+  tmpdir(),
+  `tokenroom-build-${createHash("sha256").update(ROOT).digest("hex").slice(0, 12)}.lock`,
+);
 const STALE_LOCK_MS = 180_000;
 const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
@@ -57,7 +61,8 @@ export function buildClientIfStale(): void {
       mkdirSync(BUILD_LOCK);
     } catch {
       // another worker is building; a lock left by a killed run is removed once it is old
-      if (Date.now() - newest(BUILD_LOCK) > STALE_LOCK_MS) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      if (Date.now() - newest(BUILD_LOCK) > STALE_LOCK_MS)
+        rmSync(BUILD_LOCK, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`waited too long for the client build (lock ${BUILD_LOCK})`);
       sleepSync(250);
       continue;
@@ -65,7 +70,12 @@ export function buildClientIfStale(): void {
     try {
       // vitest sets NODE_ENV=test, which would make Vite bundle React's development build
       const env = { ...process.env, NODE_ENV: "production" };
-      execFileSync("pnpm", ["--filter", "@tokenroom/client", "build"], { cwd: ROOT, env, stdio: "pipe", timeout: 120_000 });
+      execFileSync("pnpm", ["--filter", "@tokenroom/client", "build"], {
+        cwd: ROOT,
+        env,
+        stdio: "pipe",
+        timeout: 120_000,
+      });
     } finally {
       rmSync(BUILD_LOCK, { recursive: true, force: true });
     }
@@ -91,13 +101,24 @@ export interface RunningServer {
 }
 
 /** `env`: extra environment for the server (ADMIN_TOKEN, …). */
-export async function startServer(timeoutMs = 30_000, env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  timeoutMs = 30_000,
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-e2e-db-"));
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(join(ROOT, "node_modules", ".bin", "tsx"), ["server/src/index.ts"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: "error", ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      PUBLIC_URL: url,
+      LOG_LEVEL: "error",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group: stop() ends tsx and the node process it runs
   });
@@ -113,7 +134,10 @@ export async function startServer(timeoutMs = 30_000, env: Record<string, string
       } catch {
         // already gone
       }
-      const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
+      const killed = await Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 5_000)),
+      ]);
       if (!killed) {
         try {
           process.kill(-child.pid, "SIGKILL");
@@ -145,6 +169,38 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: "/usr/bin/chromium",
     headless: true,
     timeout: 20_000,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
+}
+
+export interface E2eEnvironment {
+  server: RunningServer;
+  browser: Browser;
+  /** Where this run's screenshots go (printed at the end). */
+  shots: string;
+}
+
+/**
+ * The setup every browser test file shares: builds the client if stale, starts the real server and
+ * Chromium before the file's tests, stops both after. The returned object is filled in by beforeAll.
+ */
+export function useE2eEnvironment(env: Record<string, string> = {}, timeoutMs = 180_000): E2eEnvironment {
+  const e2e = { shots: screenshotsDir() } as E2eEnvironment;
+  beforeAll(async () => {
+    buildClientIfStale();
+    [e2e.server, e2e.browser] = await Promise.all([startServer(30_000, env), launchBrowser()]);
+  }, timeoutMs);
+  afterAll(async () => {
+    await e2e.browser?.close();
+    await e2e.server?.stop();
+    console.log(`screenshots: ${e2e.shots}`);
+  });
+  return e2e;
 }

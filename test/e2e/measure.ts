@@ -17,7 +17,11 @@ declare class Worker {
   terminate(): void;
 }
 
-export function gzippedSizes(paths: Iterable<string>): { files: { path: string; gzip: number }[]; totalJs: number; totalCss: number } {
+export function gzippedSizes(paths: Iterable<string>): {
+  files: { path: string; gzip: number }[];
+  totalJs: number;
+  totalCss: number;
+} {
   const files = [...paths]
     .filter((p) => p.startsWith("/assets/"))
     .sort()
@@ -72,7 +76,10 @@ export async function engineSamplingRate(
         let send: (msg: Record<string, unknown>) => void;
         let stop = () => undefined as void;
         if (mainThread) {
-          const win = window as { __deliver?: (m: Reply) => void; onmessage: ((e: { data: unknown }) => void) | null };
+          const win = window as {
+            __deliver?: (m: Reply) => void;
+            onmessage: ((e: { data: unknown }) => void) | null;
+          };
           win.__deliver = deliver;
           send = (msg) => win.onmessage?.({ data: msg });
         } else {
@@ -93,12 +100,26 @@ export async function engineSamplingRate(
             send({ ...msg, id: mine });
           });
         await call({ type: "load", model });
-        const round = { model, promptTokens: [], temperature: 1, topK: 0, topP: 1, maxTokens: 20, seed: 12345 };
+        const round = {
+          model,
+          promptTokens: [],
+          temperature: 1,
+          topK: 0,
+          topP: 1,
+          maxTokens: 20,
+          seed: 12345,
+        };
         let completions = 0;
         let tokens = 0;
         const t0 = performance.now();
         while (performance.now() - t0 < seconds * 1000) {
-          const batch = (await call({ type: "generate", round, participantId: "bench", start: completions, count: 10 })) as { tokens: number[] }[];
+          const batch = (await call({
+            type: "generate",
+            round,
+            participantId: "bench",
+            start: completions,
+            count: 10,
+          })) as { tokens: number[] }[];
           completions += batch.length;
           tokens += batch.reduce((s, c) => s + c.tokens.length, 0);
         }

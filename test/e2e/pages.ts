@@ -4,8 +4,14 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 export const WAIT_MS = 15_000;
 
 /** `context`: a context of the test's own, which then can open more pages with the host's storage. */
-export async function openHost(browser: Browser, url: string, context?: BrowserContext): Promise<{ page: Page; code: string; sessionId: string }> {
-  const page = context ? await context.newPage() : await browser.newPage({ viewport: { width: 1280, height: 800 } });
+export async function openHost(
+  browser: Browser,
+  url: string,
+  context?: BrowserContext,
+): Promise<{ page: Page; code: string; sessionId: string }> {
+  const page = context
+    ? await context.newPage()
+    : await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${url}/`, { timeout: WAIT_MS });
   await page.getByRole("button", { name: "Host a session" }).click({ timeout: WAIT_MS });
   await page.waitForURL(/\/host\/[^/]+$/, { timeout: WAIT_MS });
@@ -22,8 +28,18 @@ export interface Student {
   scripts: Set<string>;
 }
 
-export async function joinStudent(browser: Browser, url: string, code: string, name: string): Promise<Student> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+export async function joinStudent(
+  browser: Browser,
+  url: string,
+  code: string,
+  name: string,
+): Promise<Student> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+  });
   const scripts = new Set<string>();
   context.on("request", (r) => {
     if (/\.(js|css)(\?|$)/.test(r.url())) scripts.add(new URL(r.url()).pathname);
@@ -36,7 +52,8 @@ export async function joinStudent(browser: Browser, url: string, code: string, n
   return { context, page, name, scripts };
 }
 
-const sampleButton = (page: Page, label: "Sample" | "Sample 10") => page.getByRole("button", { name: label, exact: true });
+const sampleButton = (page: Page, label: "Sample" | "Sample 10") =>
+  page.getByRole("button", { name: label, exact: true });
 
 /** Clicks Sample (or Sample 10) `times` times; the click waits until sampling is open (model loaded). */
 export async function sample(page: Page, label: "Sample" | "Sample 10", times = 1): Promise<void> {
@@ -88,6 +105,8 @@ export async function waitParticipants(host: Page, n: number): Promise<void> {
 
 /** The participant id this phone stored for the room (test/ compiles without the DOM library: a string expression). */
 export async function storedParticipantId(page: Page, code: string): Promise<string | null> {
-  const raw = await page.evaluate<string | null>(`localStorage.getItem(${JSON.stringify(`tokenroom:student:${code}`)})`);
+  const raw = await page.evaluate<string | null>(
+    `localStorage.getItem(${JSON.stringify(`tokenroom:student:${code}`)})`,
+  );
   return raw ? (JSON.parse(raw) as { participantId: string }).participantId : null;
 }

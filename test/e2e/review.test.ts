@@ -7,26 +7,23 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildClientIfStale, launchBrowser, type RunningServer, screenshotsDir, startServer } from "./harness.ts";
-import { joinStudent, openHost, sample, type Student, until, waitAcked, waitHostN, waitParticipants, WAIT_MS } from "./pages.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useE2eEnvironment } from "./harness.ts";
+import {
+  joinStudent,
+  openHost,
+  sample,
+  type Student,
+  until,
+  waitAcked,
+  waitHostN,
+  waitParticipants,
+  WAIT_MS,
+} from "./pages.ts";
 
-const SHOTS = screenshotsDir();
 const ADMIN_TOKEN = "e2e-admin-token-0123456789";
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  buildClientIfStale();
-  [server, browser] = await Promise.all([startServer(30_000, { ADMIN_TOKEN }), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  console.log(`screenshots: ${SHOTS}`);
-});
+const e2e = useE2eEnvironment({ ADMIN_TOKEN });
 
 /** RFC 4180 records of a CSV text (line breaks inside quotes do not count), without a trailing empty one. */
 function csvRecords(text: string): number {
@@ -43,9 +40,12 @@ function csvRecords(text: string): number {
   return records + (empty ? 0 : 1);
 }
 
-const numberIn = async (page: Page, testId: string) => Number((await page.getByTestId(testId).first().textContent({ timeout: WAIT_MS }))?.replace(/[^\d]/g, ""));
-const textIn = async (page: Page, testId: string) => (await page.getByTestId(testId).first().textContent({ timeout: WAIT_MS }))?.trim() ?? "";
-const click = (page: Page, name: string | RegExp) => page.getByRole("button", { name, exact: typeof name === "string" }).click({ timeout: WAIT_MS });
+const numberIn = async (page: Page, testId: string) =>
+  Number((await page.getByTestId(testId).first().textContent({ timeout: WAIT_MS }))?.replace(/[^\d]/g, ""));
+const textIn = async (page: Page, testId: string) =>
+  (await page.getByTestId(testId).first().textContent({ timeout: WAIT_MS }))?.trim() ?? "";
+const click = (page: Page, name: string | RegExp) =>
+  page.getByRole("button", { name, exact: typeof name === "string" }).click({ timeout: WAIT_MS });
 
 describe("reviewing a stored session", () => {
   let host: Page;
@@ -56,15 +56,20 @@ describe("reviewing a stored session", () => {
   const SAMPLES = 12 + 20;
 
   it("plays one round: two phones, 32 samples", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    ({ page: host, code, sessionId } = await openHost(browser, server.url, context));
-    students = await Promise.all(["Ada", "Bo"].map((name) => joinStudent(browser, server.url, code, name)));
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    ({ page: host, code, sessionId } = await openHost(e2e.browser, e2e.server.url, context));
+    students = await Promise.all(
+      ["Ada", "Bo"].map((name) => joinStudent(e2e.browser, e2e.server.url, code, name)),
+    );
     await waitParticipants(host, 2);
     await host.getByLabel("Model", { exact: true }).selectOption("toy", { timeout: WAIT_MS });
     await host.getByLabel("Prompt", { exact: true }).fill("the", { timeout: WAIT_MS });
     await click(host, "Start round");
     const [ada, bo] = students as [Student, Student];
-    await Promise.all([sample(ada.page, "Sample 10").then(() => sample(ada.page, "Sample", 2)), sample(bo.page, "Sample 10", 2)]);
+    await Promise.all([
+      sample(ada.page, "Sample 10").then(() => sample(ada.page, "Sample", 2)),
+      sample(bo.page, "Sample 10", 2),
+    ]);
     await Promise.all([waitAcked(ada.page, 12), waitAcked(bo.page, 20)]);
     await waitHostN(host, SAMPLES);
     await click(host, "Reveal");
@@ -73,7 +78,7 @@ describe("reviewing a stored session", () => {
 
   it("lists the session in the host's browser and shows its totals, counts and KL replay", async () => {
     review = await host.context().newPage();
-    await review.goto(`${server.url}/`, { timeout: WAIT_MS });
+    await review.goto(`${e2e.server.url}/`, { timeout: WAIT_MS });
     await review.getByRole("link", { name: /My sessions/ }).click({ timeout: WAIT_MS });
     const row = review.locator(`tr[data-session-id="${sessionId}"]`);
     await row.waitFor({ timeout: WAIT_MS });
@@ -82,7 +87,7 @@ describe("reviewing a stored session", () => {
     await row.getByRole("textbox").fill("Week 3: sampling", { timeout: WAIT_MS });
     await row.getByRole("textbox").press("Enter");
     await row.getByText("Week 3: sampling").waitFor({ timeout: WAIT_MS });
-    await review.screenshot({ path: join(SHOTS, "sessions-list.png") });
+    await review.screenshot({ path: join(e2e.shots, "sessions-list.png") });
 
     await row.getByRole("link", { name: "Open review" }).click({ timeout: WAIT_MS });
     await review.waitForURL(/\/sessions\/[^/]+\/review$/, { timeout: WAIT_MS });
@@ -117,22 +122,35 @@ describe("reviewing a stored session", () => {
     await review.getByRole("button", { name: /Play/ }).waitFor({ timeout: WAIT_MS });
 
     await review.evaluate("window.scrollTo(0, 0)");
-    await review.screenshot({ path: join(SHOTS, "review.png") });
-    await review.screenshot({ path: join(SHOTS, "review-full.png"), fullPage: true });
+    await review.screenshot({ path: join(e2e.shots, "review.png") });
+    await review.screenshot({ path: join(e2e.shots, "review-full.png"), fullPage: true });
     // the round's counters just under the bar: the numbers and both charts in one projector screen
-    await review.evaluate(`window.scrollTo(0, document.querySelector('[data-testid="round-n"]').getBoundingClientRect().top + window.scrollY - 90)`);
-    await review.screenshot({ path: join(SHOTS, "review-round.png") });
+    await review.evaluate(
+      `window.scrollTo(0, document.querySelector('[data-testid="round-n"]').getBoundingClientRect().top + window.scrollY - 90)`,
+    );
+    await review.screenshot({ path: join(e2e.shots, "review-round.png") });
   }, 60_000);
 
   it("downloads the samples as CSV with the host key: one row per sample", async () => {
-    const [download] = await Promise.all([review.waitForEvent("download", { timeout: WAIT_MS }), click(review, "Samples (CSV)")]);
+    const [download] = await Promise.all([
+      review.waitForEvent("download", { timeout: WAIT_MS }),
+      click(review, "Samples (CSV)"),
+    ]);
     expect(download.suggestedFilename()).toBe(`tokenroom-${code}-samples.csv`);
     const text = readFileSync(await download.path(), "utf8");
-    expect(text.split(/\r?\n/)[0]).toMatch(/^\uFEFF?round_seq,round_id,participant_id,nickname,idx,tokens,text,log_prob,prob,created_at$/);
+    expect(text.split(/\r?\n/)[0]).toMatch(
+      /^\uFEFF?round_seq,round_id,participant_id,nickname,idx,tokens,text,log_prob,prob,created_at$/,
+    );
     expect(csvRecords(text) - 1).toBe(SAMPLES);
-    await review.getByTestId("export-done").getByText(`tokenroom-${code}-samples.csv`).waitFor({ timeout: WAIT_MS });
+    await review
+      .getByTestId("export-done")
+      .getByText(`tokenroom-${code}-samples.csv`)
+      .waitFor({ timeout: WAIT_MS });
 
-    const [json] = await Promise.all([review.waitForEvent("download", { timeout: WAIT_MS }), click(review, "Everything (JSON)")]);
+    const [json] = await Promise.all([
+      review.waitForEvent("download", { timeout: WAIT_MS }),
+      click(review, "Everything (JSON)"),
+    ]);
     const data = JSON.parse(readFileSync(await json.path(), "utf8")) as { rounds: { samples: unknown[] }[] };
     expect(data.rounds[0]?.samples).toHaveLength(SAMPLES);
   }, 30_000);
@@ -141,25 +159,28 @@ describe("reviewing a stored session", () => {
     await review.getByTestId("language-switcher").selectOption("zh", { timeout: WAIT_MS });
     await review.getByRole("button", { name: "样本（CSV）" }).waitFor({ timeout: WAIT_MS });
     await review.getByRole("button", { name: /播放/ }).waitFor({ timeout: WAIT_MS });
-    await review.screenshot({ path: join(SHOTS, "zh-review.png") });
+    await review.screenshot({ path: join(e2e.shots, "zh-review.png") });
     await review.getByTestId("language-switcher").selectOption("en", { timeout: WAIT_MS });
     await review.getByRole("button", { name: "Samples (CSV)" }).waitFor({ timeout: WAIT_MS });
   }, 30_000);
 
-  it("lets the admin list and open it from another browser, with the token kept in the tab", async () => {
-    const admin = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await admin.goto(`${server.url}/sessions/${sessionId}/review`, { timeout: WAIT_MS });
+  it("lets the admin list and open it from another e2e.browser, with the token kept in the tab", async () => {
+    const admin = await e2e.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await admin.goto(`${e2e.server.url}/sessions/${sessionId}/review`, { timeout: WAIT_MS });
     await admin.getByText("This browser is not the host").waitFor({ timeout: WAIT_MS });
-    await admin.goto(`${server.url}/admin`, { timeout: WAIT_MS });
+    await admin.goto(`${e2e.server.url}/admin`, { timeout: WAIT_MS });
     await admin.getByLabel("Admin token").fill("wrong-token-but-long-enough", { timeout: WAIT_MS });
     await click(admin, "Show the sessions");
-    await admin.getByRole("alert").getByText(/did not accept/).waitFor({ timeout: WAIT_MS });
+    await admin
+      .getByRole("alert")
+      .getByText(/did not accept/)
+      .waitFor({ timeout: WAIT_MS });
     await admin.getByLabel("Admin token").fill(ADMIN_TOKEN, { timeout: WAIT_MS });
     await click(admin, "Show the sessions");
     const row = admin.locator(`tr[data-session-id="${sessionId}"]`);
     await row.waitFor({ timeout: WAIT_MS });
     expect(await row.getByRole("button", { name: /Rename/ }).count()).toBe(0); // renaming is the host's
-    await admin.screenshot({ path: join(SHOTS, "admin-list.png") });
+    await admin.screenshot({ path: join(e2e.shots, "admin-list.png") });
     expect(await admin.evaluate<string | null>(`localStorage.getItem("tokenroom:adminToken")`)).toBeNull();
     await row.getByRole("link", { name: "Open review" }).click({ timeout: WAIT_MS });
     expect(await numberIn(admin, "review-samples")).toBe(SAMPLES);
@@ -171,25 +192,34 @@ describe("reviewing a stored session", () => {
     await review.waitForURL(/\/host\/[^/]+$/, { timeout: WAIT_MS });
     const newId = decodeURIComponent(new URL(review.url()).pathname.split("/")[2] ?? "");
     expect(newId).not.toBe(sessionId);
-    await until(async () => (await review.getByLabel("Prompt", { exact: true }).inputValue()) === "the", "the prompt to be prefilled");
+    await until(
+      async () => (await review.getByLabel("Prompt", { exact: true }).inputValue()) === "the",
+      "the prompt to be prefilled",
+    );
     expect(await review.getByLabel("Model", { exact: true }).inputValue()).toBe("toy");
-    expect(await review.evaluate<string | null>(`localStorage.getItem("tokenroom:setup:${newId}")`)).toBeNull();
+    expect(
+      await review.evaluate<string | null>(`localStorage.getItem("tokenroom:setup:${newId}")`),
+    ).toBeNull();
   }, 30_000);
 
   it("deletes the session after a confirmation: gone from the list, the browser and the server", async () => {
-    await review.goto(`${server.url}/sessions`, { timeout: WAIT_MS });
+    await review.goto(`${e2e.server.url}/sessions`, { timeout: WAIT_MS });
     const row = review.locator(`tr[data-session-id="${sessionId}"]`);
     await row.getByRole("button", { name: /^Delete/ }).click({ timeout: WAIT_MS });
     const dialog = review.getByRole("dialog", { name: "Delete this session?" });
     await dialog.getByText(`${SAMPLES} samples from 2 students`).waitFor({ timeout: WAIT_MS });
-    await review.screenshot({ path: join(SHOTS, "review-delete-dialog.png") });
+    await review.screenshot({ path: join(e2e.shots, "review-delete-dialog.png") });
     await dialog.getByRole("button", { name: "Yes, delete it" }).click({ timeout: WAIT_MS });
     await until(async () => (await row.count()) === 0, "the deleted session to leave the list");
-    expect(await review.evaluate<string | null>(`localStorage.getItem("tokenroom:host:${sessionId}")`)).toBeNull();
+    expect(
+      await review.evaluate<string | null>(`localStorage.getItem("tokenroom:host:${sessionId}")`),
+    ).toBeNull();
     await review.reload({ timeout: WAIT_MS });
     await review.getByTestId("sessions-table").waitFor({ timeout: WAIT_MS }); // the "Run again" session is still there
     expect(await row.count()).toBe(0);
-    const res = await fetch(`${server.url}/api/sessions/${sessionId}/review`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await fetch(`${e2e.server.url}/api/sessions/${sessionId}/review`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(res.status).toBe(404);
   }, 30_000);
 });
