@@ -5,7 +5,17 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "data/**", "server/src/generated/**", "**/*.config.{js,ts}", "shared/models/**", "**/.scratch*/**"] },
+  {
+    ignores: [
+      "**/node_modules/**",
+      "**/dist/**",
+      "data/**",
+      "server/src/generated/**",
+      "**/*.config.{js,ts}",
+      "shared/models/**",
+      "**/.scratch*/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -33,8 +43,14 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["node:*", "fs", "path", "crypto", "os", "http"], message: "shared/src runs on phones: no Node APIs." },
-            { group: ["@tokenroom/*", "**/server/**", "**/client/**"], message: "shared imports nothing of ours." },
+            {
+              group: ["node:*", "fs", "path", "crypto", "os", "http"],
+              message: "shared/src runs on phones: no Node APIs.",
+            },
+            {
+              group: ["@tokenroom/*", "**/server/**", "**/client/**"],
+              message: "shared imports nothing of ours.",
+            },
           ],
         },
       ],
@@ -50,7 +66,14 @@ export default tseslint.config(
     files: ["client/**/*.{ts,tsx}"],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@tokenroom/server", "**/server/**"], message: "client never imports server." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@tokenroom/server", "**/server/**"], message: "client never imports server." },
+          ],
+        },
+      ],
     },
   },
   {
@@ -60,7 +83,14 @@ export default tseslint.config(
   {
     files: ["server/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@tokenroom/client", "**/client/**"], message: "server never imports client." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@tokenroom/client", "**/client/**"], message: "server never imports client." },
+          ],
+        },
+      ],
     },
   },
   {

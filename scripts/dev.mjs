@@ -21,8 +21,22 @@ function lanAddress() {
 
 const publicUrl = process.env.PUBLIC_URL ?? `http://${lanAddress()}:5173`;
 const processes = [
-  { name: "server", color: 36, command: bin(".", "tsx"), args: ["watch", "server/src/index.ts"], cwd: root, env: { PUBLIC_URL: publicUrl } },
-  { name: "client", color: 35, command: bin("client", "vite"), args: ["--host"], cwd: join(root, "client"), env: {} },
+  {
+    name: "server",
+    color: 36,
+    command: bin(".", "tsx"),
+    args: ["watch", "server/src/index.ts"],
+    cwd: root,
+    env: { PUBLIC_URL: publicUrl },
+  },
+  {
+    name: "client",
+    color: 35,
+    command: bin("client", "vite"),
+    args: ["--host"],
+    cwd: join(root, "client"),
+    env: {},
+  },
 ];
 
 const children = [];
@@ -31,7 +45,8 @@ let stopping = false;
 function stopAll(code) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   setTimeout(() => process.exit(code), 2_000).unref(); // the server finishes its writes first
 }
 
@@ -44,7 +59,10 @@ for (const p of processes) {
   });
   children.push(child);
   const tag = process.stdout.isTTY ? `\u001b[${p.color}m[${p.name}]\u001b[0m ` : `[${p.name}] `;
-  for (const [stream, out] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+  for (const [stream, out] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ]) {
     createInterface({ input: stream }).on("line", (line) => out.write(`${tag}${line}\n`));
   }
   child.on("error", (error) => {

@@ -9,6 +9,14 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cli = createRequire(import.meta.url).resolve("prisma/build/index.js");
-const env = { ...process.env, PRISMA_QUERY_ENGINE_LIBRARY: fileURLToPath(new URL("../package.json", import.meta.url)), PRISMA_HIDE_UPDATE_MESSAGE: "1" };
-const result = spawnSync(process.execPath, [cli, ...process.argv.slice(2)], { cwd: root, env, stdio: "inherit" });
+const env = {
+  ...process.env,
+  PRISMA_QUERY_ENGINE_LIBRARY: fileURLToPath(new URL("../package.json", import.meta.url)),
+  PRISMA_HIDE_UPDATE_MESSAGE: "1",
+};
+const result = spawnSync(process.execPath, [cli, ...process.argv.slice(2)], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
 process.exit(result.status ?? 1);

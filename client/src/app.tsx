@@ -26,7 +26,9 @@ export function App() {
         <main className="landing">
           <CornerLanguageSwitcher />
           <h1>{t("app.notFound")}</h1>
-          <button type="button" className="button primary big" onClick={() => navigate("/")}>{t("app.home")}</button>
+          <button type="button" className="button primary big" onClick={() => navigate("/")}>
+            {t("app.home")}
+          </button>
         </main>
       ) : null}
     </Suspense>

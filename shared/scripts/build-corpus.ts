@@ -26,4 +26,6 @@ const out = join(corpora, `${name}.txt`);
 writeFileSync(out, text);
 const words = text.split(/\s+/).filter((w) => w !== "").length;
 const cjk = [...text].filter((c) => /\p{Script=Han}/u.test(c)).length;
-console.log(`${out}: ${parts.join(" + ")}, ${text.split("\n").length - 1} lines, ${words} words, ${cjk} CJK characters`);
+console.log(
+  `${out}: ${parts.join(" + ")}, ${text.split("\n").length - 1} lines, ${words} words, ${cjk} CJK characters`,
+);

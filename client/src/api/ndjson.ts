@@ -40,7 +40,9 @@ function parse(line: string): unknown {
 }
 
 /** Yields the JSON value of every non-blank line of `stream`; throws NdjsonError at a line that is not JSON. */
-export async function* readNdjson(stream: ReadableStream<Uint8Array>): AsyncGenerator<unknown, void, undefined> {
+export async function* readNdjson(
+  stream: ReadableStream<Uint8Array>,
+): AsyncGenerator<unknown, void, undefined> {
   const reader = stream.getReader();
   const decoder = new TextDecoder("utf-8");
   const lines = new LineSplitter();

@@ -22,8 +22,13 @@ export async function lookupSessions(
   const sessions: SessionSummary[] = [];
   const unknown: string[] = [];
   for (let i = 0; i < keys.length; i += REVIEW_LIMITS.lookupMax) {
-    const chunk = keys.slice(i, i + REVIEW_LIMITS.lookupMax).map((k) => ({ sessionId: k.sessionId, hostKey: k.hostKey }));
-    const r = await call<SessionLookupResponse>("/api/sessions/lookup", { method: "POST", body: JSON.stringify({ sessions: chunk }) });
+    const chunk = keys
+      .slice(i, i + REVIEW_LIMITS.lookupMax)
+      .map((k) => ({ sessionId: k.sessionId, hostKey: k.hostKey }));
+    const r = await call<SessionLookupResponse>("/api/sessions/lookup", {
+      method: "POST",
+      body: JSON.stringify({ sessions: chunk }),
+    });
     if (!r.ok) return r;
     sessions.push(...r.data.sessions);
     unknown.push(...r.data.unknown);
@@ -39,7 +44,11 @@ export function adminSessions(token: string, cursor: string | null): Promise<Cli
 }
 
 /** The whole review (rounds and the first page of students), or with `studentsCursor` the next page of students only. */
-export function getReview(id: string, secret: string, studentsCursor?: string): Promise<ClientResult<SessionReview>> {
+export function getReview(
+  id: string,
+  secret: string,
+  studentsCursor?: string,
+): Promise<ClientResult<SessionReview>> {
   const query = new URLSearchParams();
   if (studentsCursor) {
     query.set("studentsCursor", studentsCursor);
@@ -49,8 +58,16 @@ export function getReview(id: string, secret: string, studentsCursor?: string): 
   return call<SessionReview>(`${sessionPath(id)}/review${qs}`, { headers: bearer(secret) });
 }
 
-export function renameSession(id: string, hostKey: string, title: string): Promise<ClientResult<SessionSummary>> {
-  return call<SessionSummary>(sessionPath(id), { method: "PATCH", headers: bearer(hostKey), body: JSON.stringify({ title }) });
+export function renameSession(
+  id: string,
+  hostKey: string,
+  title: string,
+): Promise<ClientResult<SessionSummary>> {
+  return call<SessionSummary>(sessionPath(id), {
+    method: "PATCH",
+    headers: bearer(hostKey),
+    body: JSON.stringify({ title }),
+  });
 }
 
 export function deleteSession(id: string, secret: string): Promise<ClientResult<null>> {

@@ -45,7 +45,8 @@ function asError(v: unknown): TrainError | null {
 }
 
 function asModel(v: unknown): ModelSummary | null {
-  if (!isObject(v) || typeof v.id !== "string" || typeof v.name !== "string" || typeof v.hash !== "string") return null;
+  if (!isObject(v) || typeof v.id !== "string" || typeof v.name !== "string" || typeof v.hash !== "string")
+    return null;
   return v as unknown as ModelSummary;
 }
 
@@ -60,7 +61,11 @@ export function parseTrainMessage(value: unknown): TrainMessage | null {
     const error = asError(value.error);
     return error ? { type: "error", error } : null;
   }
-  if (typeof value.stage === "string" && typeof value.progress === "number" && Number.isFinite(value.progress)) {
+  if (
+    typeof value.stage === "string" &&
+    typeof value.progress === "number" &&
+    Number.isFinite(value.progress)
+  ) {
     return { type: "progress", stage: value.stage, progress: Math.min(1, Math.max(0, value.progress)) };
   }
   return null;
@@ -76,7 +81,10 @@ async function refusal(res: Response): Promise<TrainOutcome> {
     // not JSON: described by the status below
   }
   const error = isObject(body) ? asError(body.error) : null;
-  return { ok: false, error: error ?? { code: "BAD_RESPONSE", message: `HTTP ${res.status} ${res.statusText}`.trim() } };
+  return {
+    ok: false,
+    error: error ?? { code: "BAD_RESPONSE", message: `HTTP ${res.status} ${res.statusText}`.trim() },
+  };
 }
 
 export async function trainModel(

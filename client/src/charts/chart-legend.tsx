@@ -14,7 +14,11 @@ export function ChartLegend({ items }: { items: LegendItem[] }) {
           <span
             aria-hidden="true"
             className={item.line ? "legend-line" : "legend-box"}
-            style={item.line ? { borderTopColor: item.color, borderTopStyle: item.line } : { background: item.color }}
+            style={
+              item.line
+                ? { borderTopColor: item.color, borderTopStyle: item.line }
+                : { background: item.color }
+            }
           />
           {item.label}
         </li>

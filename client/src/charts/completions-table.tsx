@@ -5,7 +5,13 @@ import type { RoundStats } from "@tokenroom/shared";
 import { formatInt, formatPercent, formatProbability } from "../lib/format.ts";
 import { SERIES } from "../lib/prob-colors.ts";
 
-export const CompletionsTable = memo(function CompletionsTable({ stats, limit = 8 }: { stats: RoundStats | null; limit?: number }) {
+export const CompletionsTable = memo(function CompletionsTable({
+  stats,
+  limit = 8,
+}: {
+  stats: RoundStats | null;
+  limit?: number;
+}) {
   const { t } = useTranslation();
   const n = stats?.n ?? 0;
   const top = stats?.completions.top.slice(0, limit) ?? [];
@@ -23,9 +29,15 @@ export const CompletionsTable = memo(function CompletionsTable({ stats, limit = 
       <thead>
         <tr>
           <th scope="col">{t("charts.completion")}</th>
-          <th scope="col" className="num">{t("charts.count")}</th>
-          <th scope="col" className="num">{t("charts.share")}</th>
-          <th scope="col" className="num">{t("charts.chainRule")}</th>
+          <th scope="col" className="num">
+            {t("charts.count")}
+          </th>
+          <th scope="col" className="num">
+            {t("charts.share")}
+          </th>
+          <th scope="col" className="num">
+            {t("charts.chainRule")}
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -34,8 +46,16 @@ export const CompletionsTable = memo(function CompletionsTable({ stats, limit = 
             <th scope="row" className="completion-text">
               {c.text}
               <span className="mini-bars" aria-hidden="true">
-                <span className="mini-bar" style={{ width: `${(c.count / n / max) * 100}%`, background: SERIES.empirical }} />
-                {c.p === null ? null : <span className="mini-bar" style={{ width: `${(c.p / max) * 100}%`, background: SERIES.theory }} />}
+                <span
+                  className="mini-bar"
+                  style={{ width: `${(c.count / n / max) * 100}%`, background: SERIES.empirical }}
+                />
+                {c.p === null ? null : (
+                  <span
+                    className="mini-bar"
+                    style={{ width: `${(c.p / max) * 100}%`, background: SERIES.theory }}
+                  />
+                )}
               </span>
             </th>
             <td className="num">{formatInt(c.count)}</td>

@@ -25,9 +25,15 @@ export const DistributionChart = memo(function DistributionChart({
   fontSize = 16,
 }: DistributionChartProps) {
   const { t } = useTranslation();
-  const rows = useMemo(() => firstTokenRows(stats, theory, t("charts.other"), maxRows), [stats, theory, t, maxRows]);
+  const rows = useMemo(
+    () => firstTokenRows(stats, theory, t("charts.other"), maxRows),
+    [stats, theory, t, maxRows],
+  );
   const max = useMemo(() => Math.max(0.05, ...rows.map((r) => Math.max(r.empirical, r.theory ?? 0))), [rows]);
-  const labelWidth = useMemo(() => Math.min(160, 24 + fontSize * 0.62 * Math.max(4, ...rows.map((r) => axisToken(r.token).length))), [rows, fontSize]);
+  const labelWidth = useMemo(
+    () => Math.min(160, 24 + fontSize * 0.62 * Math.max(4, ...rows.map((r) => axisToken(r.token).length))),
+    [rows, fontSize],
+  );
   if (rows.length === 0) return <p className="hint">{t("charts.noSamples")}</p>;
   const n = stats?.n ?? 0;
   return (
@@ -39,12 +45,38 @@ export const DistributionChart = memo(function DistributionChart({
         ]}
       />
       <ResponsiveContainer width="100%" height={rows.length * rowHeight + 34}>
-        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 4 }} barGap={2} barCategoryGap="18%">
+        <BarChart
+          data={rows}
+          layout="vertical"
+          margin={{ top: 4, right: 24, bottom: 4, left: 4 }}
+          barGap={2}
+          barCategoryGap="18%"
+        >
           <CartesianGrid horizontal={false} stroke="#bbb" />
-          <XAxis type="number" domain={[0, max]} tickFormatter={(v: number) => formatPercent(v)} tick={{ fontSize }} allowDataOverflow />
-          <YAxis type="category" dataKey="token" width={labelWidth} tick={{ fontSize, fill: "#000" }} tickFormatter={axisToken} interval={0} />
-          <Bar dataKey="empirical" name={t("charts.empirical", { count: n })} fill={SERIES.empirical} isAnimationActive={false} />
-          {theory ? <Bar dataKey="theory" name={t("charts.theory")} fill={SERIES.theory} isAnimationActive={false} /> : null}
+          <XAxis
+            type="number"
+            domain={[0, max]}
+            tickFormatter={(v: number) => formatPercent(v)}
+            tick={{ fontSize }}
+            allowDataOverflow
+          />
+          <YAxis
+            type="category"
+            dataKey="token"
+            width={labelWidth}
+            tick={{ fontSize, fill: "#000" }}
+            tickFormatter={axisToken}
+            interval={0}
+          />
+          <Bar
+            dataKey="empirical"
+            name={t("charts.empirical", { count: n })}
+            fill={SERIES.empirical}
+            isAnimationActive={false}
+          />
+          {theory ? (
+            <Bar dataKey="theory" name={t("charts.theory")} fill={SERIES.theory} isAnimationActive={false} />
+          ) : null}
         </BarChart>
       </ResponsiveContainer>
       <table className="visually-hidden">

@@ -22,14 +22,37 @@ function stats(counts: { id: number; token: string; count: number }[], otherCoun
     tokens: n,
     contributors: 1,
     samplesPerSecond: 0,
-    firstToken: { counts, otherCount, distinct: counts.length, klBits: null, expectedKlBits: null, entropyBits: null, crossEntropyBits: null, perplexity: null },
-    completions: { top: [], distinct: 0, klBits: null, crossEntropyBitsPerToken: null, perplexityPerToken: null },
+    firstToken: {
+      counts,
+      otherCount,
+      distinct: counts.length,
+      klBits: null,
+      expectedKlBits: null,
+      entropyBits: null,
+      crossEntropyBits: null,
+      perplexity: null,
+    },
+    completions: {
+      top: [],
+      distinct: 0,
+      klBits: null,
+      crossEntropyBitsPerToken: null,
+      perplexityPerToken: null,
+    },
   };
 }
 
 describe("firstTokenRows", () => {
   it("orders by theory, shares sum to 1 with 'other'", () => {
-    const rows = firstTokenRows(stats([{ id: 4, token: "the", count: 6 }, { id: 0, token: "ate", count: 4 }]), theory, "other", 2);
+    const rows = firstTokenRows(
+      stats([
+        { id: 4, token: "the", count: 6 },
+        { id: 0, token: "ate", count: 4 },
+      ]),
+      theory,
+      "other",
+      2,
+    );
     expect(rows.map((r) => r.token)).toEqual(["the", "cheese", "other"]);
     expect(rows.reduce((s, r) => s + r.empirical, 0)).toBeCloseTo(1);
     expect(rows.reduce((s, r) => s + (r.theory ?? 0), 0)).toBeCloseTo(1);

@@ -37,7 +37,14 @@ export function firstTokenRows(
   const otherCount = Math.max(0, n - shownCount);
   const otherTheory = theory ? Math.max(0, 1 - rows.reduce((s, r) => s + (r.theory ?? 0), 0)) : null;
   if (otherCount > 0 || (otherTheory !== null && otherTheory > 1e-9)) {
-    rows.push({ key: "__other", token: otherLabel, count: otherCount, empirical: share(otherCount), theory: otherTheory, other: true });
+    rows.push({
+      key: "__other",
+      token: otherLabel,
+      count: otherCount,
+      empirical: share(otherCount),
+      theory: otherTheory,
+      other: true,
+    });
   }
   return rows;
 }

@@ -13,7 +13,8 @@ import { ChartLegend, type LegendItem } from "./chart-legend.tsx";
 import { logTicks } from "./distribution-data.ts";
 import { type KlDomains, klDomains, klRows } from "./kl-data.ts";
 
-const tickLabel = (v: number) => (v >= 1 ? formatInt(v) : v >= 1e-3 ? String(Number(v.toPrecision(1))) : v.toExponential(0));
+const tickLabel = (v: number) =>
+  v >= 1 ? formatInt(v) : v >= 1e-3 ? String(Number(v.toPrecision(1))) : v.toExponential(0);
 
 export interface KlChartProps {
   history: KlPoint[];
@@ -23,7 +24,12 @@ export interface KlChartProps {
   domains?: KlDomains;
 }
 
-export const KlChart = memo(function KlChart({ history, support, height = 320, domains: fixed }: KlChartProps) {
+export const KlChart = memo(function KlChart({
+  history,
+  support,
+  height = 320,
+  domains: fixed,
+}: KlChartProps) {
   const { t } = useTranslation();
   const data = useMemo(() => klRows(history, support), [history, support]);
   const domains = useMemo(() => fixed ?? klDomains(data), [fixed, data]);
@@ -65,12 +71,45 @@ export const KlChart = memo(function KlChart({ history, support, height = 320, d
             width={64}
             tick={{ fontSize: 16 }}
           />
-          <Line dataKey="approximation" name={approxLabel} stroke={SERIES.approximateKl} strokeWidth={2} strokeDasharray="8 6" dot={false} isAnimationActive={false} />
+          <Line
+            dataKey="approximation"
+            name={approxLabel}
+            stroke={SERIES.approximateKl}
+            strokeWidth={2}
+            strokeDasharray="8 6"
+            dot={false}
+            isAnimationActive={false}
+          />
           {exact ? (
-            <Line dataKey="expected" name={t("charts.klExpected")} stroke={SERIES.expectedKl} strokeWidth={3} dot={false} isAnimationActive={false} connectNulls />
+            <Line
+              dataKey="expected"
+              name={t("charts.klExpected")}
+              stroke={SERIES.expectedKl}
+              strokeWidth={3}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls
+            />
           ) : null}
-          <Line dataKey="first" name={t("charts.klFirst")} stroke={SERIES.firstKl} strokeWidth={3} dot={dot} isAnimationActive={false} connectNulls />
-          <Line dataKey="completion" name={t("charts.klCompletion")} stroke={SERIES.completionKl} strokeWidth={3} strokeDasharray="2 4" dot={dot} isAnimationActive={false} connectNulls />
+          <Line
+            dataKey="first"
+            name={t("charts.klFirst")}
+            stroke={SERIES.firstKl}
+            strokeWidth={3}
+            dot={dot}
+            isAnimationActive={false}
+            connectNulls
+          />
+          <Line
+            dataKey="completion"
+            name={t("charts.klCompletion")}
+            stroke={SERIES.completionKl}
+            strokeWidth={3}
+            strokeDasharray="2 4"
+            dot={dot}
+            isAnimationActive={false}
+            connectNulls
+          />
         </LineChart>
       </ResponsiveContainer>
     </figure>

@@ -6,7 +6,12 @@ const q = [0.5, 0.25, 0.125, 0.125];
 
 describe("KL chart data", () => {
   it("takes the exact expected KL from each point and computes the first-order line from k", () => {
-    const history = [1, 10, 100].map((n) => ({ n, firstKlBits: 0.1, completionKlBits: 0.2, expectedKlBits: expectedEmpiricalKlExactBits(q, n) }));
+    const history = [1, 10, 100].map((n) => ({
+      n,
+      firstKlBits: 0.1,
+      completionKlBits: 0.2,
+      expectedKlBits: expectedEmpiricalKlExactBits(q, n),
+    }));
     const rows = klRows(history, q.length);
     expect(rows.map((r) => r.expected)).toEqual(history.map((h) => h.expectedKlBits));
     expect(rows.map((r) => r.approximation)).toEqual([1, 10, 100].map((n) => expectedEmpiricalKlBits(4, n)));

@@ -34,7 +34,9 @@ export interface KlDomains {
 
 export function klDomains(rows: readonly KlRow[]): KlDomains {
   const exact = rows.some((d) => d.expected !== null);
-  const ys = rows.flatMap((d) => [d.first, d.completion, exact ? d.expected : d.approximation]).filter((v): v is number => v !== null);
+  const ys = rows
+    .flatMap((d) => [d.first, d.completion, exact ? d.expected : d.approximation])
+    .filter((v): v is number => v !== null);
   const decade = (x: number, round: (v: number) => number) => 10 ** round(Math.log10(x));
   const nMax = rows.length ? Math.max(10, decade(Math.max(...rows.map((d) => d.n)), Math.ceil)) : 10;
   const yMin = ys.length ? decade(Math.min(...ys), Math.floor) : 0.001;

@@ -3,9 +3,27 @@ import { useTranslation } from "react-i18next";
 import type { ClientError, ClientErrorCode } from "../api/socket.ts";
 
 const KNOWN: ReadonlySet<ClientErrorCode> = new Set<ClientErrorCode>([
-  "BAD_REQUEST", "PROTOCOL_MISMATCH", "NOT_FOUND", "SESSION_ENDED", "ROOM_LOCKED", "NICKNAME_TAKEN", "FORBIDDEN",
-  "NOT_JOINED", "REMOVED", "ROUND_NOT_FOUND", "ROUND_CLOSED", "WRONG_PHASE", "INVALID_SAMPLE", "SAMPLE_MISMATCH",
-  "RATE_LIMITED", "UNKNOWN_MODEL", "INVALID_SETTINGS", "UNAVAILABLE", "INTERNAL", "TIMEOUT", "OFFLINE",
+  "BAD_REQUEST",
+  "PROTOCOL_MISMATCH",
+  "NOT_FOUND",
+  "SESSION_ENDED",
+  "ROOM_LOCKED",
+  "NICKNAME_TAKEN",
+  "FORBIDDEN",
+  "NOT_JOINED",
+  "REMOVED",
+  "ROUND_NOT_FOUND",
+  "ROUND_CLOSED",
+  "WRONG_PHASE",
+  "INVALID_SAMPLE",
+  "SAMPLE_MISMATCH",
+  "RATE_LIMITED",
+  "UNKNOWN_MODEL",
+  "INVALID_SETTINGS",
+  "UNAVAILABLE",
+  "INTERNAL",
+  "TIMEOUT",
+  "OFFLINE",
 ]);
 
 export function useErrorText(): (error: ClientError) => string {

@@ -12,10 +12,21 @@ export interface ProbRow {
   chosen?: boolean;
 }
 
-export const ProbBars = memo(function ProbBars({ rows, otherP, caption }: { rows: ProbRow[]; otherP?: number; caption: string }) {
+export const ProbBars = memo(function ProbBars({
+  rows,
+  otherP,
+  caption,
+}: {
+  rows: ProbRow[];
+  otherP?: number;
+  caption: string;
+}) {
   const { t } = useTranslation();
   const max = Math.max(...rows.map((r) => r.p), otherP ?? 0, 1e-9);
-  const all: ProbRow[] = otherP !== undefined && otherP > 1e-9 ? [...rows, { key: "__other", label: t("charts.other"), p: otherP }] : rows;
+  const all: ProbRow[] =
+    otherP !== undefined && otherP > 1e-9
+      ? [...rows, { key: "__other", label: t("charts.other"), p: otherP }]
+      : rows;
   return (
     <table className="prob-bars">
       <caption>{caption}</caption>
@@ -35,7 +46,11 @@ export const ProbBars = memo(function ProbBars({ rows, otherP, caption }: { rows
                 {r.chosen ? <span className="chosen-mark"> {t("student.drawn")}</span> : null}
               </th>
               <td className="prob-cell">
-                <span className="prob-bar" aria-hidden="true" style={{ width: `${(r.p / max) * 100}%`, background: bin.background }} />
+                <span
+                  className="prob-bar"
+                  aria-hidden="true"
+                  style={{ width: `${(r.p / max) * 100}%`, background: bin.background }}
+                />
                 <span className="prob-value">{formatPercent(r.p)}</span>
               </td>
             </tr>

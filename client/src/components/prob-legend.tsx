@@ -12,7 +12,11 @@ export function ProbLegend() {
       <ul>
         {PROB_BINS.map((bin, i) => (
           <li key={bin.min}>
-            <span className="swatch" style={{ background: bin.background, color: bin.text }} aria-hidden="true">
+            <span
+              className="swatch"
+              style={{ background: bin.background, color: bin.text }}
+              aria-hidden="true"
+            >
               {t("legend.sample")}
             </span>
             {t(LABELS[i]!)}

@@ -10,7 +10,10 @@ import type {
   WorkerResults,
 } from "./messages.ts";
 
-type Pending = { resolve: (value: WorkerResults[keyof WorkerResults]) => void; reject: (error: Error) => void };
+type Pending = {
+  resolve: (value: WorkerResults[keyof WorkerResults]) => void;
+  reject: (error: Error) => void;
+};
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export class EngineClient {
@@ -19,7 +22,10 @@ export class EngineClient {
   private readonly pending = new Map<number, Pending>();
 
   constructor() {
-    this.worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module", name: "tokenroom-engine" });
+    this.worker = new Worker(new URL("./worker.ts", import.meta.url), {
+      type: "module",
+      name: "tokenroom-engine",
+    });
     this.worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
       const res = event.data;
       const waiting = this.pending.get(res.id);
@@ -36,7 +42,9 @@ export class EngineClient {
     };
   }
 
-  private send<K extends keyof WorkerResults>(req: DistributiveOmit<Extract<WorkerRequest, { type: K }>, "id">): Promise<WorkerResults[K]> {
+  private send<K extends keyof WorkerResults>(
+    req: DistributiveOmit<Extract<WorkerRequest, { type: K }>, "id">,
+  ): Promise<WorkerResults[K]> {
     const id = this.nextId++;
     return new Promise<WorkerResults[K]>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as Pending["resolve"], reject });
@@ -48,7 +56,12 @@ export class EngineClient {
     return this.send<"load">({ type: "load", model });
   }
 
-  generate(round: RoundSpec, participantId: string, start: number, count: number): Promise<GeneratedSample[]> {
+  generate(
+    round: RoundSpec,
+    participantId: string,
+    start: number,
+    count: number,
+  ): Promise<GeneratedSample[]> {
     return this.send<"generate">({ type: "generate", round, participantId, start, count });
   }
 

@@ -48,7 +48,9 @@ async function load(ref: ModelRef): Promise<LanguageModel> {
 
 function checked(model: LanguageModel, ref: ModelRef): LanguageModel {
   if (model.hash !== ref.hash) {
-    throw new Error(`model ${ref.id} changed on the server (hash ${model.hash.slice(0, 12)}); reload the page`);
+    throw new Error(
+      `model ${ref.id} changed on the server (hash ${model.hash.slice(0, 12)}); reload the page`,
+    );
   }
   return model;
 }

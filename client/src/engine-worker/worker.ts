@@ -43,15 +43,33 @@ function decoderFor(model: LanguageModel, round: RoundSpec): Decoder {
   return decoder;
 }
 
-async function samples(round: RoundSpec, participantId: string, start: number, count: number): Promise<GeneratedSample[]> {
+async function samples(
+  round: RoundSpec,
+  participantId: string,
+  start: number,
+  count: number,
+): Promise<GeneratedSample[]> {
   const model = await loadModel(round.model);
   const decoder = decoderFor(model, round);
   const seed = participantSeed(round.seed, participantId);
   const out: GeneratedSample[] = [];
   for (let index = start; index < start + count; index++) {
-    const g = generate(model, round.promptTokens, decoder.settings, createRng(seed, index), round.maxTokens, decoder);
+    const g = generate(
+      model,
+      round.promptTokens,
+      decoder.settings,
+      createRng(seed, index),
+      round.maxTokens,
+      decoder,
+    );
     const labels = g.tokens.map((t) => tokenLabel(model, t));
-    out.push({ index, tokens: g.tokens, probs: g.probs, labels, spaceBefore: spacesBefore(model.tokenizer, labels) });
+    out.push({
+      index,
+      tokens: g.tokens,
+      probs: g.probs,
+      labels,
+      spaceBefore: spacesBefore(model.tokenizer, labels),
+    });
   }
   return out;
 }
@@ -86,6 +104,10 @@ scope.onmessage = (event) => {
   handle(req).then(
     (result) => scope.postMessage({ id: req.id, ok: true, result }),
     (error: unknown) =>
-      scope.postMessage({ id: req.id, ok: false, message: error instanceof Error ? error.message : String(error) }),
+      scope.postMessage({
+        id: req.id,
+        ok: false,
+        message: error instanceof Error ? error.message : String(error),
+      }),
   );
 };

@@ -17,7 +17,17 @@ export interface HostControlsProps {
   onEnd: () => void;
 }
 
-export function HostControls({ state, editing, onReveal, onLockGuesses, onClose, onNewTemperature, onNewRound, onLock, onEnd }: HostControlsProps) {
+export function HostControls({
+  state,
+  editing,
+  onReveal,
+  onLockGuesses,
+  onClose,
+  onNewTemperature,
+  onNewRound,
+  onLock,
+  onEnd,
+}: HostControlsProps) {
   const { t } = useTranslation();
   const [confirmEnd, setConfirmEnd] = useState(false);
   const { session, round, busy } = state;
@@ -30,11 +40,21 @@ export function HostControls({ state, editing, onReveal, onLockGuesses, onClose,
         {round && round.status !== "closed" && !editing ? (
           <>
             {round.mode === "guess" && round.status === "open" && round.guessPhase && onLockGuesses ? (
-              <button type="button" className="button" disabled={off || round.guessPhase === "locked"} onClick={onLockGuesses}>
+              <button
+                type="button"
+                className="button"
+                disabled={off || round.guessPhase === "locked"}
+                onClick={onLockGuesses}
+              >
                 {round.guessPhase === "locked" ? t("guess.locked") : t("guess.lock")}
               </button>
             ) : null}
-            <button type="button" className="button primary" disabled={off || round.status === "revealed"} onClick={onReveal}>
+            <button
+              type="button"
+              className="button primary"
+              disabled={off || round.status === "revealed"}
+              onClick={onReveal}
+            >
               {round.status === "revealed" ? t("host.revealed") : t("host.reveal")}
             </button>
             <button type="button" className="button" disabled={off} onClick={onClose}>
@@ -53,14 +73,28 @@ export function HostControls({ state, editing, onReveal, onLockGuesses, onClose,
           </>
         ) : null}
         {session ? (
-          <button type="button" className={`button toggle${session.locked ? " on" : ""}`} aria-pressed={session.locked} disabled={off} onClick={() => onLock(!session.locked)}>
+          <button
+            type="button"
+            className={`button toggle${session.locked ? " on" : ""}`}
+            aria-pressed={session.locked}
+            disabled={off}
+            onClick={() => onLock(!session.locked)}
+          >
             {session.locked ? t("host.unlock") : t("host.lock")}
           </button>
         ) : null}
         {confirmEnd ? (
           <span className="confirm" role="group" aria-label={t("host.endConfirm")}>
             <span>{t("host.endConfirm")}</span>
-            <button type="button" className="button danger" disabled={off} onClick={() => { setConfirmEnd(false); onEnd(); }}>
+            <button
+              type="button"
+              className="button danger"
+              disabled={off}
+              onClick={() => {
+                setConfirmEnd(false);
+                onEnd();
+              }}
+            >
               {t("host.endYes")}
             </button>
             <button type="button" className="button" onClick={() => setConfirmEnd(false)}>
@@ -68,7 +102,12 @@ export function HostControls({ state, editing, onReveal, onLockGuesses, onClose,
             </button>
           </span>
         ) : (
-          <button type="button" className="button danger-outline" disabled={off} onClick={() => setConfirmEnd(true)}>
+          <button
+            type="button"
+            className="button danger-outline"
+            disabled={off}
+            onClick={() => setConfirmEnd(true)}
+          >
             {t("host.end")}
           </button>
         )}

@@ -14,7 +14,13 @@ import type {
   TheoryView,
 } from "@tokenroom/shared";
 import type { HostAuth } from "../api/train.ts";
-import { type AppSocket, type ClientError, type ClientResult, connectSocket, request } from "../api/socket.ts";
+import {
+  type AppSocket,
+  type ClientError,
+  type ClientResult,
+  connectSocket,
+  request,
+} from "../api/socket.ts";
 
 export interface HostState {
   status: "connecting" | "ready" | "forbidden";
@@ -36,7 +42,11 @@ export interface HostState {
 export function extendHistory(history: KlPoint[], stats: RoundStats): KlPoint[] {
   const last = history[history.length - 1];
   if (stats.n === 0 || (last && stats.n <= last.n)) return history;
-  const point: KlPoint = { n: stats.n, firstKlBits: stats.firstToken.klBits ?? 0, completionKlBits: stats.completions.klBits ?? 0 };
+  const point: KlPoint = {
+    n: stats.n,
+    firstKlBits: stats.firstToken.klBits ?? 0,
+    completionKlBits: stats.completions.klBits ?? 0,
+  };
   // the exact expected KL at this N ([EKL2]), for the chart's reference curve
   if (stats.firstToken.expectedKlBits !== null) point.expectedKlBits = stats.firstToken.expectedKlBits;
   const anchor = history[history.length - 2];
@@ -92,12 +102,15 @@ export class HostSession {
     });
     socket.on("disconnect", () => this.set({ connected: false }));
     socket.on("connect_error", (error: Error & { data?: { code?: string } }) => {
-      if (error.data?.code === "PROTOCOL_MISMATCH") this.set({ error: { code: "PROTOCOL_MISMATCH", message: error.message } });
+      if (error.data?.code === "PROTOCOL_MISMATCH")
+        this.set({ error: { code: "PROTOCOL_MISMATCH", message: error.message } });
     });
     socket.on("session:state", (session) => this.set({ session }));
     socket.on("session:ended", (session) => this.set({ session }));
     socket.on("participants:update", (participants) => this.set({ participants }));
-    socket.on("round:started", (round) => this.set({ round, theory: null, stats: null, history: [], guess: null }));
+    socket.on("round:started", (round) =>
+      this.set({ round, theory: null, stats: null, history: [], guess: null }),
+    );
     socket.on("round:theory", (theory) => this.isRound(theory.roundId) && this.set({ theory }));
     socket.on("round:revealed", (round) => this.isRound(round.id) && this.set({ round }));
     socket.on("round:closed", (round) => this.isRound(round.id) && this.set({ round }));
@@ -120,12 +133,19 @@ export class HostSession {
 
   private async attach(): Promise<void> {
     if (!this.socket) return;
-    const result = await request(this.socket, "host:attach", { sessionId: this.sessionId, hostKey: this.hostKey });
+    const result = await request(this.socket, "host:attach", {
+      sessionId: this.sessionId,
+      hostKey: this.hostKey,
+    });
     if (result.ok) return this.applySnapshot(result.data);
-    if (result.error.code === "FORBIDDEN" || result.error.code === "NOT_FOUND") this.set({ status: "forbidden", error: result.error });
+    if (result.error.code === "FORBIDDEN" || result.error.code === "NOT_FOUND")
+      this.set({ status: "forbidden", error: result.error });
     else {
       this.set({ error: result.error });
-      setTimeout(() => void (this.socket?.connected && this.state.status !== "ready" && this.attach()), 2_000);
+      setTimeout(
+        () => void (this.socket?.connected && this.state.status !== "ready" && this.attach()),
+        2_000,
+      );
     }
   }
 
@@ -154,7 +174,8 @@ export class HostSession {
 
   async startRound(settings: RoundSettingsInput): Promise<boolean> {
     const round = await this.act((s) => request(s, "round:start", settings));
-    if (round && this.state.round?.id !== round.id) this.set({ round, theory: null, stats: null, history: [], guess: null });
+    if (round && this.state.round?.id !== round.id)
+      this.set({ round, theory: null, stats: null, history: [], guess: null });
     return round !== null;
   }
 
@@ -185,7 +206,11 @@ export class HostSession {
   async remove(participantId: string): Promise<void> {
     const done = await this.act((s) => request(s, "participant:remove", { participantId }));
     if (done) {
-      this.set({ participants: this.state.participants.map((p) => (p.id === participantId ? { ...p, removed: true, connected: false } : p)) });
+      this.set({
+        participants: this.state.participants.map((p) =>
+          p.id === participantId ? { ...p, removed: true, connected: false } : p,
+        ),
+      });
     }
   }
 

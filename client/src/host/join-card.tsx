@@ -18,7 +18,11 @@ export function JoinCard({ session, compact = false }: { session: SessionInfo; c
         {path}
       </p>
       <p className="join-step">{t("lobby.orCode")}</p>
-      <p className="room-code" data-testid="room-code" aria-label={t("lobby.codeAria", { code: session.code.split("").join(" ") })}>
+      <p
+        className="room-code"
+        data-testid="room-code"
+        aria-label={t("lobby.codeAria", { code: session.code.split("").join(" ") })}
+      >
         {session.code}
       </p>
       <QrCode text={url} size={compact ? 180 : 260} label={t("lobby.qr", { url })} />

@@ -1,7 +1,14 @@
 /** The live round on the projector: counters, first-token bars, KL vs N, whole completions and the metrics. */
 import { memo } from "react";
 import { useTranslation } from "react-i18next";
-import type { GuessSummary, KlPoint, ParticipantInfo, RoundInfo, RoundStats, TheoryView } from "@tokenroom/shared";
+import type {
+  GuessSummary,
+  KlPoint,
+  ParticipantInfo,
+  RoundInfo,
+  RoundStats,
+  TheoryView,
+} from "@tokenroom/shared";
 import { CompletionsTable } from "../charts/completions-table.tsx";
 import { DistributionChart } from "../charts/distribution-chart.tsx";
 import { KlChart } from "../charts/kl-chart.tsx";
@@ -22,18 +29,29 @@ export interface LiveRoundProps {
 function Counter({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
     <div className="counter">
-      <span className="counter-value" data-testid={testId}>{value}</span>
+      <span className="counter-value" data-testid={testId}>
+        {value}
+      </span>
       <span className="counter-label">{label}</span>
     </div>
   );
 }
 
-export const LiveRound = memo(function LiveRound({ round, theory, stats, history, participants, guess = null }: LiveRoundProps) {
+export const LiveRound = memo(function LiveRound({
+  round,
+  theory,
+  stats,
+  history,
+  participants,
+  guess = null,
+}: LiveRoundProps) {
   const { t } = useTranslation();
   const present = participants.filter((p) => !p.removed);
   const online = present.filter((p) => p.connected).length;
   const settings = [
-    round.temperature === 0 ? t("live.greedy") : t("live.temperature", { value: formatNumber(round.temperature) }),
+    round.temperature === 0
+      ? t("live.greedy")
+      : t("live.temperature", { value: formatNumber(round.temperature) }),
     round.topK > 0 ? t("live.topK", { value: round.topK }) : null,
     round.topP < 1 ? t("live.topP", { value: formatNumber(round.topP) }) : null,
     t("live.length", { count: round.maxTokens }),
@@ -41,13 +59,20 @@ export const LiveRound = memo(function LiveRound({ round, theory, stats, history
   ].filter((s): s is string => s !== null);
   const guessing = round.mode === "guess" && round.status === "open";
   const guessStatus = round.guessPhase === "locked" ? t("guess.locked") : t("guess.statusGuessing");
-  const status = guessing ? guessStatus : round.status === "open" ? t("live.statusOpen") : round.status === "revealed" ? t("live.statusRevealed") : t("live.statusClosed");
+  const status = guessing
+    ? guessStatus
+    : round.status === "open"
+      ? t("live.statusOpen")
+      : round.status === "revealed"
+        ? t("live.statusRevealed")
+        : t("live.statusClosed");
 
   return (
     <section className="live" aria-labelledby="live-title">
       <div className="live-head">
         <h2 id="live-title" className="eyebrow">
-          {t("live.round", { seq: round.seq })} <span className={`badge status-${round.status}`}>{status}</span>
+          {t("live.round", { seq: round.seq })}{" "}
+          <span className={`badge status-${round.status}`}>{status}</span>
         </h2>
         <p className="live-prompt">
           {round.prompt}
@@ -60,7 +85,11 @@ export const LiveRound = memo(function LiveRound({ round, theory, stats, history
       {guessing ? null : (
         <>
           <div className="counters-row" role="status" aria-live="off">
-            <Counter label={t("live.studentsOnline", { total: present.length })} value={formatInt(online)} testId="stat-students" />
+            <Counter
+              label={t("live.studentsOnline", { total: present.length })}
+              value={formatInt(online)}
+              testId="stat-students"
+            />
             <Counter label={t("live.samples")} value={formatInt(stats?.n ?? 0)} testId="stat-n" />
             <Counter label={t("live.perSecond")} value={formatNumber(stats?.samplesPerSecond ?? 0)} />
             <Counter label={t("live.contributors")} value={formatInt(stats?.contributors ?? 0)} />

@@ -4,30 +4,69 @@ import { useTranslation } from "react-i18next";
 import type { RoundStats, TheoryView } from "@tokenroom/shared";
 import { formatBits, formatNumber } from "../lib/format.ts";
 
-function Metric({ name, value, unit, explain, testId }: { name: string; value: string; unit: string; explain: string; testId?: string }) {
+function Metric({
+  name,
+  value,
+  unit,
+  explain,
+  testId,
+}: {
+  name: string;
+  value: string;
+  unit: string;
+  explain: string;
+  testId?: string;
+}) {
   return (
     <div className="metric">
       <dt>{name}</dt>
       <dd>
-        <span className="metric-value" data-testid={testId}>{value}</span> <span className="metric-unit">{unit}</span>
+        <span className="metric-value" data-testid={testId}>
+          {value}
+        </span>{" "}
+        <span className="metric-unit">{unit}</span>
         <span className="metric-explain">{explain}</span>
       </dd>
     </div>
   );
 }
 
-const show = (x: number | null | undefined, f: (v: number) => string) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : f(x));
+const show = (x: number | null | undefined, f: (v: number) => string) =>
+  x === null || x === undefined || !Number.isFinite(x) ? "–" : f(x);
 
-export const MetricsPanel = memo(function MetricsPanel({ stats, theory }: { stats: RoundStats | null; theory: TheoryView | null }) {
+export const MetricsPanel = memo(function MetricsPanel({
+  stats,
+  theory,
+}: {
+  stats: RoundStats | null;
+  theory: TheoryView | null;
+}) {
   const { t } = useTranslation();
   const first = stats?.firstToken;
   const whole = stats?.completions;
   const entropy = first?.entropyBits ?? theory?.entropyBits ?? null;
   return (
     <dl className="metrics">
-      <Metric name={t("metrics.entropy")} value={show(entropy, formatBits)} unit={t("metrics.bits")} explain={t("metrics.entropyExplain", { choices: show(entropy === null ? null : 2 ** entropy, formatNumber) })} />
-      <Metric name={t("metrics.crossEntropy")} value={show(first?.crossEntropyBits, formatBits)} unit={t("metrics.bits")} explain={t("metrics.crossEntropyExplain")} />
-      <Metric name={t("metrics.perplexity")} value={show(first?.perplexity, formatNumber)} unit={t("metrics.choices")} explain={t("metrics.perplexityExplain")} />
+      <Metric
+        name={t("metrics.entropy")}
+        value={show(entropy, formatBits)}
+        unit={t("metrics.bits")}
+        explain={t("metrics.entropyExplain", {
+          choices: show(entropy === null ? null : 2 ** entropy, formatNumber),
+        })}
+      />
+      <Metric
+        name={t("metrics.crossEntropy")}
+        value={show(first?.crossEntropyBits, formatBits)}
+        unit={t("metrics.bits")}
+        explain={t("metrics.crossEntropyExplain")}
+      />
+      <Metric
+        name={t("metrics.perplexity")}
+        value={show(first?.perplexity, formatNumber)}
+        unit={t("metrics.choices")}
+        explain={t("metrics.perplexityExplain")}
+      />
       <Metric
         name={t("metrics.kl")}
         value={show(first?.klBits, formatBits)}

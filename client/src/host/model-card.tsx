@@ -16,7 +16,12 @@ export function ModelCard({ model }: { model: ModelSummary }) {
     [t("card.order"), order ? t("card.orderValue", { order, before: order - 1 }) : missing, "card-order"],
     [
       t("card.training"),
-      card ? t("card.trainingValue", { tokens: formatInt(card.trainingTokens), lines: formatInt(card.trainingLines) }) : missing,
+      card
+        ? t("card.trainingValue", {
+            tokens: formatInt(card.trainingTokens),
+            lines: formatInt(card.trainingLines),
+          })
+        : missing,
       "card-training",
     ],
     [

@@ -19,15 +19,25 @@ export const ParticipantList = memo(function ParticipantList({
     <section className="participants" aria-labelledby="participants-title">
       <h2 id="participants-title">
         {t("lobby.students", { count: present.length })}{" "}
-        <span className="hint" data-testid="students-online">{t("lobby.online", { count: online })}</span>
+        <span className="hint" data-testid="students-online">
+          {t("lobby.online", { count: online })}
+        </span>
       </h2>
       {present.length === 0 ? <p className="hint">{t("lobby.noStudents")}</p> : null}
       <ul className="participant-list" data-testid="participant-list">
         {present.map((p) => (
           <li key={p.id} className="participant">
             <span className="participant-name">{p.nickname}</span>
-            <span className={`badge ${p.connected ? "online" : "offline"}`}>{p.connected ? t("lobby.connected") : t("lobby.disconnected")}</span>
-            <button type="button" className="button small" disabled={disabled} onClick={() => onRemove(p.id)} aria-label={t("lobby.removeName", { name: p.nickname })}>
+            <span className={`badge ${p.connected ? "online" : "offline"}`}>
+              {p.connected ? t("lobby.connected") : t("lobby.disconnected")}
+            </span>
+            <button
+              type="button"
+              className="button small"
+              disabled={disabled}
+              onClick={() => onRemove(p.id)}
+              aria-label={t("lobby.removeName", { name: p.nickname })}
+            >
               {t("lobby.remove")}
             </button>
           </li>

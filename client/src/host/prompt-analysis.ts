@@ -27,7 +27,8 @@ export function analysePrompt(model: LanguageModel, prompt: string): PromptPrevi
   const words = model.tokenizer.tokenize(prompt);
   const tokens = words.map((text) => ({ text, known: index.has(text) }));
   const unknown = tokens.filter((t) => !t.known).length;
-  if (unknown > 0 && model.unkId === undefined) return { tokens, ids: null, problem: "unknownWords", unknown };
+  if (unknown > 0 && model.unkId === undefined)
+    return { tokens, ids: null, problem: "unknownWords", unknown };
   const ids = words.map((w) => index.get(w) ?? model.unkId!);
   const problem = ids.length > LIMITS.promptMaxTokens ? "tooLong" : null;
   return { tokens, ids, problem, unknown };
@@ -40,7 +41,12 @@ export interface TheoryPreview {
   entropyBits: number;
 }
 
-export function previewTheory(model: LanguageModel, ids: number[], settings: DecodingSettings, top = 10): TheoryPreview {
+export function previewTheory(
+  model: LanguageModel,
+  ids: number[],
+  settings: DecodingSettings,
+  top = 10,
+): TheoryPreview {
   const dist = new Decoder(model, settings, { maxCachedTokens: 0 }).distribution(ids);
   const entries = [];
   let shown = 0;
@@ -48,5 +54,10 @@ export function previewTheory(model: LanguageModel, ids: number[], settings: Dec
     entries.push({ id: dist.ids[i]!, label: tokenLabel(model, dist.ids[i]!), p: dist.probs[i]! });
     shown += dist.probs[i]!;
   }
-  return { entries, otherP: Math.max(0, 1 - shown), support: dist.ids.length, entropyBits: entropyBits(dist.probs) };
+  return {
+    entries,
+    otherP: Math.max(0, 1 - shown),
+    support: dist.ids.length,
+    entropyBits: entropyBits(dist.probs),
+  };
 }

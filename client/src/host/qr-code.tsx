@@ -6,7 +6,12 @@ export function QrCode({ text, size, label }: { text: string; size: number; labe
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current) return;
-    QRCode.toCanvas(canvas.current, text, { width: size, margin: 2, errorCorrectionLevel: "M", color: { dark: "#000000", light: "#ffffff" } }).catch(
+    QRCode.toCanvas(canvas.current, text, {
+      width: size,
+      margin: 2,
+      errorCorrectionLevel: "M",
+      color: { dark: "#000000", light: "#ffffff" },
+    }).catch(
       () => undefined, // the URL is always encodable; nothing useful to show otherwise
     );
   }, [text, size]);

@@ -26,7 +26,17 @@ export interface RoundSetupProps {
   training?: { auth: HostAuth; reloadModels: (include: ModelSummary) => Promise<void> };
 }
 
-export function RoundSetup({ models, values, onChange, onStart, busy, disabled, onCancel, focusTemperature, training }: RoundSetupProps) {
+export function RoundSetup({
+  models,
+  values,
+  onChange,
+  onStart,
+  busy,
+  disabled,
+  onCancel,
+  focusTemperature,
+  training,
+}: RoundSetupProps) {
   const { t } = useTranslation();
   const id = useId();
   const summary = models.find((m) => m.id === values.modelId);
@@ -41,13 +51,21 @@ export function RoundSetup({ models, values, onChange, onStart, busy, disabled, 
     window.scrollTo({ top: 0 });
     temperatureInput.current?.focus();
   }, [focusTemperature]);
-  const analysis = useMemo(() => (model ? analysePrompt(model, deferred.prompt) : null), [model, deferred.prompt]);
+  const analysis = useMemo(
+    () => (model ? analysePrompt(model, deferred.prompt) : null),
+    [model, deferred.prompt],
+  );
   const theory = useMemo(() => {
     if (!model || !analysis?.ids || analysis.problem) return null;
-    return previewTheory(model, analysis.ids, { temperature: deferred.temperature, topK: deferred.topK, topP: deferred.topP });
+    return previewTheory(model, analysis.ids, {
+      temperature: deferred.temperature,
+      topK: deferred.topK,
+      topP: deferred.topP,
+    });
   }, [model, analysis, deferred.temperature, deferred.topK, deferred.topP]);
 
-  const set = <K extends keyof SetupValues>(key: K, value: SetupValues[K]) => onChange({ ...values, [key]: value });
+  const set = <K extends keyof SetupValues>(key: K, value: SetupValues[K]) =>
+    onChange({ ...values, [key]: value });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!analysis?.problem) onStart(values);
@@ -58,7 +76,9 @@ export function RoundSetup({ models, values, onChange, onStart, busy, disabled, 
     <form className="panel setup" onSubmit={submit} aria-labelledby={f("title")}>
       <h2 id={f("title")}>{t("setup.title")}</h2>
 
-      <label className="field-label" htmlFor={f("model")}>{t("setup.model")}</label>
+      <label className="field-label" htmlFor={f("model")}>
+        {t("setup.model")}
+      </label>
       <select
         id={f("model")}
         className="select"
@@ -66,18 +86,30 @@ export function RoundSetup({ models, values, onChange, onStart, busy, disabled, 
         onChange={(e) => {
           // the old model's starter prompt may not be in the new model's vocabulary: swap it too
           const keep = values.prompt !== "" && values.prompt !== starterPrompt(values.modelId);
-          onChange({ ...values, modelId: e.target.value, prompt: keep ? values.prompt : starterPrompt(e.target.value) });
+          onChange({
+            ...values,
+            modelId: e.target.value,
+            prompt: keep ? values.prompt : starterPrompt(e.target.value),
+          });
         }}
         aria-describedby={f("model-desc")}
       >
         {models.map((m) => (
-          <option key={m.id} value={m.id}>{m.name}</option>
+          <option key={m.id} value={m.id}>
+            {m.name}
+          </option>
         ))}
       </select>
       <p id={f("model-desc")} className="hint">
-        {summary ? t("setup.modelInfo", { description: summary.description, vocab: formatInt(summary.vocabSize) }) : ""}
+        {summary
+          ? t("setup.modelInfo", { description: summary.description, vocab: formatInt(summary.vocabSize) })
+          : ""}
       </p>
-      {modelError ? <p role="alert" className="error-box">{t("setup.modelFailed")}</p> : null}
+      {modelError ? (
+        <p role="alert" className="error-box">
+          {t("setup.modelFailed")}
+        </p>
+      ) : null}
       {summary ? <ModelCard model={summary} /> : null}
       {training ? (
         <TrainPanel
@@ -90,7 +122,9 @@ export function RoundSetup({ models, values, onChange, onStart, busy, disabled, 
         />
       ) : null}
 
-      <label className="field-label" htmlFor={f("prompt")}>{t("setup.prompt")}</label>
+      <label className="field-label" htmlFor={f("prompt")}>
+        {t("setup.prompt")}
+      </label>
       <textarea
         id={f("prompt")}
         className="text-input prompt-input"
@@ -127,21 +161,59 @@ export function RoundSetup({ models, values, onChange, onStart, busy, disabled, 
         </div>
         <div className="field">
           <label className="field-label" htmlFor={f("len")}>
-            {t("setup.length")} <output htmlFor={f("len")} className="value">{values.maxTokens}</output>
+            {t("setup.length")}{" "}
+            <output htmlFor={f("len")} className="value">
+              {values.maxTokens}
+            </output>
           </label>
-          <input id={f("len")} type="range" min={1} max={LIMITS.completionMaxTokens} step={1} value={values.maxTokens} onChange={(e) => set("maxTokens", Number(e.target.value))} />
+          <input
+            id={f("len")}
+            type="range"
+            min={1}
+            max={LIMITS.completionMaxTokens}
+            step={1}
+            value={values.maxTokens}
+            onChange={(e) => set("maxTokens", Number(e.target.value))}
+          />
         </div>
         <div className="field">
-          <label className="field-label" htmlFor={f("topk")}>{t("setup.topK")}</label>
-          <input id={f("topk")} className="text-input num-input" type="number" min={0} step={1} value={values.topK} onChange={(e) => set("topK", Math.max(0, Math.floor(Number(e.target.value) || 0)))} aria-describedby={f("topk-hint")} />
-          <p id={f("topk-hint")} className="hint">{t("setup.topKHint")}</p>
+          <label className="field-label" htmlFor={f("topk")}>
+            {t("setup.topK")}
+          </label>
+          <input
+            id={f("topk")}
+            className="text-input num-input"
+            type="number"
+            min={0}
+            step={1}
+            value={values.topK}
+            onChange={(e) => set("topK", Math.max(0, Math.floor(Number(e.target.value) || 0)))}
+            aria-describedby={f("topk-hint")}
+          />
+          <p id={f("topk-hint")} className="hint">
+            {t("setup.topKHint")}
+          </p>
         </div>
         <div className="field">
           <label className="field-label" htmlFor={f("topp")}>
-            {t("setup.topP")} <output htmlFor={f("topp")} className="value">{formatNumber(values.topP)}</output>
+            {t("setup.topP")}{" "}
+            <output htmlFor={f("topp")} className="value">
+              {formatNumber(values.topP)}
+            </output>
           </label>
-          <input id={f("topp")} type="range" min={0.05} max={1} step={0.05} value={values.topP} onChange={(e) => set("topP", Number(e.target.value))} aria-describedby={f("topp-hint")} />
-          <p id={f("topp-hint")} className="hint">{t("setup.topPHint")}</p>
+          <input
+            id={f("topp")}
+            type="range"
+            min={0.05}
+            max={1}
+            step={0.05}
+            value={values.topP}
+            onChange={(e) => set("topP", Number(e.target.value))}
+            aria-describedby={f("topp-hint")}
+          />
+          <p id={f("topp-hint")} className="hint">
+            {t("setup.topPHint")}
+          </p>
         </div>
       </div>
 
@@ -149,14 +221,22 @@ export function RoundSetup({ models, values, onChange, onStart, busy, disabled, 
         <legend className="field-label">{t("setup.mode")}</legend>
         {(["sample", "guess"] as const).map((mode) => (
           <label key={mode} className="radio">
-            <input type="radio" name={f("mode")} value={mode} checked={values.mode === mode} onChange={() => set("mode", mode)} />
+            <input
+              type="radio"
+              name={f("mode")}
+              value={mode}
+              checked={values.mode === mode}
+              onChange={() => set("mode", mode)}
+            />
             {mode === "sample" ? t("setup.modeSample") : t("setup.modeGuess")}
           </label>
         ))}
       </fieldset>
       {values.mode === "guess" ? (
         <div className="field">
-          <label className="field-label" htmlFor={f("cands")}>{t("guess.setupCandidates")}</label>
+          <label className="field-label" htmlFor={f("cands")}>
+            {t("guess.setupCandidates")}
+          </label>
           <input
             id={f("cands")}
             className="text-input num-input"
@@ -169,11 +249,17 @@ export function RoundSetup({ models, values, onChange, onStart, busy, disabled, 
             onBlur={() => set("guessCandidates", clampCandidates(values.guessCandidates))}
             aria-describedby={f("cands-hint")}
           />
-          <p id={f("cands-hint")} className="hint">{t("guess.setupCandidatesHint")}</p>
+          <p id={f("cands-hint")} className="hint">
+            {t("guess.setupCandidatesHint")}
+          </p>
         </div>
       ) : null}
       <label className="checkbox">
-        <input type="checkbox" checked={values.showClassChart} onChange={(e) => set("showClassChart", e.target.checked)} />
+        <input
+          type="checkbox"
+          checked={values.showClassChart}
+          onChange={(e) => set("showClassChart", e.target.checked)}
+        />
         {t("setup.showClassChart")}
       </label>
 
@@ -181,15 +267,24 @@ export function RoundSetup({ models, values, onChange, onStart, busy, disabled, 
         {theory ? (
           // a guess round's answer stays folded away: the setup is often on the projector
           <details open={values.mode !== "guess"} key={values.mode}>
-            <summary className={values.mode === "guess" ? undefined : "visually-hidden"}>{t("guess.setupPreviewHidden")}</summary>
+            <summary className={values.mode === "guess" ? undefined : "visually-hidden"}>
+              {t("guess.setupPreviewHidden")}
+            </summary>
             <ProbBars
-              caption={t("setup.previewCaption", { support: formatInt(theory.support), entropy: formatBits(theory.entropyBits) })}
+              caption={t("setup.previewCaption", {
+                support: formatInt(theory.support),
+                entropy: formatBits(theory.entropyBits),
+              })}
               rows={theory.entries.map((e) => ({ key: e.id, label: e.label, p: e.p }))}
               otherP={theory.otherP}
             />
           </details>
         ) : (
-          <p className="hint">{analysis?.problem ? t(`setup.problem.${analysis.problem}`, { max: LIMITS.promptMaxTokens }) : t("app.loading")}</p>
+          <p className="hint">
+            {analysis?.problem
+              ? t(`setup.problem.${analysis.problem}`, { max: LIMITS.promptMaxTokens })
+              : t("app.loading")}
+          </p>
         )}
       </section>
 
@@ -198,7 +293,9 @@ export function RoundSetup({ models, values, onChange, onStart, busy, disabled, 
           {t("setup.start")}
         </button>
         {onCancel ? (
-          <button type="button" className="button big" onClick={onCancel}>{t("setup.cancel")}</button>
+          <button type="button" className="button big" onClick={onCancel}>
+            {t("setup.cancel")}
+          </button>
         ) : null}
       </div>
     </form>

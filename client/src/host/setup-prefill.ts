@@ -28,7 +28,8 @@ export function isSetupValues(v: unknown): v is SetupValues {
 
 /** The number of candidates of a stored guess round (`{ ids, tokens, truth }`), else the default. */
 export function storedCandidateCount(candidates: unknown): number {
-  const ids = typeof candidates === "object" && candidates !== null ? (candidates as { ids?: unknown }).ids : null;
+  const ids =
+    typeof candidates === "object" && candidates !== null ? (candidates as { ids?: unknown }).ids : null;
   return Array.isArray(ids) && ids.length > 0 ? clampCandidates(ids.length) : GUESS_CANDIDATES.default;
 }
 
@@ -48,7 +49,10 @@ export function setupFromRound(round: ReviewRound): SetupValues {
 }
 
 /** The values when they name a model this server lists (else the form starts from its defaults). */
-export function usablePrefill(values: SetupValues | null, models: readonly ModelSummary[]): SetupValues | null {
+export function usablePrefill(
+  values: SetupValues | null,
+  models: readonly ModelSummary[],
+): SetupValues | null {
   return values && models.some((m) => m.id === values.modelId) ? values : null;
 }
 

@@ -26,7 +26,8 @@ const STARTER_PROMPTS: Record<string, string> = {
 /** The first model of the setup form: the Chinese stories for a Chinese interface, else the English ones. */
 export function defaultSetup(models: readonly ModelSummary[], language = "en"): SetupValues {
   const preferred = language === "zh" ? ["zh-stories", "tiny-stories"] : ["tiny-stories"];
-  const model = preferred.map((id) => models.find((m) => m.id === id)).find((m) => m !== undefined) ?? models[0];
+  const model =
+    preferred.map((id) => models.find((m) => m.id === id)).find((m) => m !== undefined) ?? models[0];
   const modelId = model?.id ?? "toy";
   return {
     modelId,
@@ -73,4 +74,7 @@ export function clampCandidates(n: number): number {
   return Math.min(GUESS_CANDIDATES.max, Math.max(GUESS_CANDIDATES.min, Math.round(n)));
 }
 
-export const toSettings = (v: SetupValues): RoundSettingsInput => ({ ...v, guessCandidates: clampCandidates(v.guessCandidates) });
+export const toSettings = (v: SetupValues): RoundSettingsInput => ({
+  ...v,
+  guessCandidates: clampCandidates(v.guessCandidates),
+});

@@ -8,10 +8,16 @@ export function TokenPreview({ analysis }: { analysis: PromptPreview | null }) {
   return (
     <div className="token-preview">
       <span className="hint">{t("setup.tokens", { count: analysis.tokens.length })}</span>{" "}
-      {analysis.unknown > 0 ? <span className="hint warn">{t("setup.unknown", { count: analysis.unknown })}</span> : null}
+      {analysis.unknown > 0 ? (
+        <span className="hint warn">{t("setup.unknown", { count: analysis.unknown })}</span>
+      ) : null}
       <ol className="token-chips">
         {analysis.tokens.map((tok, i) => (
-          <li key={i} className={tok.known ? "chip" : "chip unknown"} title={tok.known ? undefined : t("setup.unknownWord")}>
+          <li
+            key={i}
+            className={tok.known ? "chip" : "chip unknown"}
+            title={tok.known ? undefined : t("setup.unknownWord")}
+          >
             {tok.text}
             {tok.known ? null : <span className="visually-hidden"> {t("setup.unknownWord")}</span>}
           </li>

@@ -8,7 +8,14 @@ import { useTranslation } from "react-i18next";
 import type { ModelSummary } from "@tokenroom/shared";
 import { type HostAuth, type TrainError, trainModel, type TrainTokenizer } from "../api/train.ts";
 import { formatNumber, formatPercent, formatInt } from "../lib/format.ts";
-import { defaultOrder, MAX_TEXT_BYTES, ORDERS, starterFromText, suggestTokenizer, utf8Bytes } from "./train-values.ts";
+import {
+  defaultOrder,
+  MAX_TEXT_BYTES,
+  ORDERS,
+  starterFromText,
+  suggestTokenizer,
+  utf8Bytes,
+} from "./train-values.ts";
 import "./model-panels.css";
 
 export interface TrainPanelProps {
@@ -50,7 +57,11 @@ export function TrainPanel({ auth, disabled, onTrained }: TrainPanelProps) {
   useEffect(() => () => abort.current?.abort(), []);
 
   const training = status.kind === "training";
-  const tooLarge = (bytes: number): Status => ({ kind: "error", lead: null, message: t("train.tooLarge", { size: formatNumber(bytes / MB) }) });
+  const tooLarge = (bytes: number): Status => ({
+    kind: "error",
+    lead: null,
+    message: t("train.tooLarge", { size: formatNumber(bytes / MB) }),
+  });
   const pickTokenizer = (kind: TrainTokenizer) => {
     setTokenizer(kind);
     setOrder(defaultOrder(kind));
@@ -84,8 +95,10 @@ export function TrainPanel({ auth, disabled, onTrained }: TrainPanelProps) {
   };
 
   const describeError = (error: TrainError): Status => {
-    if (error.code === "OFFLINE") return { kind: "error", lead: t("train.failed"), message: t("errors.OFFLINE") };
-    if (error.code === "STREAM_ENDED") return { kind: "error", lead: t("train.failed"), message: t("train.lostStream") };
+    if (error.code === "OFFLINE")
+      return { kind: "error", lead: t("train.failed"), message: t("errors.OFFLINE") };
+    if (error.code === "STREAM_ENDED")
+      return { kind: "error", lead: t("train.failed"), message: t("train.lostStream") };
     return { kind: "error", lead: t("train.failed"), message: error.message }; // the server's words, as given
   };
 
@@ -118,12 +131,18 @@ export function TrainPanel({ auth, disabled, onTrained }: TrainPanelProps) {
       <fieldset disabled={training || disabled} className="train-fields">
         {file ? (
           <p className="train-file">
-            <span data-testid="train-file">{t("train.fileLoaded", { name: file.name, chars: formatInt(file.text.length) })}</span>{" "}
-            <button type="button" className="button small" onClick={clearFile}>{t("train.removeFile")}</button>
+            <span data-testid="train-file">
+              {t("train.fileLoaded", { name: file.name, chars: formatInt(file.text.length) })}
+            </span>{" "}
+            <button type="button" className="button small" onClick={clearFile}>
+              {t("train.removeFile")}
+            </button>
           </p>
         ) : (
           <>
-            <label className="field-label" htmlFor={f("text")}>{t("train.text")}</label>
+            <label className="field-label" htmlFor={f("text")}>
+              {t("train.text")}
+            </label>
             <textarea
               id={f("text")}
               className="text-input train-text"
@@ -136,8 +155,17 @@ export function TrainPanel({ auth, disabled, onTrained }: TrainPanelProps) {
         )}
         {/* the native file input is hidden behind a button-like label in the interface's language */}
         <div className="train-upload">
-          <input id={f("file")} ref={fileInput} className="visually-hidden" type="file" accept=".txt,text/plain" onChange={(e) => readFile(e.target.files?.[0])} />
-          <label className="button" htmlFor={f("file")}>{t("train.upload")}</label>
+          <input
+            id={f("file")}
+            ref={fileInput}
+            className="visually-hidden"
+            type="file"
+            accept=".txt,text/plain"
+            onChange={(e) => readFile(e.target.files?.[0])}
+          />
+          <label className="button" htmlFor={f("file")}>
+            {t("train.upload")}
+          </label>
         </div>
 
         <div className="train-grid">
@@ -160,36 +188,71 @@ export function TrainPanel({ auth, disabled, onTrained }: TrainPanelProps) {
             ))}
           </fieldset>
           <div>
-            <label className="field-label" htmlFor={f("order")}>{t("train.order")}</label>
-            <select id={f("order")} className="select train-order" value={order} onChange={(e) => setOrder(Number(e.target.value))} aria-describedby={f("order-hint")}>
+            <label className="field-label" htmlFor={f("order")}>
+              {t("train.order")}
+            </label>
+            <select
+              id={f("order")}
+              className="select train-order"
+              value={order}
+              onChange={(e) => setOrder(Number(e.target.value))}
+              aria-describedby={f("order-hint")}
+            >
               {ORDERS.map((n) => (
-                <option key={n} value={n}>{n}</option>
+                <option key={n} value={n}>
+                  {n}
+                </option>
               ))}
             </select>
-            <p id={f("order-hint")} className="hint">{t("train.orderHint")}</p>
+            <p id={f("order-hint")} className="hint">
+              {t("train.orderHint")}
+            </p>
           </div>
         </div>
-        <label className="field-label" htmlFor={f("name")}>{t("train.name")}</label>
-        <input id={f("name")} className="text-input" value={name} maxLength={80} onChange={(e) => setName(e.target.value)} onKeyDown={stopEnter} />
+        <label className="field-label" htmlFor={f("name")}>
+          {t("train.name")}
+        </label>
+        <input
+          id={f("name")}
+          className="text-input"
+          value={name}
+          maxLength={80}
+          onChange={(e) => setName(e.target.value)}
+          onKeyDown={stopEnter}
+        />
       </fieldset>
 
       <div className="button-row">
         {training ? (
-          <button type="button" className="button" onClick={() => abort.current?.abort()}>{t("train.cancel")}</button>
+          <button type="button" className="button" onClick={() => abort.current?.abort()}>
+            {t("train.cancel")}
+          </button>
         ) : (
-          <button type="button" className="button primary" disabled={disabled} onClick={() => void train()}>{t("train.submit")}</button>
+          <button type="button" className="button primary" disabled={disabled} onClick={() => void train()}>
+            {t("train.submit")}
+          </button>
         )}
       </div>
       <div aria-live="polite">
         {status.kind === "training" ? (
           <div className="train-progress">
             <span>
-              {t(`train.stage.${isStage(status.stage) ? status.stage : "other"}`)} · {formatPercent(status.progress)}
+              {t(`train.stage.${isStage(status.stage) ? status.stage : "other"}`)} ·{" "}
+              {formatPercent(status.progress)}
             </span>
-            <progress max={1} value={status.progress} aria-label={t("train.progressAria")} data-testid="train-progress" />
+            <progress
+              max={1}
+              value={status.progress}
+              aria-label={t("train.progressAria")}
+              data-testid="train-progress"
+            />
           </div>
         ) : null}
-        {status.kind === "done" ? <p className="notice" role="status">{t("train.done", { name: status.name })}</p> : null}
+        {status.kind === "done" ? (
+          <p className="notice" role="status">
+            {t("train.done", { name: status.name })}
+          </p>
+        ) : null}
       </div>
       {status.kind === "error" ? (
         <p role="alert" className="error-box" data-testid="train-error">

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { defaultOrder, MAX_TEXT_BYTES, starterFromText, suggestTokenizer, utf8Bytes } from "./train-values.ts";
+import {
+  defaultOrder,
+  MAX_TEXT_BYTES,
+  starterFromText,
+  suggestTokenizer,
+  utf8Bytes,
+} from "./train-values.ts";
 
 describe("training from the host's text", () => {
   it("counts the size limit in UTF-8 bytes (a Chinese character is 3)", () => {

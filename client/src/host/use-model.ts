@@ -35,15 +35,28 @@ export function useModelList(): ModelList {
   return { models, failed, reload };
 }
 
-export function useLoadedModel(summary: ModelSummary | undefined): { model: LanguageModel | null; error: string | null } {
-  const [state, setState] = useState<{ key: string; model: LanguageModel | null; error: string | null }>({ key: "", model: null, error: null });
+export function useLoadedModel(summary: ModelSummary | undefined): {
+  model: LanguageModel | null;
+  error: string | null;
+} {
+  const [state, setState] = useState<{ key: string; model: LanguageModel | null; error: string | null }>({
+    key: "",
+    model: null,
+    error: null,
+  });
   const key = summary ? `${summary.id}@${summary.hash}` : "";
   useEffect(() => {
     if (!summary) return;
     let live = true;
     loadModel({ id: summary.id, hash: summary.hash }).then(
       (model) => live && setState({ key: `${summary.id}@${summary.hash}`, model, error: null }),
-      (e: unknown) => live && setState({ key: `${summary.id}@${summary.hash}`, model: null, error: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) =>
+        live &&
+        setState({
+          key: `${summary.id}@${summary.hash}`,
+          model: null,
+          error: e instanceof Error ? e.message : String(e),
+        }),
     );
     return () => {
       live = false;

@@ -17,22 +17,31 @@ describe("the catalogues", () => {
 
   it("translate the interface: no Chinese string is left in English", () => {
     // strings that may stay the same: names, symbols, formulas, and settings written as code
-    const same = /^(app\.name|student\.sampleNumber|legend\.bin[1-3]|setup\.top[KP]|live\.(temperature|topK|topP)|card\.missing)$/;
-    const untranslated = [...leaves(en)].filter(([key, text]) => !same.test(key) && leaves(zh).get(key) === text).map(([key]) => key);
+    const same =
+      /^(app\.name|student\.sampleNumber|legend\.bin[1-3]|setup\.top[KP]|live\.(temperature|topK|topP)|card\.missing)$/;
+    const untranslated = [...leaves(en)]
+      .filter(([key, text]) => !same.test(key) && leaves(zh).get(key) === text)
+      .map(([key]) => key);
     expect(untranslated).toEqual([]);
   });
 });
 
 describe("the comparison", () => {
   it("finds a key missing from either side, deep in the tree", () => {
-    expect(compareCatalogues({ a: { b: "x", c: "y" } }, { a: { b: "x" } }, ["en", "zh"])).toEqual(["a.c: missing from zh"]);
-    expect(compareCatalogues({ a: "x" }, { a: "x", d: { e: "z" } }, ["en", "zh"])).toEqual(["d.e: missing from en"]);
+    expect(compareCatalogues({ a: { b: "x", c: "y" } }, { a: { b: "x" } }, ["en", "zh"])).toEqual([
+      "a.c: missing from zh",
+    ]);
+    expect(compareCatalogues({ a: "x" }, { a: "x", d: { e: "z" } }, ["en", "zh"])).toEqual([
+      "d.e: missing from en",
+    ]);
   });
 
   it("finds differing interpolation variables, ignoring their formats", () => {
     expect(variables("{{count, number}} of {{ total }}, {{count}}")).toEqual(["count", "total"]);
     expect(compareCatalogues({ k: "{{count}} samples" }, { k: "{{count, number}} 个样本" })).toEqual([]);
-    expect(compareCatalogues({ k: "Room {{code}}" }, { k: "房间 {{room}}" })).toEqual(["k: variables {code} in a but {room} in b"]);
+    expect(compareCatalogues({ k: "Room {{code}}" }, { k: "房间 {{room}}" })).toEqual([
+      "k: variables {code} in a but {room} in b",
+    ]);
   });
 });
 

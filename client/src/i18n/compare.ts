@@ -21,7 +21,11 @@ export function variables(text: string): string[] {
 }
 
 /** What differs, one line per problem (empty when the catalogues match). */
-export function compareCatalogues(a: CatalogueTree, b: CatalogueTree, names: [string, string] = ["a", "b"]): string[] {
+export function compareCatalogues(
+  a: CatalogueTree,
+  b: CatalogueTree,
+  names: [string, string] = ["a", "b"],
+): string[] {
   const la = leaves(a);
   const lb = leaves(b);
   const problems: string[] = [];

@@ -12,11 +12,13 @@ export const en = {
     language: "Language (语言)",
   },
   landing: {
-    intro: "A live classroom where every phone samples from a language model, and the class watches its counts converge to the model's probabilities.",
+    intro:
+      "A live classroom where every phone samples from a language model, and the class watches its counts converge to the model's probabilities.",
     joinTitle: "Join a room",
     codeLabel: "Room code",
     codeHint: "6 letters and digits, shown on the projector.",
-    codeInvalid: "That is not a room code: it has 6 letters and digits. Check the projector and type it again.",
+    codeInvalid:
+      "That is not a room code: it has 6 letters and digits. Check the projector and type it again.",
     join: "Join",
     hostTitle: "Teach a session",
     hostText: "Create a room, put its code on the projector, and start a round.",
@@ -39,9 +41,11 @@ export const en = {
     WRONG_PHASE: "This round is in its guessing phase: sampling opens after the reveal.",
     INVALID_SAMPLE: "The server refused a sample. Reload the page to get a fresh copy of the model.",
     SAMPLE_MISMATCH: "A sample did not match the round's seed. Reload the page to get the current model.",
-    RATE_LIMITED: "Samples are arriving faster than the server takes them. They are kept and sent again shortly.",
+    RATE_LIMITED:
+      "Samples are arriving faster than the server takes them. They are kept and sent again shortly.",
     UNKNOWN_MODEL: "The server does not have that model. Pick another model.",
-    INVALID_SETTINGS: "The server refused these settings. Check the prompt: every word must be in the model's vocabulary.",
+    INVALID_SETTINGS:
+      "The server refused these settings. Check the prompt: every word must be in the model's vocabulary.",
     UNAVAILABLE: "The server is busy or unreachable. Your samples are kept and will be sent when it answers.",
     INTERNAL: "Something went wrong on the server. Try again in a moment.",
     TIMEOUT: "The server did not answer in time. Check your connection; it will retry.",
@@ -124,7 +128,8 @@ export const en = {
     temperatureOne: "Temperature 1: exactly the model's own probabilities.",
     temperatureAboutOne: "Temperature {{value}}: almost exactly the model's own probabilities.",
     temperatureHigher: "Temperature {{value}}: a bit more random than the model.",
-    temperatureMuchHigher: "Temperature {{value}}: much more random than the model; rare words come up often.",
+    temperatureMuchHigher:
+      "Temperature {{value}}: much more random than the model; rare words come up often.",
     topKOne: "Only the single most likely word can come next (top-k 1).",
     topK_one: "Only the {{count}} most likely word can come next (top-k).",
     topK_other: "Only the {{count}} most likely words can come next (top-k).",
@@ -181,7 +186,8 @@ export const en = {
     modeSample: "Sample: phones sample right away",
     modeGuess: "Guess: a guessing phase before the reveal",
     showClassChart: "Show the class chart to students before the reveal",
-    previewCaption: "Exact next-word probabilities after the prompt ({{support}} possible, entropy {{entropy}} bits):",
+    previewCaption:
+      "Exact next-word probabilities after the prompt ({{support}} possible, entropy {{entropy}} bits):",
     problem: {
       unknownWords: "This model has no <unk> token: every word of the prompt must be in its vocabulary.",
       tooLong: "The prompt is longer than {{max}} tokens. Shorten it.",
@@ -213,11 +219,14 @@ export const en = {
     entropy: "Entropy of the model",
     entropyExplain: "How unsure the model is about the first word: like a fair pick among {{choices}} words.",
     crossEntropy: "Cross-entropy of the class",
-    crossEntropyExplain: "The class's average surprise, −log₂ p of each first word drawn; it approaches the entropy as N grows.",
+    crossEntropyExplain:
+      "The class's average surprise, −log₂ p of each first word drawn; it approaches the entropy as N grows.",
     perplexity: "Perplexity",
-    perplexityExplain: "2 to the cross-entropy: the class's words are as surprising as a fair pick among this many.",
+    perplexityExplain:
+      "2 to the cross-entropy: the class's words are as surprising as a fair pick among this many.",
     kl: "KL(class ‖ model)",
-    klExplain: "How far the class's counts are from the model's probabilities; expected at this N: {{expected}} bits.",
+    klExplain:
+      "How far the class's counts are from the model's probabilities; expected at this N: {{expected}} bits.",
     perToken: "Cross-entropy per token",
     perTokenExplain: "For whole completions, by the chain rule; perplexity per token {{ppl}}.",
   },
@@ -247,7 +256,8 @@ export const en = {
   },
   guess: {
     setupCandidates: "Candidates",
-    setupCandidatesHint: "Students spread 100% over this many of the most likely next words (shuffled), plus “something else”.",
+    setupCandidatesHint:
+      "Students spread 100% over this many of the most likely next words (shuffled), plus “something else”.",
     setupPreviewHidden: "Show the exact answer (students are about to guess it)",
     lock: "Lock guesses",
     locked: "Guesses locked",
@@ -279,7 +289,8 @@ export const en = {
     perfect: "0 is perfect",
     points: "Points",
     pointsOf: "of 100",
-    explain: "KL(truth ‖ your guess): how many extra bits per token you'd pay if the truth were coded with your guess.",
+    explain:
+      "KL(truth ‖ your guess): how many extra bits per token you'd pay if the truth were coded with your guess.",
     rowAria: "{{token}}: you guessed {{guess}}, the truth is {{truth}}",
     // the projector
     progress_one: "{{submitted}} of {{count}} student has guessed",
@@ -308,19 +319,22 @@ export const en = {
   },
   train: {
     title: "Train a model on your own text",
-    intro: "Paste a text or upload a .txt file. The server counts which tokens follow which; a few seconds later the class can sample from the new model.",
+    intro:
+      "Paste a text or upload a .txt file. The server counts which tokens follow which; a few seconds later the class can sample from the new model.",
     text: "Text",
     upload: "Upload a .txt file",
     fileLoaded: "{{name}}: {{chars}} characters",
     removeFile: "Use pasted text instead",
-    tooLarge: "This text is {{size}} MB, more than the 2 MB limit. Use a shorter text, or split a long book into parts.",
+    tooLarge:
+      "This text is {{size}} MB, more than the 2 MB limit. Use a shorter text, or split a long book into parts.",
     readFailed: "This file could not be read. Save it as plain text (UTF-8) and try again.",
     empty: "Paste a text or upload a file first.",
     tokenizer: "Tokenization",
     word: "Words: for English and other languages written with spaces",
     char: "Characters: for Chinese and Japanese",
     order: "Order",
-    orderHint: "An order-n model predicts each token from the n − 1 before it. Higher orders copy the text more closely and need more of it.",
+    orderHint:
+      "An order-n model predicts each token from the n − 1 before it. Higher orders copy the text more closely and need more of it.",
     name: "Name (optional)",
     submit: "Train the model",
     cancel: "Cancel",
@@ -346,15 +360,19 @@ export const en = {
     training: "Training text",
     trainingValue: "{{tokens}} tokens on {{lines}} lines",
     perplexity: "Held-out perplexity",
-    perplexityValue: "{{ppl}} ({{bits}} bits per token over {{tokens}} held-out tokens, {{oov}} of them unknown)",
-    perplexityExplain: "Perplexity is 2 to the cross-entropy on lines the model never saw in training: it is as unsure as a fair pick among this many tokens. Lower is better.",
+    perplexityValue:
+      "{{ppl}} ({{bits}} bits per token over {{tokens}} held-out tokens, {{oov}} of them unknown)",
+    perplexityExplain:
+      "Perplexity is 2 to the cross-entropy on lines the model never saw in training: it is as unsure as a fair pick among this many tokens. Lower is better.",
     missing: "—",
   },
   host: {
     documentTitle: "Tokenroom · host",
     noKeyTitle: "This browser is not the host",
-    noKey: "The host key of this session is not stored in this browser. Open the session in the browser that created it, or host a new session.",
-    forbidden: "The host key stored here does not match this session. Host a new session from the start page.",
+    noKey:
+      "The host key of this session is not stored in this browser. Open the session in the browser that created it, or host a new session.",
+    forbidden:
+      "The host key stored here does not match this session. Host a new session from the start page.",
     connecting: "Connecting to the session…",
     modelsFailed: "The model list could not be loaded. Check that the server is running, then reload.",
     ended: "This session has ended. Host a new one from the start page.",
@@ -399,7 +417,8 @@ export const en = {
     delete: "Delete",
     deleteAria: "Delete {{session}}",
     deleteTitle: "Delete this session?",
-    deleteText: "“{{session}}” and everything stored with it ({{samples}} samples from {{students}} students, every round and guess) will be deleted for good. Export it first if you want to keep it.",
+    deleteText:
+      "“{{session}}” and everything stored with it ({{samples}} samples from {{students}} students, every round and guess) will be deleted for good. Export it first if you want to keep it.",
     deleteYes: "Yes, delete it",
   },
   admin: {
@@ -411,14 +430,17 @@ export const en = {
     submit: "Show the sessions",
     signOut: "Forget the token",
     empty: "This server has no stored sessions.",
-    wrongToken: "The server did not accept this token. Check the ADMIN_TOKEN it was started with (a server without one has no admin).",
+    wrongToken:
+      "The server did not accept this token. Check the ADMIN_TOKEN it was started with (a server without one has no admin).",
     loadMore: "Load more sessions",
   },
   review: {
     documentTitle: "Tokenroom · review",
     documentTitleNamed: "Tokenroom · {{title}}",
-    noKey: "The host key of this session is not stored in this browser. Open it from “My sessions” in the browser that hosted it, or sign in as the admin.",
-    forbidden: "This key does not open that session. Open it from the browser that hosted it, or check the admin token.",
+    noKey:
+      "The host key of this session is not stored in this browser. Open it from “My sessions” in the browser that hosted it, or sign in as the admin.",
+    forbidden:
+      "This key does not open that session. Open it from the browser that hosted it, or check the admin token.",
     notFound: "This session no longer exists: it may have been deleted.",
     eyebrow: "Session of {{date}} · room {{code}}",
     lasted: "lasted {{duration}}",
@@ -427,7 +449,8 @@ export const en = {
     modeSample: "sampling",
     modeGuess: "guess round",
     roundMeta: "Model {{model}} · started {{started}}",
-    modelMissing: "This server no longer has the model of this round: the numbers are the stored ones, and completion texts are missing.",
+    modelMissing:
+      "This server no longer has the model of this round: the numbers are the stored ones, and completion texts are missing.",
     runAgain: "Run again",
     runAgainHint: "Opens a new live session with these settings ready in its round setup.",
     meanRate: "samples / s (mean)",
@@ -442,7 +465,8 @@ export const en = {
     klAt: "KL at N = {{n}}, first token:",
     klWholeAt: "whole completions:",
     chanceAt: "by chance ≈ {{value}} bits (large-N approximation)",
-    klHint: "Replayed from the stored samples in the order they arrived. Move the slider or press Play to watch the class's KL fall as N grows; both axes are logarithmic.",
+    klHint:
+      "Replayed from the stored samples in the order they arrived. Move the slider or press Play to watch the class's KL fall as N grows; both axes are logarithmic.",
     noCandidates: "The candidates of this guess round were not stored.",
     guessesStored_one: "{{count}} guess stored; {{shown}} shown here.",
     guessesStored_other: "{{count}} guesses stored; {{shown}} shown here.",
@@ -463,6 +487,7 @@ export const en = {
     downloading: "Downloading… {{received}} received",
     downloadingOf: "Downloading… {{received}} of {{total}}",
     saved: "Saved {{name}} ({{size}}).",
-    exportHint: "CSV opens in any spreadsheet: one row per sample, or per guess. JSON holds the whole session, with every round's settings and theory.",
+    exportHint:
+      "CSV opens in any spreadsheet: one row per sample, or per guess. JSON holds the whole session, with every round's settings and theory.",
   },
 };

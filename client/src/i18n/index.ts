@@ -7,7 +7,14 @@ import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { setNumberLocale } from "../lib/format.ts";
 import { en } from "./en.ts";
-import { initialLanguage, isLanguage, type Language, LANGUAGES, LOCALE_TAGS, storeLanguage } from "./languages.ts";
+import {
+  initialLanguage,
+  isLanguage,
+  type Language,
+  LANGUAGES,
+  LOCALE_TAGS,
+  storeLanguage,
+} from "./languages.ts";
 
 export const defaultNS = "translation";
 

@@ -309,7 +309,8 @@ export const zh: typeof en = {
   },
   train: {
     title: "用你自己的文本训练模型",
-    intro: "粘贴一段文本或上传一个 .txt 文件。服务器会统计哪些词元跟在哪些词元后面；几秒钟后，全班就可以从新模型中采样了。",
+    intro:
+      "粘贴一段文本或上传一个 .txt 文件。服务器会统计哪些词元跟在哪些词元后面；几秒钟后，全班就可以从新模型中采样了。",
     text: "文本",
     upload: "上传 .txt 文件",
     fileLoaded: "{{name}}：{{chars}} 个字符",
@@ -347,8 +348,10 @@ export const zh: typeof en = {
     training: "训练文本",
     trainingValue: "{{tokens}} 个词元，共 {{lines}} 行",
     perplexity: "留出集困惑度",
-    perplexityValue: "{{ppl}}（在 {{tokens}} 个留出词元上平均每词元 {{bits}} 比特，其中 {{oov}} 个不在词表中）",
-    perplexityExplain: "困惑度是模型在训练时从未见过的句子上的交叉熵取 2 的幂：模型的不确定程度，相当于在这么多个词元中公平地挑一个。越低越好。",
+    perplexityValue:
+      "{{ppl}}（在 {{tokens}} 个留出词元上平均每词元 {{bits}} 比特，其中 {{oov}} 个不在词表中）",
+    perplexityExplain:
+      "困惑度是模型在训练时从未见过的句子上的交叉熵取 2 的幂：模型的不确定程度，相当于在这么多个词元中公平地挑一个。越低越好。",
     missing: "—",
   },
   host: {
@@ -400,7 +403,8 @@ export const zh: typeof en = {
     delete: "删除",
     deleteAria: "删除 {{session}}",
     deleteTitle: "删除这个课堂？",
-    deleteText: "“{{session}}”以及与它一起保存的所有内容（来自 {{students}} 名学生的 {{samples}} 个样本、每一轮和每个猜测）都将被永久删除。如果想保留，请先导出。",
+    deleteText:
+      "“{{session}}”以及与它一起保存的所有内容（来自 {{students}} 名学生的 {{samples}} 个样本、每一轮和每个猜测）都将被永久删除。如果想保留，请先导出。",
     deleteYes: "是的，删除",
   },
   admin: {
@@ -412,13 +416,15 @@ export const zh: typeof en = {
     submit: "显示课堂",
     signOut: "忘记令牌",
     empty: "这台服务器上没有保存的课堂。",
-    wrongToken: "服务器不接受这个令牌。请检查服务器启动时设置的 ADMIN_TOKEN（没有设置它的服务器没有管理员）。",
+    wrongToken:
+      "服务器不接受这个令牌。请检查服务器启动时设置的 ADMIN_TOKEN（没有设置它的服务器没有管理员）。",
     loadMore: "加载更多课堂",
   },
   review: {
     documentTitle: "Tokenroom · 回顾",
     documentTitleNamed: "Tokenroom · 回顾 · {{title}}",
-    noKey: "这个浏览器里没有保存这个课堂的主持密钥。请在创建它的浏览器里从“我的课堂”打开，或以管理员身份登录。",
+    noKey:
+      "这个浏览器里没有保存这个课堂的主持密钥。请在创建它的浏览器里从“我的课堂”打开，或以管理员身份登录。",
     forbidden: "这个密钥打不开那个课堂。请在创建它的浏览器里打开，或检查管理员令牌。",
     notFound: "这个课堂已不存在：它可能已被删除。",
     eyebrow: "{{date}} 的课堂 · 房间 {{code}}",
@@ -443,7 +449,8 @@ export const zh: typeof en = {
     klAt: "N = {{n}} 时的 KL，第一个词元：",
     klWholeAt: "完整补全：",
     chanceAt: "纯属偶然 ≈ {{value}} 比特（大 N 近似）",
-    klHint: "按样本到达的顺序从保存的数据重放。拖动滑块或按“播放”，看全班的 KL 如何随 N 增大而下降；两条坐标轴都是对数刻度。",
+    klHint:
+      "按样本到达的顺序从保存的数据重放。拖动滑块或按“播放”，看全班的 KL 如何随 N 增大而下降；两条坐标轴都是对数刻度。",
     noCandidates: "这一猜测轮的候选词没有被保存。",
     guessesStored_one: "共保存 {{count}} 个猜测；这里显示 {{shown}} 个。",
     guessesStored_other: "共保存 {{count}} 个猜测；这里显示 {{shown}} 个。",
@@ -464,6 +471,7 @@ export const zh: typeof en = {
     downloading: "正在下载… 已收到 {{received}}",
     downloadingOf: "正在下载… {{received}} / {{total}}",
     saved: "已保存 {{name}}（{{size}}）。",
-    exportHint: "CSV 可以用任何电子表格打开：每个样本或每个猜测一行。JSON 包含整个课堂，以及每一轮的设置和理论分布。",
+    exportHint:
+      "CSV 可以用任何电子表格打开：每个样本或每个猜测一行。JSON 包含整个课堂，以及每一轮的设置和理论分布。",
   },
 };

@@ -44,13 +44,18 @@ function safeDecode(part: string): string {
  * anything else is not found.
  */
 export function matchRoute(pathname: string): Route {
-  const parts = pathname.split("/").filter((p) => p.length > 0).map(safeDecode);
+  const parts = pathname
+    .split("/")
+    .filter((p) => p.length > 0)
+    .map(safeDecode);
   if (parts.length === 0) return { page: "landing" };
   const [first, second] = parts;
   if (parts.length === 2 && first === "host" && second) return { page: "host", sessionId: second };
-  if (parts.length === 2 && first === "join" && second) return { page: "student", code: second.toUpperCase() };
+  if (parts.length === 2 && first === "join" && second)
+    return { page: "student", code: second.toUpperCase() };
   if (parts.length === 1 && first === "sessions") return { page: "sessions" };
   if (parts.length === 1 && first === "admin") return { page: "admin" };
-  if (parts.length === 3 && first === "sessions" && second && parts[2] === "review") return { page: "review", sessionId: second };
+  if (parts.length === 3 && first === "sessions" && second && parts[2] === "review")
+    return { page: "review", sessionId: second };
   return { page: "not-found" };
 }

@@ -46,7 +46,10 @@ export default function AdminPage() {
       return;
     }
     setError(null);
-    setList((old) => ({ sessions: [...(cursor && old ? old.sessions : []), ...r.data.sessions], next: r.data.nextCursor }));
+    setList((old) => ({
+      sessions: [...(cursor && old ? old.sessions : []), ...r.data.sessions],
+      next: r.data.nextCursor,
+    }));
   }, []);
 
   useEffect(() => {
@@ -91,13 +94,17 @@ export default function AdminPage() {
       <main className="review-main narrow-page">
         <h1>{t("admin.heading")}</h1>
         {wrongToken ? (
-          <p role="alert" className="error-box">{t("admin.wrongToken")}</p>
+          <p role="alert" className="error-box">
+            {t("admin.wrongToken")}
+          </p>
         ) : (
           <ReviewError error={error} />
         )}
         {!token ? (
           <form className="panel admin-form" onSubmit={signIn}>
-            <label className="field-label" htmlFor={`${id}-token`}>{t("admin.tokenLabel")}</label>
+            <label className="field-label" htmlFor={`${id}-token`}>
+              {t("admin.tokenLabel")}
+            </label>
             <input
               id={`${id}-token`}
               className="text-input"
@@ -107,7 +114,9 @@ export default function AdminPage() {
               onChange={(e) => setDraft(e.target.value)}
               aria-describedby={`${id}-hint`}
             />
-            <p id={`${id}-hint`} className="hint">{t("admin.tokenHint")}</p>
+            <p id={`${id}-hint`} className="hint">
+              {t("admin.tokenHint")}
+            </p>
             <button type="submit" className="button primary big" disabled={draft.trim() === ""}>
               {t("admin.submit")}
             </button>
@@ -122,7 +131,12 @@ export default function AdminPage() {
         ) : null}
         {token && (busy || !list) ? <p className="hint">{t("app.loading")}</p> : null}
         {token && list?.next ? (
-          <button type="button" className="button big load-more" disabled={busy} onClick={() => void fetchPage(token, list.next)}>
+          <button
+            type="button"
+            className="button big load-more"
+            disabled={busy}
+            onClick={() => void fetchPage(token, list.next)}
+          >
             {t("admin.loadMore")}
           </button>
         ) : null}

@@ -27,7 +27,9 @@ export default function HostPage({ sessionId }: { sessionId: string }) {
         <CornerLanguageSwitcher />
         <h1>{t("host.noKeyTitle")}</h1>
         <p className="lead">{t("host.noKey")}</p>
-        <button type="button" className="button primary big" onClick={() => navigate("/")}>{t("app.home")}</button>
+        <button type="button" className="button primary big" onClick={() => navigate("/")}>
+          {t("app.home")}
+        </button>
       </main>
     );
   }
@@ -65,12 +67,20 @@ function HostScreen({ host }: { host: HostSession }) {
         <CornerLanguageSwitcher />
         <h1>{t("host.noKeyTitle")}</h1>
         <p className="lead">{t("host.forbidden")}</p>
-        <button type="button" className="button primary big" onClick={() => navigate("/")}>{t("app.home")}</button>
+        <button type="button" className="button primary big" onClick={() => navigate("/")}>
+          {t("app.home")}
+        </button>
       </main>
     );
   }
   const { session, round } = state;
-  if (!session) return <main className="host narrow"><CornerLanguageSwitcher /><p className="lead">{t("host.connecting")}</p></main>;
+  if (!session)
+    return (
+      <main className="host narrow">
+        <CornerLanguageSwitcher />
+        <p className="lead">{t("host.connecting")}</p>
+      </main>
+    );
   const ended = session.ended;
   const showLive = round !== null && !editing;
 
@@ -113,22 +123,45 @@ function HostScreen({ host }: { host: HostSession }) {
         onEnd={() => void host.end()}
         editing={editing !== false}
       />
-      {ended ? <p className="banner" role="status">{t("host.ended")}</p> : null}
+      {ended ? (
+        <p className="banner" role="status">
+          {t("host.ended")}
+        </p>
+      ) : null}
       <ErrorMessage error={state.error} detail />
-      {!state.connected ? <p className="banner warn" role="status">{t("host.offline")}</p> : null}
+      {!state.connected ? (
+        <p className="banner warn" role="status">
+          {t("host.offline")}
+        </p>
+      ) : null}
       {showLive ? (
         <div className="host-live">
-          <LiveRound round={round} theory={state.theory} stats={state.stats} history={state.history} participants={state.participants} guess={state.guess} />
+          <LiveRound
+            round={round}
+            theory={state.theory}
+            stats={state.stats}
+            history={state.history}
+            participants={state.participants}
+            guess={state.guess}
+          />
           <aside className="host-side">
             <JoinCard session={session} compact />
-            <ParticipantList participants={state.participants} onRemove={(id) => void host.remove(id)} disabled={ended || state.busy} />
+            <ParticipantList
+              participants={state.participants}
+              onRemove={(id) => void host.remove(id)}
+              disabled={ended || state.busy}
+            />
           </aside>
         </div>
       ) : (
         <div className="host-lobby">
           <div className="lobby-main">
             <JoinCard session={session} />
-            <ParticipantList participants={state.participants} onRemove={(id) => void host.remove(id)} disabled={ended || state.busy} />
+            <ParticipantList
+              participants={state.participants}
+              onRemove={(id) => void host.remove(id)}
+              disabled={ended || state.busy}
+            />
           </div>
           {setupPanel}
         </div>

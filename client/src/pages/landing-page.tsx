@@ -46,7 +46,9 @@ export default function LandingPage() {
         <section className="panel" aria-labelledby={`${id}-join`}>
           <h2 id={`${id}-join`}>{t("landing.joinTitle")}</h2>
           <form onSubmit={join} noValidate>
-            <label htmlFor={`${id}-code`} className="field-label">{t("landing.codeLabel")}</label>
+            <label htmlFor={`${id}-code`} className="field-label">
+              {t("landing.codeLabel")}
+            </label>
             <input
               id={`${id}-code`}
               className="text-input code-input"
@@ -62,10 +64,16 @@ export default function LandingPage() {
               aria-invalid={codeError}
               aria-describedby={`${id}-code-hint`}
             />
-            <p id={`${id}-code-hint`} className={codeError ? "error-box" : "hint"} role={codeError ? "alert" : undefined}>
+            <p
+              id={`${id}-code-hint`}
+              className={codeError ? "error-box" : "hint"}
+              role={codeError ? "alert" : undefined}
+            >
               {codeError ? t("landing.codeInvalid") : t("landing.codeHint")}
             </p>
-            <button type="submit" className="button primary big">{t("landing.join")}</button>
+            <button type="submit" className="button primary big">
+              {t("landing.join")}
+            </button>
           </form>
         </section>
         <section className="panel" aria-labelledby={`${id}-host`}>

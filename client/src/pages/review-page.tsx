@@ -19,10 +19,15 @@ import "../review/review.css";
 export default function ReviewPage({ sessionId }: { sessionId: string }) {
   const { t } = useTranslation();
   const access = useMemo(() => reviewAccess(sessionId), [sessionId]);
-  const { review, students, nextCursor, loadingMore, error, loadMore, setSummary } = useReview(sessionId, access);
+  const { review, students, nextCursor, loadingMore, error, loadMore, setSummary } = useReview(
+    sessionId,
+    access,
+  );
   const session = review?.session;
   useEffect(() => {
-    document.title = session?.title ? t("review.documentTitleNamed", { title: session.title }) : t("review.documentTitle");
+    document.title = session?.title
+      ? t("review.documentTitleNamed", { title: session.title })
+      : t("review.documentTitle");
   }, [t, session?.title]);
   const roundSeqs = useMemo(() => {
     const seqById = new Map(review?.rounds.map((r) => [r.id, r.seq]));
@@ -36,8 +41,12 @@ export default function ReviewPage({ sessionId }: { sessionId: string }) {
         <h1>{t("host.noKeyTitle")}</h1>
         <p className="lead">{t("review.noKey")}</p>
         <p className="button-row">
-          <AppLink to="/sessions" className="button primary big">{t("sessions.link")}</AppLink>
-          <AppLink to="/admin" className="button big">{t("admin.link")}</AppLink>
+          <AppLink to="/sessions" className="button primary big">
+            {t("sessions.link")}
+          </AppLink>
+          <AppLink to="/admin" className="button big">
+            {t("admin.link")}
+          </AppLink>
         </p>
       </>
     );
@@ -58,19 +67,29 @@ export default function ReviewPage({ sessionId }: { sessionId: string }) {
             {duration ? ` · ${t("review.lasted", { duration })}` : ` · ${t("sessions.live")}`}
           </p>
           <h1>
-            <TitleEditor title={session.title} context={formatDateTime(session.createdAt)} onSave={access.host ? rename : undefined} />
+            <TitleEditor
+              title={session.title}
+              context={formatDateTime(session.createdAt)}
+              onSave={access.host ? rename : undefined}
+            />
           </h1>
           <div className="counters-row review-totals">
             <div className="counter">
-              <span className="counter-value" data-testid="review-students">{formatInt(session.students)}</span>
+              <span className="counter-value" data-testid="review-students">
+                {formatInt(session.students)}
+              </span>
               <span className="counter-label">{t("sessions.students")}</span>
             </div>
             <div className="counter">
-              <span className="counter-value" data-testid="review-rounds">{formatInt(session.rounds)}</span>
+              <span className="counter-value" data-testid="review-rounds">
+                {formatInt(session.rounds)}
+              </span>
               <span className="counter-label">{t("sessions.rounds")}</span>
             </div>
             <div className="counter">
-              <span className="counter-value" data-testid="review-samples">{formatInt(session.samples)}</span>
+              <span className="counter-value" data-testid="review-samples">
+                {formatInt(session.samples)}
+              </span>
               <span className="counter-label">{t("sessions.samples")}</span>
             </div>
           </div>
@@ -88,7 +107,13 @@ export default function ReviewPage({ sessionId }: { sessionId: string }) {
           </nav>
         ) : null}
         {review.rounds.map((r) => (
-          <RoundReview key={r.id} round={r} rounds={review.rounds} students={students} partialStudents={nextCursor !== null} />
+          <RoundReview
+            key={r.id}
+            round={r}
+            rounds={review.rounds}
+            students={students}
+            partialStudents={nextCursor !== null}
+          />
         ))}
         <section className="panel" aria-labelledby="participation-title">
           <h2 id="participation-title">{t("review.participation")}</h2>

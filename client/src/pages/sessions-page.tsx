@@ -13,7 +13,10 @@ import { ReviewError } from "../review/review-error.tsx";
 import { SessionTable } from "../review/session-table.tsx";
 import "../review/review.css";
 
-type Load = { status: "loading" } | { status: "ready"; sessions: SessionSummary[] } | { status: "failed"; error: ClientError };
+type Load =
+  | { status: "loading" }
+  | { status: "ready"; sessions: SessionSummary[] }
+  | { status: "failed"; error: ClientError };
 
 export default function SessionsPage() {
   const { t } = useTranslation();
@@ -77,7 +80,9 @@ export default function SessionsPage() {
         {load.status === "ready" && sessions.length === 0 ? (
           <p className="panel empty-state">{t("sessions.empty")}</p>
         ) : null}
-        {sessions.length > 0 ? <SessionTable sessions={sessions} onRename={rename} onDelete={remove} /> : null}
+        {sessions.length > 0 ? (
+          <SessionTable sessions={sessions} onRename={rename} onDelete={remove} />
+        ) : null}
         <p className="hint page-foot">
           {t("sessions.adminHint")} <AppLink to="/admin">{t("admin.link")}</AppLink>
         </p>

@@ -42,7 +42,9 @@ function StudentScreen({ session }: { session: StudentSession }) {
       </header>
       <main className="student-main">
         {state.phase !== "ready" ? <ErrorMessage error={state.error} /> : null}
-        {state.phase === "join" ? <JoinForm state={state} onJoin={(name) => void session.join(name)} /> : null}
+        {state.phase === "join" ? (
+          <JoinForm state={state} onJoin={(name) => void session.join(name)} />
+        ) : null}
         {state.phase === "connecting" ? <p className="notice">{t("student.reconnecting")}</p> : null}
         {state.phase === "ready" && !state.round ? <Waiting nickname={state.nickname} /> : null}
         {state.phase === "ready" && state.round ? <RoundView state={state} session={session} /> : null}

@@ -15,7 +15,15 @@ type Status =
   | { state: "done"; name: string; bytes: number }
   | { state: "failed"; error: ClientError };
 
-export function ExportButtons({ sessionId, code, secret }: { sessionId: string; code: string; secret: string }) {
+export function ExportButtons({
+  sessionId,
+  code,
+  secret,
+}: {
+  sessionId: string;
+  code: string;
+  secret: string;
+}) {
   const { t } = useTranslation();
   const [status, setStatus] = useState<Status>({ state: "idle" });
   const abort = useRef<AbortController | null>(null);
@@ -26,7 +34,13 @@ export function ExportButtons({ sessionId, code, secret }: { sessionId: string; 
     const controller = new AbortController();
     abort.current = controller;
     const fallback = kind === "json" ? `tokenroom-${code}.json` : `tokenroom-${code}-${kind}.csv`;
-    const r = await downloadFile(exportPath(sessionId, kind), authHeader(secret), fallback, (progress) => setStatus({ state: "loading", kind, progress }), controller.signal);
+    const r = await downloadFile(
+      exportPath(sessionId, kind),
+      authHeader(secret),
+      fallback,
+      (progress) => setStatus({ state: "loading", kind, progress }),
+      controller.signal,
+    );
     if (controller.signal.aborted) return;
     setStatus(r.ok ? { state: "done", ...r.data } : { state: "failed", error: r.error });
   };
@@ -37,7 +51,13 @@ export function ExportButtons({ sessionId, code, secret }: { sessionId: string; 
       <h2 id="export-title">{t("review.exportTitle")}</h2>
       <div className="button-row">
         {KINDS.map((kind) => (
-          <button key={kind} type="button" className="button big" disabled={busy} onClick={() => void start(kind)}>
+          <button
+            key={kind}
+            type="button"
+            className="button big"
+            disabled={busy}
+            onClick={() => void start(kind)}
+          >
             {t(`review.export.${kind}`)}
           </button>
         ))}
@@ -45,15 +65,26 @@ export function ExportButtons({ sessionId, code, secret }: { sessionId: string; 
       <div className="export-status" role="status" aria-live="polite">
         {status.state === "loading" ? (
           <>
-            {status.progress.total ? <progress value={status.progress.received} max={status.progress.total} /> : <progress />}
+            {status.progress.total ? (
+              <progress value={status.progress.received} max={status.progress.total} />
+            ) : (
+              <progress />
+            )}
             <span data-testid="export-progress">
               {status.progress.total
-                ? t("review.downloadingOf", { received: size(status.progress.received), total: size(status.progress.total) })
+                ? t("review.downloadingOf", {
+                    received: size(status.progress.received),
+                    total: size(status.progress.total),
+                  })
                 : t("review.downloading", { received: size(status.progress.received) })}
             </span>
           </>
         ) : null}
-        {status.state === "done" ? <span data-testid="export-done">{t("review.saved", { name: status.name, size: size(status.bytes) })}</span> : null}
+        {status.state === "done" ? (
+          <span data-testid="export-done">
+            {t("review.saved", { name: status.name, size: size(status.bytes) })}
+          </span>
+        ) : null}
       </div>
       {status.state === "failed" ? <ReviewError error={status.error} /> : null}
       <p className="hint">{t("review.exportHint")}</p>

@@ -5,9 +5,20 @@ import type { RoundStats, TheoryView } from "@tokenroom/shared";
 import { firstTokenRows } from "../charts/distribution-data.ts";
 import { formatInt, formatPercent } from "../lib/format.ts";
 
-export function FirstTokenTable({ stats, theory, maxRows = 10 }: { stats: RoundStats; theory: TheoryView | null; maxRows?: number }) {
+export function FirstTokenTable({
+  stats,
+  theory,
+  maxRows = 10,
+}: {
+  stats: RoundStats;
+  theory: TheoryView | null;
+  maxRows?: number;
+}) {
   const { t } = useTranslation();
-  const rows = useMemo(() => firstTokenRows(stats, theory, t("charts.other"), maxRows), [stats, theory, t, maxRows]);
+  const rows = useMemo(
+    () => firstTokenRows(stats, theory, t("charts.other"), maxRows),
+    [stats, theory, t, maxRows],
+  );
   if (stats.n === 0) return null;
   return (
     <table className="completions-table first-token-table" data-testid="first-token-table">
@@ -15,16 +26,26 @@ export function FirstTokenTable({ stats, theory, maxRows = 10 }: { stats: RoundS
       <thead>
         <tr>
           <th scope="col">{t("charts.token")}</th>
-          <th scope="col" className="num">{t("charts.count")}</th>
-          <th scope="col" className="num">{t("charts.share")}</th>
-          <th scope="col" className="num">{t("charts.theory")}</th>
+          <th scope="col" className="num">
+            {t("charts.count")}
+          </th>
+          <th scope="col" className="num">
+            {t("charts.share")}
+          </th>
+          <th scope="col" className="num">
+            {t("charts.theory")}
+          </th>
         </tr>
       </thead>
       <tbody>
         {rows.map((r) => (
           <tr key={r.key} className={r.other ? "other-row" : undefined}>
-            <th scope="row" className="completion-text">{r.token}</th>
-            <td className="num" data-testid="first-token-count">{formatInt(r.count)}</td>
+            <th scope="row" className="completion-text">
+              {r.token}
+            </th>
+            <td className="num" data-testid="first-token-count">
+              {formatInt(r.count)}
+            </td>
             <td className="num">{formatPercent(r.empirical)}</td>
             <td className="num">{r.theory === null ? "–" : formatPercent(r.theory)}</td>
           </tr>

@@ -13,6 +13,7 @@ export function formatDuration(fromIso: string, toIso: string): string | null {
   const ms = new Date(toIso).getTime() - new Date(fromIso).getTime();
   if (!Number.isFinite(ms) || ms < 0) return null;
   const seconds = ms / 1000;
-  const [value, unit] = seconds < 60 ? [Math.max(1, Math.round(seconds)), "second"] : [Math.round(seconds / 60), "minute"];
+  const [value, unit] =
+    seconds < 60 ? [Math.max(1, Math.round(seconds)), "second"] : [Math.round(seconds / 60), "minute"];
   return new Intl.NumberFormat(numberLocale(), { style: "unit", unit, unitDisplay: "long" }).format(value);
 }

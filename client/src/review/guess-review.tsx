@@ -20,7 +20,10 @@ export function GuessReview({ round, rounds, students, partial }: GuessReviewPro
   const candidates = useMemo(() => parseCandidates(round.candidates), [round.candidates]);
   const somethingElse = t("guess.somethingElse");
   const labels = useMemo(() => [...(candidates?.tokens ?? []), somethingElse], [candidates, somethingElse]);
-  const summary = useMemo(() => (candidates ? summariseGuesses(round.id, candidates, students) : null), [round.id, candidates, students]);
+  const summary = useMemo(
+    () => (candidates ? summariseGuesses(round.id, candidates, students) : null),
+    [round.id, candidates, students],
+  );
   const leaderboard = useMemo(() => leaderboardAfter(round, rounds, students), [round, rounds, students]);
   if (!candidates || !summary) return <p className="hint">{t("review.noCandidates")}</p>;
   return (

@@ -10,7 +10,8 @@ import { klDomains, klRows } from "../charts/kl-data.ts";
 import { formatBits, formatInt } from "../lib/format.ts";
 import { playStepMs, replayHistory } from "./replay-data.ts";
 
-const bits = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "–" : formatBits(x));
+const bits = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x) ? "–" : formatBits(x);
 
 export function KlReplay({ curve, support }: { curve: ReviewKlPoint[]; support: number }) {
   const { t } = useTranslation();
@@ -20,7 +21,10 @@ export function KlReplay({ curve, support }: { curve: ReviewKlPoint[]; support: 
   const [playing, setPlaying] = useState(false);
   const full = useMemo(() => replayHistory(curve, last), [curve, last]);
   const domains = useMemo(() => klDomains(klRows(full, support)), [full, support]);
-  const history = useMemo(() => (index >= last ? full : replayHistory(curve, index)), [curve, index, last, full]);
+  const history = useMemo(
+    () => (index >= last ? full : replayHistory(curve, index)),
+    [curve, index, last, full],
+  );
 
   useEffect(() => {
     if (!playing) return;
@@ -44,12 +48,20 @@ export function KlReplay({ curve, support }: { curve: ReviewKlPoint[]; support: 
     <div className="kl-replay">
       <KlChart history={history} support={support} domains={domains} />
       <div className="replay-controls">
-        <button type="button" className="button primary big play-button" onClick={toggle} aria-pressed={playing}>
+        <button
+          type="button"
+          className="button primary big play-button"
+          onClick={toggle}
+          aria-pressed={playing}
+        >
           {playing ? t("review.pause") : t("review.play")}
         </button>
         <div className="replay-slider">
           <label className="field-label" htmlFor={`${id}-n`}>
-            {t("review.sliderLabel")} <output htmlFor={`${id}-n`} className="value" data-testid="replay-n">{n}</output>
+            {t("review.sliderLabel")}{" "}
+            <output htmlFor={`${id}-n`} className="value" data-testid="replay-n">
+              {n}
+            </output>
           </label>
           <input
             id={`${id}-n`}
@@ -69,7 +81,8 @@ export function KlReplay({ curve, support }: { curve: ReviewKlPoint[]; support: 
       </div>
       <p className="replay-readout" aria-live={playing ? "off" : "polite"}>
         <span>
-          {t("review.klAt", { n })} <strong data-testid="replay-kl">{bits(point.firstKlBits)}</strong> {t("metrics.bits")}
+          {t("review.klAt", { n })} <strong data-testid="replay-kl">{bits(point.firstKlBits)}</strong>{" "}
+          {t("metrics.bits")}
         </span>
         <span>
           {t("review.klWholeAt")} <strong>{bits(point.completionKlBits)}</strong> {t("metrics.bits")}

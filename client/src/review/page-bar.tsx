@@ -5,7 +5,15 @@ import { LanguageSwitcher } from "../components/language-switcher.tsx";
 import { navigate } from "../lib/router.ts";
 
 /** A same-app link: a real href (new tab works), client-side navigation on a plain click. */
-export function AppLink({ to, className, children }: { to: string; className?: string; children: ReactNode }) {
+export function AppLink({
+  to,
+  className,
+  children,
+}: {
+  to: string;
+  className?: string;
+  children: ReactNode;
+}) {
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || e.button !== 0) return;
     e.preventDefault();
@@ -22,10 +30,14 @@ export function PageBar({ children }: { children?: ReactNode }) {
   const { t } = useTranslation();
   return (
     <header className="host-bar">
-      <AppLink to="/" className="brand">{t("app.name")}</AppLink>
+      <AppLink to="/" className="brand">
+        {t("app.name")}
+      </AppLink>
       <nav className="bar-actions" aria-label={t("sessions.nav")}>
         {children}
-        <AppLink to="/sessions" className="button">{t("sessions.link")}</AppLink>
+        <AppLink to="/sessions" className="button">
+          {t("sessions.link")}
+        </AppLink>
       </nav>
       <LanguageSwitcher />
     </header>

@@ -14,23 +14,38 @@ export interface ParticipationTableProps {
   total: number;
 }
 
-export function ParticipationTable({ students, roundSeqs, hasMore, loadingMore, onLoadMore, total }: ParticipationTableProps) {
+export function ParticipationTable({
+  students,
+  roundSeqs,
+  hasMore,
+  loadingMore,
+  onLoadMore,
+  total,
+}: ParticipationTableProps) {
   const { t } = useTranslation();
   if (students.length === 0) return <p className="hint">{t("lobby.noStudents")}</p>;
   return (
     <>
       <div className="table-scroll">
         <table className="sessions-table participation-table" data-testid="participation-table">
-          <caption>{t("review.participationCaption", { shown: formatInt(students.length), count: total })}</caption>
+          <caption>
+            {t("review.participationCaption", { shown: formatInt(students.length), count: total })}
+          </caption>
           <thead>
             <tr>
               <th scope="col">{t("guess.name")}</th>
               <th scope="col">{t("review.joined")}</th>
               {roundSeqs.map((seq) => (
-                <th key={seq} scope="col" className="num">{t("review.roundShort", { seq })}</th>
+                <th key={seq} scope="col" className="num">
+                  {t("review.roundShort", { seq })}
+                </th>
               ))}
-              <th scope="col" className="num">{t("guess.sessionTotal")}</th>
-              <th scope="col" className="num">{t("review.guessesColumn")}</th>
+              <th scope="col" className="num">
+                {t("guess.sessionTotal")}
+              </th>
+              <th scope="col" className="num">
+                {t("review.guessesColumn")}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -42,7 +57,9 @@ export function ParticipationTable({ students, roundSeqs, hasMore, loadingMore, 
                 </th>
                 <td className="nowrap">{formatDateTime(s.joinedAt)}</td>
                 {roundSeqs.map((seq, i) => (
-                  <td key={seq} className="num">{formatInt(s.samples[i] ?? 0)}</td>
+                  <td key={seq} className="num">
+                    {formatInt(s.samples[i] ?? 0)}
+                  </td>
                 ))}
                 <td className="num total">{formatInt(s.total)}</td>
                 <td className="num">{formatInt(s.guesses.length)}</td>

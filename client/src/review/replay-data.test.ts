@@ -16,7 +16,9 @@ describe("the KL replay", () => {
     const h = replayHistory(curve, 1);
     expect(h.map((p) => p.n)).toEqual([1, 2, 4, 9, 20]);
     expect(h.slice(0, 2).map((p) => p.firstKlBits)).toEqual([2, 1]);
-    expect(h.slice(2).every((p) => Number.isNaN(p.firstKlBits) && Number.isNaN(p.completionKlBits))).toBe(true);
+    expect(h.slice(2).every((p) => Number.isNaN(p.firstKlBits) && Number.isNaN(p.completionKlBits))).toBe(
+      true,
+    );
   });
 
   it("draws nothing for a first-token KL the server could not compute (null)", () => {

@@ -28,13 +28,20 @@ export interface RoundReviewProps {
 function Counter({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
     <div className="counter">
-      <span className="counter-value" data-testid={testId}>{value}</span>
+      <span className="counter-value" data-testid={testId}>
+        {value}
+      </span>
       <span className="counter-label">{label}</span>
     </div>
   );
 }
 
-export const RoundReview = memo(function RoundReview({ round, rounds, students, partialStudents }: RoundReviewProps) {
+export const RoundReview = memo(function RoundReview({
+  round,
+  rounds,
+  students,
+  partialStudents,
+}: RoundReviewProps) {
   const { t } = useTranslation();
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<ClientError | null>(null);
@@ -55,7 +62,9 @@ export const RoundReview = memo(function RoundReview({ round, rounds, students, 
         <div className="round-head-text">
           <h2 id={titleId} className="eyebrow">
             {t("live.round", { seq: round.seq })}{" "}
-            <span className="badge">{round.mode === "guess" ? t("review.modeGuess") : t("review.modeSample")}</span>
+            <span className="badge">
+              {round.mode === "guess" ? t("review.modeGuess") : t("review.modeSample")}
+            </span>
           </h2>
           <p className="live-prompt">{round.prompt}</p>
           <ul className="settings-words review-settings">
@@ -80,13 +89,21 @@ export const RoundReview = memo(function RoundReview({ round, rounds, students, 
 
       <div className="counters-row">
         <Counter label={t("live.samples")} value={formatInt(stats.n)} testId="round-n" />
-        <Counter label={t("live.contributors")} value={formatInt(stats.contributors)} testId="round-contributors" />
+        <Counter
+          label={t("live.contributors")}
+          value={formatInt(stats.contributors)}
+          testId="round-contributors"
+        />
         <Counter label={t("live.distinct")} value={formatInt(stats.completions.distinct)} />
         <Counter label={t("review.meanRate")} value={formatNumber(stats.samplesPerSecond)} />
-        {round.mode === "guess" ? <Counter label={t("review.guesses")} value={formatInt(round.guesses)} /> : null}
+        {round.mode === "guess" ? (
+          <Counter label={t("review.guesses")} value={formatInt(round.guesses)} />
+        ) : null}
       </div>
 
-      {round.mode === "guess" ? <GuessReview round={round} rounds={rounds} students={students} partial={partialStudents} /> : null}
+      {round.mode === "guess" ? (
+        <GuessReview round={round} rounds={rounds} students={students} partial={partialStudents} />
+      ) : null}
 
       <div className="live-grid">
         <div className="panel">

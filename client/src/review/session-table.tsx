@@ -41,10 +41,18 @@ export function SessionTable({ sessions, onRename, onDelete }: SessionTableProps
               <th scope="col">{t("sessions.date")}</th>
               <th scope="col">{t("sessions.title")}</th>
               <th scope="col">{t("sessions.code")}</th>
-              <th scope="col" className="num">{t("sessions.students")}</th>
-              <th scope="col" className="num">{t("sessions.rounds")}</th>
-              <th scope="col" className="num">{t("sessions.samples")}</th>
-              <th scope="col"><span className="visually-hidden">{t("sessions.actions")}</span></th>
+              <th scope="col" className="num">
+                {t("sessions.students")}
+              </th>
+              <th scope="col" className="num">
+                {t("sessions.rounds")}
+              </th>
+              <th scope="col" className="num">
+                {t("sessions.samples")}
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">{t("sessions.actions")}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -67,8 +75,15 @@ export function SessionTable({ sessions, onRename, onDelete }: SessionTableProps
                 <td className="num">{formatInt(s.samples)}</td>
                 <td className="actions-cell">
                   <div className="row-actions">
-                    <AppLink to={reviewPath(s.id)} className="button primary">{t("sessions.open")}</AppLink>
-                    <button type="button" className="button danger-outline" onClick={() => setConfirm(s)} aria-label={t("sessions.deleteAria", { session: label(s) })}>
+                    <AppLink to={reviewPath(s.id)} className="button primary">
+                      {t("sessions.open")}
+                    </AppLink>
+                    <button
+                      type="button"
+                      className="button danger-outline"
+                      onClick={() => setConfirm(s)}
+                      aria-label={t("sessions.deleteAria", { session: label(s) })}
+                    >
                       {t("sessions.delete")}
                     </button>
                   </div>
@@ -81,7 +96,15 @@ export function SessionTable({ sessions, onRename, onDelete }: SessionTableProps
       <ConfirmDialog
         open={confirm !== null}
         title={t("sessions.deleteTitle")}
-        message={confirm ? t("sessions.deleteText", { session: label(confirm), samples: formatInt(confirm.samples), students: formatInt(confirm.students) }) : ""}
+        message={
+          confirm
+            ? t("sessions.deleteText", {
+                session: label(confirm),
+                samples: formatInt(confirm.samples),
+                students: formatInt(confirm.students),
+              })
+            : ""
+        }
         confirmLabel={t("sessions.deleteYes")}
         cancelLabel={t("sessions.cancel")}
         busy={deleting}

@@ -21,7 +21,12 @@ export function TitleEditor({ title, onSave, context }: TitleEditorProps) {
     return (
       <span className="session-title">
         {shown}{" "}
-        <button type="button" className="button small" onClick={() => setDraft(title)} aria-label={t("sessions.renameAria", { session: context })}>
+        <button
+          type="button"
+          className="button small"
+          onClick={() => setDraft(title)}
+          aria-label={t("sessions.renameAria", { session: context })}
+        >
           {t("sessions.rename")}
         </button>
       </span>

@@ -32,7 +32,13 @@ export interface ReviewState {
 }
 
 export function useReview(sessionId: string, access: ReviewAccess | null) {
-  const [state, setState] = useState<ReviewState>({ review: null, students: [], nextCursor: null, loadingMore: false, error: null });
+  const [state, setState] = useState<ReviewState>({
+    review: null,
+    students: [],
+    nextCursor: null,
+    loadingMore: false,
+    error: null,
+  });
 
   useEffect(() => {
     if (!access) return;
@@ -41,7 +47,13 @@ export function useReview(sessionId: string, access: ReviewAccess | null) {
       if (!live) return;
       setState((s) =>
         r.ok
-          ? { ...s, review: r.data, students: r.data.students.items, nextCursor: r.data.students.nextCursor, error: null }
+          ? {
+              ...s,
+              review: r.data,
+              students: r.data.students.items,
+              nextCursor: r.data.students.nextCursor,
+              error: null,
+            }
           : { ...s, error: r.error },
       );
     });
@@ -56,14 +68,22 @@ export function useReview(sessionId: string, access: ReviewAccess | null) {
     const r = await getReview(sessionId, access.secret, state.nextCursor);
     setState((s) =>
       r.ok
-        ? { ...s, loadingMore: false, students: [...s.students, ...r.data.students.items], nextCursor: r.data.students.nextCursor, error: null }
+        ? {
+            ...s,
+            loadingMore: false,
+            students: [...s.students, ...r.data.students.items],
+            nextCursor: r.data.students.nextCursor,
+            error: null,
+          }
         : { ...s, loadingMore: false, error: r.error },
     );
   }, [sessionId, access, state.nextCursor, state.loadingMore]);
 
   /** After a rename: the new summary, keeping `locked`. */
   const setSummary = useCallback((summary: SessionSummary) => {
-    setState((s) => (s.review ? { ...s, review: { ...s.review, session: { ...s.review.session, ...summary } } } : s));
+    setState((s) =>
+      s.review ? { ...s, review: { ...s.review, session: { ...s.review.session, ...summary } } } : s,
+    );
   }, []);
 
   return { ...state, loadMore, setSummary };

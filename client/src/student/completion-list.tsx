@@ -25,7 +25,12 @@ export const CompletionList = memo(function CompletionList({
   return (
     <>
       <p className="visually-hidden" aria-live="polite" aria-atomic="true">
-        {latest ? t("student.newCompletion", { index: latest.index + 1, text: joinTokens(latest.labels, latest.spaceBefore) }) : ""}
+        {latest
+          ? t("student.newCompletion", {
+              index: latest.index + 1,
+              text: joinTokens(latest.labels, latest.spaceBefore),
+            })
+          : ""}
       </p>
       <ol className="completion-list">
         {completions.map((c) => (

@@ -20,7 +20,10 @@ export function JoinForm({ state, onJoin }: { state: StudentState; onJoin: (nick
     void getRoom(state.code).then((r) => {
       if (!live) return;
       if (r.ok) setRoom(r.data);
-      else setRoomError(r.error.code === "BAD_REQUEST" ? { code: "NOT_FOUND", message: r.error.message } : r.error);
+      else
+        setRoomError(
+          r.error.code === "BAD_REQUEST" ? { code: "NOT_FOUND", message: r.error.message } : r.error,
+        );
     });
     return () => {
       live = false;

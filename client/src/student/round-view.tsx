@@ -42,7 +42,9 @@ export function RoundView({ state, session }: { state: StudentState; session: St
       {state.model === "loading" ? <p className="notice">{t("student.loadingModel")}</p> : null}
       <ErrorMessage error={state.error} />
 
-      {!guessing && !closed && (!s || s.completions.length === 0) ? <p className="hint">{t("student.firstHint")}</p> : null}
+      {!guessing && !closed && (!s || s.completions.length === 0) ? (
+        <p className="hint">{t("student.firstHint")}</p>
+      ) : null}
       {s && s.completions.length > 0 ? (
         <section className="completions" aria-labelledby="completions-title">
           <h2 id="completions-title">{t("student.completions")}</h2>
@@ -54,7 +56,9 @@ export function RoundView({ state, session }: { state: StudentState; session: St
 
       {showChart ? (
         <section className="class-chart" aria-labelledby="class-chart-title" data-testid="class-chart">
-          <h2 id="class-chart-title">{round.status === "open" ? t("student.classSoFar") : t("student.classVsTheory")}</h2>
+          <h2 id="class-chart-title">
+            {round.status === "open" ? t("student.classSoFar") : t("student.classVsTheory")}
+          </h2>
           <Suspense fallback={<p className="hint">{t("app.loading")}</p>}>
             <ClassChart stats={state.stats} theory={state.theory} />
           </Suspense>
@@ -70,14 +74,26 @@ export function RoundView({ state, session }: { state: StudentState; session: St
             <span className="stat">
               <strong data-testid="samples-acked">{formatInt(s?.acked ?? 0)}</strong> {t("student.counted")}
             </span>
-            {s && s.pending > 0 ? <span className="hint pending">{t("student.pending", { count: s.pending })}</span> : null}
+            {s && s.pending > 0 ? (
+              <span className="hint pending">{t("student.pending", { count: s.pending })}</span>
+            ) : null}
           </div>
           {s?.waitingToResend ? <p className="hint">{t("student.resending")}</p> : null}
-          <button type="button" className="button primary huge" disabled={!canSample} onClick={() => session.sample(1)}>
+          <button
+            type="button"
+            className="button primary huge"
+            disabled={!canSample}
+            onClick={() => session.sample(1)}
+          >
             {t("student.sample")}
           </button>
           <div className="button-row">
-            <button type="button" className="button big" disabled={!canSample} onClick={() => session.sample(10)}>
+            <button
+              type="button"
+              className="button big"
+              disabled={!canSample}
+              onClick={() => session.sample(10)}
+            >
               {t("student.sample10")}
             </button>
             <button
@@ -87,13 +103,16 @@ export function RoundView({ state, session }: { state: StudentState; session: St
               disabled={!canSample && !state.auto}
               onClick={() => session.setAuto(!state.auto)}
             >
-              {t("student.auto")} <span className="toggle-state">{state.auto ? t("student.autoOn") : t("student.autoOff")}</span>
+              {t("student.auto")}{" "}
+              <span className="toggle-state">{state.auto ? t("student.autoOn") : t("student.autoOff")}</span>
             </button>
           </div>
         </section>
       ) : null}
 
-      {inspecting ? <TokenInspector session={session} target={inspecting} onClose={() => setInspecting(null)} /> : null}
+      {inspecting ? (
+        <TokenInspector session={session} target={inspecting} onClose={() => setInspecting(null)} />
+      ) : null}
     </div>
   );
 }

@@ -6,11 +6,29 @@ import type { OutboxState, OutboxStore } from "./outbox.ts";
 import { SamplePipeline } from "./sample-pipeline.ts";
 
 const round: RoundInfo = {
-  id: "r1", seq: 1, modelId: "toy", modelHash: "builtin-toy-v1", prompt: "the", promptTokens: [4], temperature: 1, topK: 0,
-  topP: 1, maxTokens: 3, mode: "sample", showClassChart: false, seed: 7, status: "open", startedAt: "2026-01-01T00:00:00.000Z", candidates: null, guessPhase: null,
+  id: "r1",
+  seq: 1,
+  modelId: "toy",
+  modelHash: "builtin-toy-v1",
+  prompt: "the",
+  promptTokens: [4],
+  temperature: 1,
+  topK: 0,
+  topP: 1,
+  maxTokens: 3,
+  mode: "sample",
+  showClassChart: false,
+  seed: 7,
+  status: "open",
+  startedAt: "2026-01-01T00:00:00.000Z",
+  candidates: null,
+  guessPhase: null,
 };
 
-function harness(replies: ((p: SampleSubmit) => ClientResult<SubmitResult>)[], store = new Map<string, OutboxState>()) {
+function harness(
+  replies: ((p: SampleSubmit) => ClientResult<SubmitResult>)[],
+  store = new Map<string, OutboxState>(),
+) {
   let now = 0;
   const sent: SampleSubmit[] = [];
   const outboxes: OutboxStore = {
@@ -20,7 +38,14 @@ function harness(replies: ((p: SampleSubmit) => ClientResult<SubmitResult>)[], s
   };
   const engine = {
     generate: (_spec: unknown, _pid: string, start: number, count: number) =>
-      Promise.resolve(Array.from({ length: count }, (_, i) => ({ index: start + i, tokens: [1, 2, 3], probs: [0.5, 0.5, 0.5], labels: ["a", "b", "c"] }))),
+      Promise.resolve(
+        Array.from({ length: count }, (_, i) => ({
+          index: start + i,
+          tokens: [1, 2, 3],
+          probs: [0.5, 0.5, 0.5],
+          labels: ["a", "b", "c"],
+        })),
+      ),
   } as unknown as EngineClient;
   const pipeline = new SamplePipeline(round, "p1", {
     engine,
@@ -28,7 +53,9 @@ function harness(replies: ((p: SampleSubmit) => ClientResult<SubmitResult>)[], s
     submit: (payload) => {
       sent.push(payload);
       const reply = replies.shift();
-      return Promise.resolve(reply ? reply(payload) : { ok: false, error: { code: "TIMEOUT", message: "no reply" } });
+      return Promise.resolve(
+        reply ? reply(payload) : { ok: false, error: { code: "TIMEOUT", message: "no reply" } },
+      );
     },
     canSend: () => true,
     onBatchError: () => undefined,
@@ -70,7 +97,9 @@ describe("SamplePipeline", () => {
   });
 
   it("after a resume, does not count again a sample the server may already hold, and asks for a re-sync", async () => {
-    const store = new Map<string, OutboxState>([["outbox:p1:r1", { nextIndex: 5, pending: [3, 4].map((index) => ({ index, tokens: [1] })) }]]);
+    const store = new Map<string, OutboxState>([
+      ["outbox:p1:r1", { nextIndex: 5, pending: [3, 4].map((index) => ({ index, tokens: [1] })) }],
+    ]);
     const h = harness([acceptAll], store);
     h.pipeline.resumed(5, 5); // the server stored 0..4: the acks of 3 and 4 were lost
     await h.pipeline.flush();

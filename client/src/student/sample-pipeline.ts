@@ -40,7 +40,14 @@ const GENERATE_CHUNK = 10;
 export const MAX_PENDING = 400;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
-const BACKOFF_CODES = new Set(["RATE_LIMITED", "UNAVAILABLE", "INTERNAL", "TIMEOUT", "OFFLINE", "WRONG_PHASE"]);
+const BACKOFF_CODES = new Set([
+  "RATE_LIMITED",
+  "UNAVAILABLE",
+  "INTERNAL",
+  "TIMEOUT",
+  "OFFLINE",
+  "WRONG_PHASE",
+]);
 
 export const roundSpec = (r: RoundInfo): RoundSpec => ({
   model: { id: r.modelId, hash: r.modelHash },
@@ -127,7 +134,12 @@ export class SamplePipeline {
     try {
       while (this.wanted > 0 && !this.discarded && allowed() && this.outbox.size < MAX_PENDING) {
         const count = Math.min(this.wanted, GENERATE_CHUNK);
-        const fresh = await this.deps.engine.generate(this.spec, this.participantId, this.outbox.nextIndex, count);
+        const fresh = await this.deps.engine.generate(
+          this.spec,
+          this.participantId,
+          this.outbox.nextIndex,
+          count,
+        );
         if (this.discarded) return;
         this.outbox.add(fresh.map((s) => ({ index: s.index, tokens: s.tokens })));
         this.wanted = Math.max(0, this.wanted - count);
@@ -177,7 +189,14 @@ export class SamplePipeline {
     else if (error.code === "BAD_REQUEST") {
       // the batch itself is malformed: resending it cannot succeed
       const dropped = this.outbox.batch(SAMPLES_PER_BATCH);
-      this.outbox.settle(dropped.map((s) => ({ index: s.index, status: "rejected", code: error.code, message: error.message })));
+      this.outbox.settle(
+        dropped.map((s) => ({
+          index: s.index,
+          status: "rejected",
+          code: error.code,
+          message: error.message,
+        })),
+      );
       this.rejected += dropped.length;
     }
     this.deps.onBatchError(error);

@@ -8,7 +8,9 @@ const words = (s: Partial<typeof base>) => describeSettings({ ...base, ...s }, i
 describe("describeSettings", () => {
   it("names the temperature in words", () => {
     expect(words({ temperature: 0 })[0]).toMatch(/always the most likely/);
-    expect(words({ temperature: 0.7 })[0]).toBe("Temperature 0.7: a bit more predictable than the model itself.");
+    expect(words({ temperature: 0.7 })[0]).toBe(
+      "Temperature 0.7: a bit more predictable than the model itself.",
+    );
     expect(words({ temperature: 1 })[0]).toMatch(/exactly the model's own/);
     expect(words({ temperature: 2 })[0]).toMatch(/more random than the model/);
   });

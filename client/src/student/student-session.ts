@@ -4,7 +4,13 @@
  * through subscribe() / getState() (useSyncExternalStore).
  */
 import type { GuessResult, RoundInfo, RoundStats, StudentSnapshot, TheoryView } from "@tokenroom/shared";
-import { type AppSocket, type ClientError, type ClientResult, connectSocket, request } from "../api/socket.ts";
+import {
+  type AppSocket,
+  type ClientError,
+  type ClientResult,
+  connectSocket,
+  request,
+} from "../api/socket.ts";
 import type { EngineClient } from "../engine-worker/engine-client.ts";
 import type { DistributionView } from "../engine-worker/messages.ts";
 import { keysWithPrefix, readJson, removeKey, studentCredentials, writeJson } from "../lib/storage.ts";
@@ -105,7 +111,8 @@ export class StudentSession {
       this.set({ connected: false });
     });
     socket.on("connect_error", (error: Error & { data?: { code?: string } }) => {
-      if (error.data?.code === "PROTOCOL_MISMATCH") this.set({ error: { code: "PROTOCOL_MISMATCH", message: error.message } });
+      if (error.data?.code === "PROTOCOL_MISMATCH")
+        this.set({ error: { code: "PROTOCOL_MISMATCH", message: error.message } });
     });
     socket.on("round:started", (round) => {
       this.set({ guess: null });
@@ -183,7 +190,12 @@ export class StudentSession {
   }
 
   private applySnapshot(s: StudentSnapshot): void {
-    this.set({ phase: "ready", nickname: s.participant.nickname, participantId: s.participant.id, error: null });
+    this.set({
+      phase: "ready",
+      nickname: s.participant.nickname,
+      participantId: s.participant.id,
+      error: null,
+    });
     if (s.session.ended) return this.end("ended");
     this.set({ guess: s.round && s.guess?.roundId === s.round.id ? s.guess : null });
     this.setRound(s.round, s.theory, s.stats);
@@ -222,7 +234,10 @@ export class StudentSession {
       () => this.sameRound(round.id) && this.set({ model: "ready" }),
       (error: unknown) =>
         this.sameRound(round.id) &&
-        this.set({ model: "error", error: { code: "UNAVAILABLE", message: error instanceof Error ? error.message : String(error) } }),
+        this.set({
+          model: "error",
+          error: { code: "UNAVAILABLE", message: error instanceof Error ? error.message : String(error) },
+        }),
     );
   }
 

@@ -8,7 +8,15 @@ import { joinTokens } from "../lib/token-spacing.ts";
 import type { Inspect } from "./completion-list.tsx";
 import type { StudentSession } from "./student-session.ts";
 
-export function TokenInspector({ session, target, onClose }: { session: StudentSession; target: Inspect; onClose: () => void }) {
+export function TokenInspector({
+  session,
+  target,
+  onClose,
+}: {
+  session: StudentSession;
+  target: Inspect;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
   const [view, setView] = useState<DistributionView | null>(null);
@@ -40,9 +48,14 @@ export function TokenInspector({ session, target, onClose }: { session: StudentS
   return (
     <dialog ref={dialog} className="inspector" onClose={onClose} aria-labelledby="inspector-title">
       <h2 id="inspector-title">{t("inspector.title", { token: sample.labels[step] ?? "" })}</h2>
-      <p className="hint">{step === 0 ? t("inspector.afterPrompt") : t("inspector.afterContext", { before: context })}</p>
+      <p className="hint">
+        {step === 0 ? t("inspector.afterPrompt") : t("inspector.afterContext", { before: context })}
+      </p>
       <p className="inspector-drawn">
-        {t("inspector.drawn", { token: sample.labels[step] ?? "", p: formatPercent(sample.probs[step] ?? 0) })}
+        {t("inspector.drawn", {
+          token: sample.labels[step] ?? "",
+          p: formatPercent(sample.probs[step] ?? 0),
+        })}
       </p>
       {hidden ? <p>{t("inspector.hidden")}</p> : null}
       {!hidden && !view ? <p>{t("app.loading")}</p> : null}
