@@ -156,7 +156,7 @@ export function registerHandlers(
   });
   on("sample:submit", sampleSubmitSchema, async ({ roundId, samples: batch }) => {
     const { sessionId, participantId } = student();
-    return samples.submit(await sessions.getLive(sessionId), participantId, roundId, batch);
+    return samples.submit(await sessions.liveForRound(sessionId, roundId), participantId, roundId, batch);
   });
 
   socket.on("disconnect", () => {

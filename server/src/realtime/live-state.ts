@@ -42,6 +42,8 @@ export interface LiveSession {
   participantsDirty: boolean;
   /** New guesses since the host's progress count was last sent. */
   guessesDirty: boolean;
+  /** When this process last reloaded the round for a batch naming a round it did not know (clock ms). */
+  roundCheckedAt?: number;
 }
 
 export function makeLiveRound(row: RoundRow, registry: ModelRegistry): LiveRound {
@@ -100,7 +102,7 @@ export async function loadLiveSession(
   if (latest && !latest.closedAt && !session.endedAt) {
     const round = makeLiveRound(latest, registry);
     for (const s of await repo.roundSamples(latest.id)) {
-      round.aggregator.add({ participantId: s.participantId, tokens: s.tokens, logProb: s.logProb });
+      round.aggregator.add(s);
       storedSet(round, s.participantId).add(s.index);
     }
     live.round = round;

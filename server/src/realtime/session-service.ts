@@ -394,6 +394,21 @@ export class SessionService {
   }
 
   /** Another process changed `kind` of a session: reload that part from the database. */
+  /**
+   * The live session for a batch of samples of `roundId`. With several processes, a round started on another
+   * one a moment ago may not have reached this one yet (its sync message can trail the round:started
+   * broadcast that made the phone send): then reload the round from the database, at most every 250 ms.
+   */
+  async liveForRound(sessionId: string, roundId: string): Promise<LiveSession> {
+    const live = await this.getLive(sessionId);
+    if (live.round?.row.id === roundId || this.deps.sync === noSync) return live;
+    const now = this.deps.clock.now();
+    if (live.roundCheckedAt !== undefined && now - live.roundCheckedAt < 250) return live;
+    live.roundCheckedAt = now;
+    await this.refresh(sessionId, "round");
+    return live;
+  }
+
   async refresh(sessionId: string, kind: SyncKind): Promise<void> {
     const live = await this.live.get(sessionId)?.catch(() => null);
     if (!live) return;
