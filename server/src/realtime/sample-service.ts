@@ -187,7 +187,8 @@ export class SampleService {
       rows.forEach((r, i) => {
         stored.add(r.index);
         // counted only when this write created the row: a row that already existed was counted before
-        if (inserted[i]) counted.push({ participantId, tokens: r.tokens, logProb: r.logProb });
+        if (inserted[i])
+          counted.push({ participantId, index: r.index, tokens: r.tokens, logProb: r.logProb });
         results.set(r.index, { index: r.index, status: "accepted" });
       });
       this.stats.accepted(round, counted, this.clock.now());

@@ -45,6 +45,7 @@ describe("RoundAggregator", () => {
     samples.forEach((g, i) =>
       agg.add({
         participantId: `p${i % 17}`,
+        index: i,
         tokens: g.tokens,
         logProb: g.probs.reduce((s, p) => s + Math.log(p), 0),
       }),
@@ -85,7 +86,7 @@ describe("RoundAggregator", () => {
 
   it("hides everything derived from the theory when asked", () => {
     const { agg } = setup();
-    agg.add({ participantId: "p", tokens: [3, 0, 4], logProb: Math.log(0.1) });
+    agg.add({ participantId: "p", index: 0, tokens: [3, 0, 4], logProb: Math.log(0.1) });
     const s = agg.stats(0, false);
     expect([
       s.firstToken.klBits,
@@ -105,7 +106,8 @@ describe("RoundAggregator", () => {
 
   it("measures the rate over a sliding window", () => {
     const { agg } = setup();
-    for (let t = 0; t < 5000; t += 100) agg.add({ participantId: "p", tokens: [3, 0, 4], logProb: -1 }, t);
+    for (let t = 0; t < 5000; t += 100)
+      agg.add({ participantId: "p", index: t, tokens: [3, 0, 4], logProb: -1 }, t);
     expect(agg.rate.perSecond(5000)).toBeCloseTo(10, 0);
     expect(agg.rate.perSecond(20_000)).toBe(0);
   });

@@ -14,6 +14,8 @@ import { buildStats, expectedKlAt, klFromSums, type RoundCounters, type TheoryCo
 
 export interface AcceptedSample {
   participantId: string;
+  /** The sample's index in the participant's seed stream: (participant, index) identifies it. */
+  index: number;
   tokens: readonly number[];
   /** ln P(completion | prompt) under the round's settings (chain rule). */
   logProb: number;

@@ -28,6 +28,17 @@ export interface Scale {
   close(): Promise<void>;
 }
 
+/** Makes every `publish` of this client handle its own rejection (the promise is still returned). */
+export function quietPublish(client: Redis): void {
+  const publish = client.publish.bind(client);
+  const quiet = (channel: string, message: string): Promise<number> => {
+    const p = publish(channel, message);
+    p.catch(() => undefined);
+    return p;
+  };
+  Object.assign(client, { publish: quiet });
+}
+
 export function setupScale(
   redisUrl: string,
   io: Server,
@@ -38,9 +49,14 @@ export function setupScale(
   const nodeId = randomUUID();
   const options = { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false };
   const pub = new Redis(redisUrl, options);
-  const sub = pub.duplicate();
-  const cmd = pub.duplicate();
-  const syncSub = pub.duplicate();
+  // The statistics client fails fast while Redis is away (no offline queue, no replay of commands that were
+  // in flight when the connection dropped): the hub keeps its samples and tries again next tick, and a replay
+  // could never reach Redis in a state it was not written for.
+  const cmd = pub.duplicate({ enableOfflineQueue: false, autoResendUnfulfilledCommands: false });
+  // subscribers only (re)subscribe: those commands wait for Redis instead of failing (ioredis resubscribes
+  // on reconnect by itself), so a Redis that is away at start-up cannot reject them unhandled
+  const sub = pub.duplicate({ maxRetriesPerRequest: null });
+  const syncSub = pub.duplicate({ maxRetriesPerRequest: null });
   let down = false;
   for (const c of [pub, sub, cmd, syncSub]) {
     c.on("error", (e: Error) => {
@@ -52,10 +68,16 @@ export function setupScale(
       down = false;
     });
   }
+  // The adapter publishes without handling a rejection, and while Redis is away ioredis rejects queued
+  // commands (maxRetriesPerRequest): an unhandled rejection would end the process. A lost broadcast is
+  // harmless here (statistics come again next tick; state changes reach clients in their snapshots).
+  quietPublish(pub);
   io.adapter(createAdapter(pub, sub));
 
   const handlers: ((sessionId: string, kind: SyncKind) => void)[] = [];
-  void syncSub.subscribe(SYNC_CHANNEL);
+  syncSub
+    .subscribe(SYNC_CHANNEL)
+    .catch((e: unknown) => log.warn(`redis: sync subscribe failed: ${String(e)}`));
   syncSub.on("message", (_channel: string, message: string) => {
     try {
       const m = JSON.parse(message) as { node: string; sessionId: string; kind: SyncKind };
@@ -67,7 +89,7 @@ export function setupScale(
 
   return {
     nodeId,
-    stats: new RedisStatsHub(cmd, repo, nodeId, Math.max(2_000, statsIntervalMs * 8)),
+    stats: new RedisStatsHub(cmd, repo, nodeId, Math.max(2_000, statsIntervalMs * 8), log),
     sync: {
       publish: (sessionId, kind) =>
         void cmd

@@ -1,116 +1,115 @@
 /**
- * Round statistics across server processes. Each process adds the samples it stored to counters in
- * Redis once per tick (one Lua script: atomic, one round trip); one process per round holds a lease
- * and publishes the statistics it reads back. When the lease holder dies the lease expires and another
- * process with the round live takes over. If Redis lost the counters (a restart: it keeps nothing on
- * disk), the leader rebuilds them from the database, which holds every stored sample exactly once.
+ * Round statistics across server processes. Each process counts the samples it stored into counters in
+ * Redis once per tick (redis-scripts.ts COUNT: atomic, one round trip, idempotent per sample); one process
+ * per round holds a lease and publishes the statistics it reads back. When the lease holder dies the
+ * lease expires and another process with the round live takes over.
+ *
+ * Redis keeps nothing on disk: after a restart the counters are gone. The first COUNT that finds them
+ * missing recreates them marked incomplete; the leader then counts every sample stored in the database
+ * into them (again through COUNT, so samples that processes flush meanwhile, or flushed before, are never
+ * counted twice) and publishes nothing until that is done. A process keeps its pending samples until a
+ * COUNT succeeded, so none is dropped while Redis is away.
  */
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { KlPoint } from "@tokenroom/shared";
-import { type AcceptedSample, RateMeter } from "../rounds/aggregator.ts";
+import type { Logger } from "../logger.ts";
+import { type AcceptedSample, RateMeter, type RoundAggregator } from "../rounds/aggregator.ts";
 import { buildStats, expectedKlAt, klFromSums, type RoundCounters } from "../rounds/stats.ts";
 import type { HubRound, RoundView, StatsHub } from "../rounds/stats-hub.ts";
 import type { Repository } from "../store/repository.ts";
-
-const TTL_SECONDS = 2 * 24 * 3600;
-
-const FLUSH = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local d = cjson.decode(ARGV[1])
-local L2 = math.log(2)
-local function clogc(c) if c <= 0 then return 0 end return c * math.log(c) / L2 end
-local function f(x) return string.format('%.17g', x) end
-local fS, cS = 0, 0
-for i = 1, #d.f, 2 do
-  local k = d.f[i + 1]
-  local v = redis.call('HINCRBY', KEYS[2], d.f[i], k)
-  fS = fS + clogc(v) - clogc(v - k)
-end
-for i = 1, #d.c, 3 do
-  local key, k = d.c[i], d.c[i + 1]
-  local v = redis.call('HINCRBY', KEYS[3], key, k)
-  cS = cS + clogc(v) - clogc(v - k)
-  if v == k then redis.call('HSET', KEYS[4], key, d.c[i + 2]) end
-  redis.call('ZINCRBY', KEYS[5], k, key)
-end
-redis.call('HINCRBY', KEYS[1], 'n', d.n)
-redis.call('HINCRBY', KEYS[1], 'tokens', d.t)
-redis.call('HINCRBYFLOAT', KEYS[1], 'negLog2P', f(d.nl))
-redis.call('HINCRBYFLOAT', KEYS[1], 'fLogQ', f(d.fq))
-redis.call('HINCRBYFLOAT', KEYS[1], 'cLogQ', f(d.cq))
-redis.call('HINCRBYFLOAT', KEYS[1], 'fCLogC', f(fS))
-redis.call('HINCRBYFLOAT', KEYS[1], 'cCLogC', f(cS))
-for i = 1, #d.p do redis.call('SADD', KEYS[6], d.p[i]) end
-for i = 2, 6 do redis.call('EXPIRE', KEYS[i], ${TTL_SECONDS}) end
-return 1
-`;
-
-const LEASE = `
-local cur = redis.call('GET', KEYS[1])
-if not cur then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
-if cur == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
-return 0
-`;
-
-interface RedisRound extends HubRound {
-  redis?: {
-    pending: AcceptedSample[];
-    lastN: number;
-    rate: RateMeter;
-    lastHistN: number;
-    /** Last reconciliation with the database: when, and the counts seen. */
-    check: { at: number; db: number; n: number };
-  };
-}
+import {
+  COMPLETE,
+  COUNT,
+  countKeys,
+  LEASE,
+  READ,
+  roundKeys,
+  type RoundKeys,
+  TTL_SECONDS,
+  UNLOCK,
+} from "./redis-scripts.ts";
 
 /** How often the leader compares its counters with the database. */
 const RECONCILE_MS = 2_000;
+/** Samples per COUNT call (and per page read from the database when rebuilding). */
+const CHUNK = 2_000;
+/**
+ * Pending samples kept while Redis is away. Past this the process drops them and, once Redis answers,
+ * marks the counters incomplete so the leader counts the database in again: memory stays bounded.
+ */
+const MAX_PENDING = 50_000;
 
-const keys = (roundId: string) => {
-  const p = `tr:r:{${roundId}}:`;
-  return {
-    meta: `${p}meta`,
-    first: `${p}first`,
-    comp: `${p}comp`,
-    complp: `${p}complp`,
-    top: `${p}top`,
-    contrib: `${p}contrib`,
-    hist: `${p}hist`,
-    leader: `${p}leader`,
-    rebuild: `${p}rebuild`,
-  };
-};
+interface RedisState {
+  pending: AcceptedSample[];
+  /** Pending samples were dropped during an outage: the counters must be rebuilt from the database. */
+  dropped: boolean;
+  lastN: number;
+  rate: RateMeter;
+  lastHistN: number;
+  /** Last reconciliation with the database: when, and the counts seen. */
+  check: { at: number; db: number; n: number };
+  /** A rebuild from the database under way in this process. */
+  rebuilding?: Promise<void>;
+  /** The last counters read, for snapshots while Redis is away. */
+  last?: RoundCounters;
+}
 
+interface RedisRound extends HubRound {
+  redis?: RedisState;
+}
+
+type Counted = [number, number];
+type Read = [string[], string[], string[], (string | null)[], number, number];
 type Scripted = Redis & {
-  trFlush(
-    k1: string,
-    k2: string,
-    k3: string,
-    k4: string,
-    k5: string,
-    k6: string,
-    delta: string,
-  ): Promise<number>;
+  trRead(...keys: string[]): Promise<Read>;
+  trCount(...keysAndArgs: string[]): Promise<Counted>;
+  trComplete(meta: string, epoch: string): Promise<number>;
   trLease(key: string, node: string, ttlMs: number): Promise<number>;
+  trUnlock(key: string, owner: string): Promise<number>;
 };
+
+/** A flat [field, value, …] reply as an object. */
+function pairs(flat: string[]): Record<string, string> {
+  const o: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) o[flat[i]!] = flat[i + 1]!;
+  return o;
+}
+
+/** One sample as COUNT reads it. */
+const wire = (agg: RoundAggregator, s: AcceptedSample) => [
+  s.participantId,
+  s.index,
+  s.tokens[0]!,
+  s.tokens.join(","),
+  s.logProb.toPrecision(17),
+  agg.firstLog2Q(s.tokens[0]!),
+  s.tokens.length,
+];
 
 export class RedisStatsHub implements StatsHub {
   private readonly redis: Scripted;
+  private warned = false;
 
   constructor(
     redis: Redis,
     private readonly repo: Repository,
     private readonly nodeId: string,
     private readonly leaseMs: number,
+    private readonly log?: Logger,
   ) {
-    redis.defineCommand("trFlush", { numberOfKeys: 6, lua: FLUSH });
+    redis.defineCommand("trCount", { numberOfKeys: 8, lua: COUNT });
+    redis.defineCommand("trRead", { numberOfKeys: 6, lua: READ });
+    redis.defineCommand("trComplete", { numberOfKeys: 1, lua: COMPLETE });
     redis.defineCommand("trLease", { numberOfKeys: 1, lua: LEASE });
+    redis.defineCommand("trUnlock", { numberOfKeys: 1, lua: UNLOCK });
     this.redis = redis as Scripted;
   }
 
-  private state(round: RedisRound) {
+  private state(round: RedisRound): RedisState {
     return (round.redis ??= {
       pending: [],
+      dropped: false,
       lastN: -1,
       rate: new RateMeter(),
       lastHistN: 0,
@@ -118,83 +117,70 @@ export class RedisStatsHub implements StatsHub {
     });
   }
 
+  /** Redis being away is an outage to ride out, not an error: say so once, then stay quiet until it is back. */
+  private away(error: unknown): void {
+    if (this.warned) return;
+    this.warned = true;
+    this.log?.warn(`statistics: Redis unavailable, counting resumes when it is back (${String(error)})`);
+  }
+
+  private count(round: RedisRound, samples: AcceptedSample[]): Promise<Counted> {
+    const json = JSON.stringify(samples.map((s) => wire(round.aggregator, s)));
+    return this.redis.trCount(...countKeys(roundKeys(round.id)), json, randomUUID());
+  }
+
   async started(round: RedisRound): Promise<void> {
-    const k = keys(round.id);
-    await this.redis
-      .multi()
-      .hset(k.meta, { n: 0, tokens: 0, negLog2P: 0, fLogQ: 0, cLogQ: 0, fCLogC: 0, cCLogC: 0 })
-      .expire(k.meta, TTL_SECONDS)
-      .exec();
+    const k = roundKeys(round.id);
+    // a new round has no samples: its counters are complete from the start
+    const zero = { n: 0, tokens: 0, negLog2P: 0, fLogQ: 0, cLogQ: 0, fCLogC: 0, cCLogC: 0 };
+    try {
+      await this.redis.hset(k.meta, { ...zero, epoch: randomUUID() });
+      await this.redis.expire(k.meta, TTL_SECONDS);
+    } catch (error) {
+      this.away(error); // the first COUNT creates them, marked for a rebuild
+    }
   }
 
   accepted(round: RedisRound, samples: AcceptedSample[]): void {
-    this.state(round).pending.push(...samples);
+    const st = this.state(round);
+    st.pending.push(...samples);
+    if (st.pending.length > MAX_PENDING) {
+      st.pending = [];
+      st.dropped = true;
+    }
   }
 
-  /** Adds this process's new samples to the shared counters; keeps them for the next tick if Redis is down. */
+  /** Counts this process's new samples into the shared counters; keeps them for the next tick if that fails. */
   private async flush(round: RedisRound): Promise<void> {
     const st = this.state(round);
-    if (st.pending.length === 0) return;
-    const batch = st.pending;
-    st.pending = [];
-    const agg = round.aggregator;
-    const first = new Map<number, number>();
-    const comp = new Map<string, { k: number; lp: number }>();
-    let tokens = 0,
-      nl = 0,
-      fq = 0,
-      cq = 0;
-    for (const s of batch) {
-      const t0 = s.tokens[0]!;
-      first.set(t0, (first.get(t0) ?? 0) + 1);
-      const key = s.tokens.join(",");
-      const c = comp.get(key);
-      if (c) c.k++;
-      else comp.set(key, { k: 1, lp: s.logProb });
-      tokens += s.tokens.length;
-      nl += -s.logProb / Math.LN2;
-      fq += agg.firstLog2Q(t0);
-      cq += s.logProb / Math.LN2;
+    if (st.dropped) {
+      // a new epoch too, so that a rebuild already under way cannot mark these counters complete
+      await this.redis.hset(roundKeys(round.id).meta, { incomplete: 1, epoch: randomUUID() });
+      st.dropped = false;
     }
-    const delta = {
-      n: batch.length,
-      t: tokens,
-      nl,
-      fq,
-      cq,
-      f: [...first].flat(),
-      c: [...comp].flatMap(([key, { k, lp }]) => [key, k, lp.toPrecision(17)]),
-      p: [...new Set(batch.map((s) => s.participantId))],
-    };
-    const k = keys(round.id);
-    try {
-      // 0: the counters are gone (Redis restarted); the leader rebuilds them from the database, which has these samples
-      await this.redis.trFlush(k.meta, k.first, k.comp, k.complp, k.top, k.contrib, JSON.stringify(delta));
-    } catch {
-      st.pending = batch.concat(st.pending);
+    // only what is pending now: samples accepted meanwhile wait for the next tick (chasing them could
+    // hold this tick for as long as students keep sending)
+    let left = st.pending.length;
+    while (left > 0) {
+      const batch = st.pending.slice(0, Math.min(CHUNK, left));
+      await this.count(round, batch); // throws while Redis is away: the batch stays pending
+      st.pending.splice(0, batch.length);
+      left -= batch.length;
     }
   }
 
-  private async read(round: RedisRound): Promise<RoundCounters | null> {
-    const k = keys(round.id);
-    const r = await this.redis
-      .multi()
-      .hgetall(k.meta)
-      .hgetall(k.first)
-      .zrevrange(k.top, 0, 11, "WITHSCORES")
-      .hlen(k.comp)
-      .scard(k.contrib)
-      .exec();
-    if (!r) return null;
-    const [meta, first, top, distinct, contributors] = r.map(([error, value]) => {
-      if (error) throw error;
-      return value;
-    }) as [Record<string, string>, Record<string, string>, string[], number, number];
+  private async read(round: RedisRound): Promise<{ counters: RoundCounters; complete: boolean } | null> {
+    const k = roundKeys(round.id);
+    const [metaFlat, firstFlat, top, lps, distinct, contributors] = await this.redis.trRead(
+      ...countKeys(k).slice(0, 6),
+    );
+    this.warned = false;
+    const meta = pairs(metaFlat);
+    const first = pairs(firstFlat);
     if (meta.n === undefined) return null;
     const topKeys = top.filter((_, i) => i % 2 === 0);
-    const lps = topKeys.length ? await this.redis.hmget(k.complp, ...topKeys) : [];
     const n = Number(meta.n);
-    return {
+    const counters: RoundCounters = {
       n,
       tokens: Number(meta.tokens),
       contributors,
@@ -218,60 +204,65 @@ export class RedisStatsHub implements StatsHub {
         })),
       },
     };
+    return { counters, complete: meta.incomplete === undefined };
   }
 
-  /** Rebuilds the round's counters from the database (one process at a time). */
-  private async rebuild(round: RedisRound): Promise<void> {
-    const k = keys(round.id);
-    if ((await this.redis.set(k.rebuild, this.nodeId, "PX", 30_000, "NX")) !== "OK") return;
+  /**
+   * Counts every sample stored in the database into the counters (one process at a time), then marks them
+   * complete, unless Redis lost them again meanwhile (another epoch): then the next tick starts over.
+   */
+  private async rebuild(round: RedisRound, k: RoundKeys): Promise<void> {
+    const owner = randomUUID();
+    if ((await this.redis.set(k.rebuild, owner, "PX", 15_000, "NX")) !== "OK") return;
     try {
-      const agg = round.aggregator.emptyCopy();
-      const logProbs = new Map<string, number>();
-      for (const s of await this.repo.roundSamples(round.id)) {
-        agg.add({ participantId: s.participantId, tokens: s.tokens, logProb: s.logProb });
-        logProbs.set(s.tokens.join(","), s.logProb);
+      const started = performance.now();
+      let read = 0;
+      await this.count(round, []); // recreates the counters (incomplete) if they are gone
+      const epoch = await this.redis.hget(k.meta, "epoch");
+      let after: { participantId: string; index: number } | null = null;
+      for (;;) {
+        // Every page is read after the counters were recreated, so each stored sample that COUNT may have
+        // missed (stored before Redis lost them) is in the page of its key. A short page is the end: samples
+        // stored since are counted by the processes that stored them (chasing them could go on for ever).
+        const page = await this.repo.roundSamplesPage(round.id, after, CHUNK);
+        read += page.length;
+        if (page.length > 0) await this.count(round, page);
+        if (page.length < CHUNK) break;
+        const last = page[page.length - 1]!;
+        after = { participantId: last.participantId, index: last.index };
+        await this.redis.pexpire(k.rebuild, 15_000);
       }
-      const c = agg.counters();
-      const m = this.redis.multi().del(k.meta, k.first, k.comp, k.complp, k.top, k.contrib);
-      const counts = agg.completions.counts;
-      if (c.first.counts.length) m.hset(k.first, Object.fromEntries(c.first.counts));
-      if (counts.size) {
-        m.hset(k.comp, Object.fromEntries(counts));
-        m.hset(k.complp, Object.fromEntries([...logProbs].map(([key, lp]) => [key, lp.toPrecision(17)])));
-        m.zadd(k.top, ...[...counts].flatMap(([key, count]) => [count, key]));
-      }
-      const contributors = await this.repo.roundContributors(round.id);
-      if (contributors.length) m.sadd(k.contrib, ...contributors);
-      m.hset(k.meta, {
-        n: c.n,
-        tokens: c.tokens,
-        negLog2P: c.sumNegLog2P,
-        fLogQ: c.first.sumLogQ,
-        cLogQ: c.completions.sumLogQ,
-        fCLogC: c.first.sumCLogC,
-        cCLogC: c.completions.sumCLogC,
-      });
-      for (const key of [k.meta, k.first, k.comp, k.complp, k.top, k.contrib]) m.expire(key, TTL_SECONDS);
-      await m.exec();
+      const done = epoch !== null && (await this.redis.trComplete(k.meta, epoch)) === 1;
+      const ms = Math.round(performance.now() - started);
+      this.log?.info(
+        `statistics: round ${round.id} counted from the database (${read} samples, ${ms} ms)${done ? "" : "; Redis lost them again, starting over"}`,
+      );
     } finally {
-      await this.redis.del(k.rebuild);
+      await this.redis.trUnlock(k.rebuild, owner).catch(() => undefined);
     }
   }
 
-  private async counters(round: RedisRound): Promise<RoundCounters> {
-    let c = await this.read(round);
-    if (!c) {
-      await this.rebuild(round);
-      c = await this.read(round);
-    }
-    return c ?? round.aggregator.counters();
+  /** Starts a rebuild in the background (ticks go on meanwhile); at most one per round in this process. */
+  private startRebuild(round: RedisRound): void {
+    const st = this.state(round);
+    st.rebuilding ??= this.rebuild(round, roundKeys(round.id))
+      .catch((error: unknown) => this.away(error))
+      .finally(() => (st.rebuilding = undefined));
   }
 
   async view(round: RedisRound, now: number): Promise<RoundView> {
-    await this.flush(round);
-    const c = await this.counters(round);
-    const hist = await this.redis.lrange(keys(round.id).hist, 0, -1);
-    const rate = this.state(round).rate.perSecond(now);
+    const st = this.state(round);
+    let c = st.last ?? round.aggregator.emptyCopy().counters();
+    let hist: string[] = [];
+    try {
+      await this.flush(round);
+      const r = await this.read(round);
+      if (r?.complete) c = st.last = r.counters;
+      hist = await this.redis.lrange(roundKeys(round.id).hist, 0, -1);
+    } catch (error) {
+      this.away(error); // a snapshot while Redis is away shows the last statistics this process saw
+    }
+    const rate = st.rate.perSecond(now);
     return {
       stats: (w) => buildStats(c, round.aggregator.theory, w, rate),
       history: hist.map((h) => JSON.parse(h) as KlPoint),
@@ -279,57 +270,70 @@ export class RedisStatsHub implements StatsHub {
   }
 
   async tick(round: RedisRound, now: number): Promise<RoundView | null> {
+    try {
+      return await this.leaderTick(round, now);
+    } catch (error) {
+      this.away(error);
+      return null;
+    }
+  }
+
+  private async leaderTick(round: RedisRound, now: number): Promise<RoundView | null> {
     const st = this.state(round);
     await this.flush(round);
-    const k = keys(round.id);
+    const k = roundKeys(round.id);
     const leader = (await this.redis.trLease(k.leader, this.nodeId, this.leaseMs)) === 1;
     if (!leader) {
       st.lastN = -1; // publish at once if this process becomes the leader later
       return null;
     }
-    let c = await this.counters(round);
+    const r = await this.read(round);
+    if (!r || !r.complete) {
+      // counters lost (Redis restarted) or being rebuilt: publish nothing until they hold every sample
+      this.startRebuild(round);
+      return null;
+    }
+    const c = (st.last = r.counters);
     if (now - st.check.at >= RECONCILE_MS) {
-      // The database holds every sample exactly once. More counted than stored cannot be right; fewer is
-      // normal while samples are in flight, but not when nothing moved for a whole period (counters lost
-      // a flush around a Redis restart). Either way: rebuild from the database.
+      // The database holds every sample exactly once, and counting is idempotent, so the counters can only
+      // be behind it: normal while samples are in flight, but not when nothing moved for a whole period
+      // (a process died between storing samples and counting them). Then count the database in again.
       const db = await this.repo.countSamples(round.id);
       const stuck = c.n < db && db === st.check.db && c.n === st.check.n;
       st.check = { at: now, db, n: c.n };
-      if (c.n > db || stuck) {
-        await this.redis.del(k.meta);
-        await this.rebuild(round);
-        c = await this.counters(round);
-      }
+      if (stuck) this.startRebuild(round);
+      if (c.n > db) this.log?.error(`statistics: round ${round.id} counts ${c.n} samples, database ${db}`);
     }
     if (c.n === st.lastN && !round.dirty) return null;
     round.dirty = false;
     if (st.lastN >= 0) st.rate.note(now, c.n - st.lastN);
     st.lastN = c.n;
-    if (c.n > 0 && c.n >= st.lastHistN * 1.02 && c.n !== st.lastHistN) {
-      const last = await this.redis.lindex(k.hist, -1);
-      const lastN = last ? (JSON.parse(last) as { n: number }).n : 0;
-      if (c.n >= lastN * 1.02 && c.n !== lastN) {
-        await this.redis
-          .multi()
-          .rpush(
-            k.hist,
-            JSON.stringify({
-              n: c.n,
-              firstKlBits: klFromSums(c.first),
-              completionKlBits: klFromSums(c.completions),
-              ...(round.aggregator.theory.probs
-                ? { expectedKlBits: expectedKlAt(round.aggregator.theory.probs, c.n) }
-                : {}),
-            }),
-          )
-          .ltrim(k.hist, -1000, -1)
-          .expire(k.hist, TTL_SECONDS)
-          .exec();
-      }
-      st.lastHistN = c.n;
-    }
+    if (c.n > 0 && c.n >= st.lastHistN * 1.02 && c.n !== st.lastHistN) await this.recordHistory(round, c);
     const rate = st.rate.perSecond(now);
     return { stats: (w) => buildStats(c, round.aggregator.theory, w, rate) };
+  }
+
+  /** Appends a KL-vs-N point when N moved at least 2% since the last one (log-spaced, bounded). */
+  private async recordHistory(round: RedisRound, c: RoundCounters): Promise<void> {
+    const k = roundKeys(round.id);
+    const last = await this.redis.lindex(k.hist, -1);
+    const lastN = last ? (JSON.parse(last) as { n: number }).n : 0;
+    if (c.n >= lastN * 1.02 && c.n !== lastN) {
+      const probs = round.aggregator.theory.probs;
+      const point: KlPoint = {
+        n: c.n,
+        firstKlBits: klFromSums(c.first),
+        completionKlBits: klFromSums(c.completions),
+        ...(probs ? { expectedKlBits: expectedKlAt(probs, c.n) } : {}),
+      };
+      await this.redis
+        .pipeline()
+        .rpush(k.hist, JSON.stringify(point))
+        .ltrim(k.hist, -1000, -1)
+        .expire(k.hist, TTL_SECONDS)
+        .exec();
+    }
+    this.state(round).lastHistN = c.n;
   }
 
   async close(): Promise<void> {

@@ -260,13 +260,33 @@ export class Repository {
     }));
   }
 
-  async roundContributors(roundId: string): Promise<string[]> {
+  /** A page of a round's samples in key order (participant, index), after `after`: for rebuilding counters. */
+  async roundSamplesPage(
+    roundId: string,
+    after: { participantId: string; index: number } | null,
+    limit: number,
+  ): Promise<SampleRow[]> {
     const rows = await this.prisma.sample.findMany({
-      where: { roundId },
-      distinct: ["participantId"],
-      select: { participantId: true },
+      where: after
+        ? {
+            roundId,
+            OR: [
+              { participantId: { gt: after.participantId } },
+              { participantId: after.participantId, idx: { gt: after.index } },
+            ],
+          }
+        : { roundId },
+      select: { participantId: true, idx: true, tokens: true, logProb: true },
+      orderBy: [{ participantId: "asc" }, { idx: "asc" }],
+      take: limit,
     });
-    return rows.map((r) => r.participantId);
+    return rows.map((r) => ({
+      roundId,
+      participantId: r.participantId,
+      index: r.idx,
+      tokens: r.tokens,
+      logProb: r.logProb,
+    }));
   }
 
   /** How many samples a participant has stored in a round, and the first index after the highest. */
