@@ -1,15 +1,13 @@
 /** Entry point: read the environment, open the database (migrating it), load models, listen. */
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import express from "express";
 import { createApplication } from "./app.ts";
 import { lanAddress, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { loadCustomModels } from "./models/custom-models.ts";
 import { loadModelRegistry } from "./models/registry.ts";
+import { CLIENT_DIST } from "./paths.ts";
 import { openDatabase } from "./store/database.ts";
-
-const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
 async function main(): Promise<void> {
   const log = createLogger();

@@ -4,7 +4,6 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   builtinModels,
   Decoder,
@@ -15,8 +14,7 @@ import {
   ngramModel,
   parseNgramArtifact,
 } from "@tokenroom/shared";
-
-export const SHIPPED_MODELS_DIR = fileURLToPath(new URL("../../../shared/models", import.meta.url));
+import { SHIPPED_MODELS_DIR } from "../paths.ts";
 
 /** A model as GET /api/models lists it: custom models (trained from a host's text) say so. */
 export type ListedModel = ModelSummary & { custom?: true };

@@ -8,9 +8,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-export const MIGRATIONS_DIR = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));
+import { MIGRATIONS_DIR } from "../paths.ts";
 
 /** The two primitives the runner needs from a driver. */
 export interface SqlRunner {
