@@ -1,7 +1,7 @@
 /**
  * Runs trainNgram off the event loop: one worker_thread per job (train-worker.ts), a few at a time, the rest
- * queued. The worker is TypeScript like the rest of the server; it registers tsx's loader itself before
- * importing its entry, so it starts the same way under `tsx`, vitest, or plain node (~0.5 s).
+ * queued. From source the worker registers tsx's loader itself before importing its TypeScript entry (~0.5 s);
+ * from the build it is the bundled server/dist/train-worker.js.
  */
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
@@ -46,11 +46,20 @@ export interface TrainerOptions {
   maxHeapMb?: number;
 }
 
-const require = createRequire(import.meta.url);
-const TSX_API = new URL("dist/esm/api/index.mjs", pathToFileURL(require.resolve("tsx/package.json"))).href;
-const ENTRY = new URL("./train-worker.ts", import.meta.url).href;
-/** CommonJS, evaluated in the worker: register tsx, then load the TypeScript entry. */
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); });`;
+/**
+ * The worker's code. Built (server/dist/index.js, scripts/build-server.mjs): the bundled
+ * server/dist/train-worker.js next to it, started by plain node. From source (tsx, vitest): CommonJS
+ * evaluated in the worker registers tsx, then loads the TypeScript entry; tsx is resolved only then.
+ */
+function workerSource(): { code: string | URL; eval: boolean } {
+  if (import.meta.url.endsWith(".js"))
+    return { code: new URL("./train-worker.js", import.meta.url), eval: false };
+  const require = createRequire(import.meta.url);
+  const tsxApi = new URL("dist/esm/api/index.mjs", pathToFileURL(require.resolve("tsx/package.json"))).href;
+  const entry = new URL("./train-worker.ts", import.meta.url).href;
+  const code = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return { code, eval: true };
+}
 
 const failed = (message: string, detail?: string): TrainOutcome => ({
   ok: false,
@@ -130,8 +139,9 @@ export class Trainer {
     signal?: AbortSignal,
   ): Promise<TrainOutcome> {
     return new Promise((resolve) => {
-      const worker = new Worker(BOOTSTRAP, {
-        eval: true,
+      const source = workerSource();
+      const worker = new Worker(source.code, {
+        eval: source.eval,
         workerData: job,
         execArgv: [],
         resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb },
