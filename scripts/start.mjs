@@ -50,4 +50,6 @@ for (const [part, state] of Object.entries(buildState(root))) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+// stack traces in the log point into server/src (the bundle has a source map)
+process.setSourceMapsEnabled(true);
 await import(pathToFileURL(join(root, "server/dist/index.js")).href);
