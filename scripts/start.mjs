@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm start`: runs the built server (server/dist/index.js) with plain node, in this process. Builds
 // first only what is missing or older than its sources (scripts/build-state.mjs): the first start of a
-// fresh clone builds (~10 s), every later start takes about a second. With a production install
+// fresh clone builds, later starts skip straight to the server (most of their few seconds is PGlite
+// opening its directory). With a production install
 // (`pnpm install --prod`, no esbuild or Vite) a stale build is reported and started as it is.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
