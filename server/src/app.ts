@@ -14,7 +14,7 @@ import {
   type ServerToClientEvents,
 } from "@tokenroom/shared";
 import { type Clock, systemClock } from "./clock.ts";
-import { lanAddress, type ServerConfig } from "./config.ts";
+import { defaultPublicUrl, type ServerConfig } from "./config.ts";
 import { apiRouter, healthRoute } from "./http/routes.ts";
 import { trainRouter } from "./http/train-routes.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -74,12 +74,7 @@ export function createApplication(c: AppComponents): Application {
     },
   );
 
-  let port = 0;
-  const publicUrl = () => c.config.publicUrl ?? `http://${lanAddress() ?? "localhost"}:${port}`;
-  httpServer.on("listening", () => {
-    const address = httpServer.address();
-    if (address && typeof address === "object") port = address.port;
-  });
+  const publicUrl = () => c.config.publicUrl ?? defaultPublicUrl(httpServer.address());
 
   const broadcaster: Broadcaster = {
     emit: (to, event, ...args) => void io.to(roomOf(to)).emit(event, ...args),

@@ -1,4 +1,5 @@
 /** Server configuration from the environment, validated once at start. */
+import type { AddressInfo } from "node:net";
 import { networkInterfaces } from "node:os";
 import { z } from "zod";
 import { type DatabaseTarget, databaseTarget } from "./store/adapters.ts";
@@ -6,7 +7,7 @@ import { type DatabaseTarget, databaseTarget } from "./store/adapters.ts";
 export interface ServerConfig {
   port: number;
   host: string;
-  /** Base URL phones use to join; the machine's LAN address when PUBLIC_URL is unset. */
+  /** Base URL phones use to join; when PUBLIC_URL is unset, derived from the bound address (defaultPublicUrl). */
   publicUrl: string | undefined;
   database: DatabaseTarget;
   redisUrl: string | undefined;
@@ -58,4 +59,19 @@ export function lanAddress(): string | undefined {
     for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
   }
   return undefined;
+}
+
+/**
+ * Where phones reach a server listening on `address` when PUBLIC_URL is unset: the machine's LAN address
+ * if it listens on every interface, else the address it is bound to (HOST=127.0.0.1 gives a loopback link).
+ */
+export function defaultPublicUrl(address: AddressInfo | string | null): string {
+  if (!address || typeof address === "string") return `http://${lanAddress() ?? "localhost"}`;
+  const everywhere = address.address === "0.0.0.0" || address.address === "::";
+  const host = everywhere
+    ? (lanAddress() ?? "localhost")
+    : address.family === "IPv6"
+      ? `[${address.address}]`
+      : address.address;
+  return `http://${host}:${address.port}`;
 }

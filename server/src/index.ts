@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import express from "express";
 import { createApplication } from "./app.ts";
-import { lanAddress, loadConfig } from "./config.ts";
+import { defaultPublicUrl, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { loadCustomModels } from "./models/custom-models.ts";
 import { loadModelRegistry } from "./models/registry.ts";
@@ -39,8 +39,9 @@ async function main(): Promise<void> {
   const port = typeof address === "object" && address ? address.port : config.port;
   const where =
     config.database.kind === "postgres" ? "PostgreSQL" : `PGlite in ${config.database.dataDir ?? "memory"}`;
+  // the test harness reads the port from this line (PORT=0 lets the OS choose one): keep its start stable
   log.info(
-    `Tokenroom is up: http://localhost:${port}  (phones: ${config.publicUrl ?? `http://${lanAddress() ?? "localhost"}:${port}`})`,
+    `Tokenroom is up: http://localhost:${port}  (phones: ${config.publicUrl ?? defaultPublicUrl(address)})`,
   );
   log.info(
     `database: ${where}; ${config.redisUrl ? "scale-out through Redis" : "single process"}; models: ${models

@@ -4,14 +4,15 @@
  * CI installs nginx from Debian; elsewhere the test is skipped when nginx is not installed.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { type HostSnapshot, type JoinResult, type RoundInfo, type SubmitResult } from "@tokenroom/shared";
 import { call, type ClientSocket, connectTo, expectOk, next, phoneSamples, POSTGRES_URL } from "./boot.ts";
-import { freePort, startServer, type ServerProcess } from "./process.ts";
+import { startServer, type ServerProcess } from "./process.ts";
+import { randomPort } from "./services.ts";
 
 const NGINX = "/usr/sbin/nginx";
 const hasNginx = spawnSync(NGINX, ["-v"]).status === 0;
@@ -27,38 +28,53 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * nginx cannot listen on port 0 and tell us the port, so it gets a random port below the OS's ephemeral
+ * range (randomPort: never one the OS hands out, so only another explicit choice can hold it). If the
+ * port is taken nginx exits with "Address already in use" and we try another, at most 10 times. It has
+ * bound its socket once it wrote its pid file.
+ */
+async function startNginx(upstreams: string[]): Promise<string> {
+  const template = readFileSync(fileURLToPath(new URL("../../ops/nginx.conf", import.meta.url)), "utf8");
+  mkdirSync(join(dir, "logs"), { recursive: true });
+  const pidFile = join(dir, "nginx.pid");
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const port = randomPort();
+    writeFileSync(
+      join(dir, "nginx.conf"),
+      template
+        .replaceAll("{{DIR}}", dir)
+        .replace("{{UPSTREAMS}}", upstreams.map((u) => `    server ${u};`).join("\n"))
+        .replace("{{PORT}}", String(port)),
+    );
+    rmSync(pidFile, { force: true });
+    const child = spawn(NGINX, ["-p", dir, "-c", join(dir, "nginx.conf"), "-g", "daemon off;"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const deadline = Date.now() + 10_000;
+    while (child.exitCode === null && !existsSync(pidFile) && Date.now() < deadline)
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 50))]);
+    if (child.exitCode === null && existsSync(pidFile)) {
+      nginx = child;
+      return `http://127.0.0.1:${port}`;
+    }
+    child.kill("SIGKILL");
+    await exited;
+    if (!/Address already in use/.test(err)) throw new Error(`nginx did not start: ${err}`);
+  }
+  throw new Error("nginx found no free port in 10 tries");
+}
+
 describe.skipIf(!hasNginx && process.env.CI !== "true")(
   "nginx in front of two processes (ops/nginx.conf)",
   () => {
     it("serves a whole round through the load balancer", async () => {
       const env = { DATABASE_URL: POSTGRES_URL, REDIS_URL, STATS_INTERVAL_MS: "100" };
       servers.push(...(await Promise.all([0, 1].map(() => startServer(env)))));
-      const port = await freePort();
-      const template = readFileSync(fileURLToPath(new URL("../../ops/nginx.conf", import.meta.url)), "utf8");
-      const upstreams = servers.map((s) => `    server ${new URL(s.url).host};`).join("\n");
-      writeFileSync(
-        join(dir, "nginx.conf"),
-        template
-          .replaceAll("{{DIR}}", dir)
-          .replace("{{UPSTREAMS}}", upstreams)
-          .replace("{{PORT}}", String(port)),
-      );
-      mkdirSync(join(dir, "logs"), { recursive: true });
-      nginx = spawn(NGINX, ["-p", dir, "-c", join(dir, "nginx.conf"), "-g", "daemon off;"], {
-        stdio: "ignore",
-      });
-      const url = `http://127.0.0.1:${port}`;
-      for (
-        let i = 0;
-        i < 50 &&
-        !(await fetch(`${url}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        ));
-        i++
-      )
-        await new Promise((r) => setTimeout(r, 100));
-
+      const url = await startNginx(servers.map((s) => new URL(s.url).host));
       const connect = () => connectTo(url, sockets);
       const created = (await (await fetch(`${url}/api/sessions`, { method: "POST" })).json()) as {
         sessionId: string;

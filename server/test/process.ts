@@ -1,18 +1,46 @@
 /** Runs the real server as a child process (`tsx server/src/index.ts`), for restart and multi-process tests. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-export async function freePort(): Promise<number> {
+/** The line server/src/index.ts logs (at info level) once it listens: the OS-chosen port is read from it. */
+const UP_LINE = /Tokenroom is up: http:\/\/[^\s:]+:(\d+)/;
+
+/**
+ * Resolves with the port a server started with PORT=0 reports, once it is up (listening, migrated):
+ * the first group of `line` in its stdout.
+ * The port stays held by the server from bind to exit: nothing probes a port and hopes it stays free.
+ */
+export function listeningPort(
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs = 30_000,
+  line: RegExp = UP_LINE,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
+    const check = () => {
+      const m = line.exec(output());
+      if (!m) return;
+      done();
+      resolve(Number(m[1]));
+    };
+    const exited = () => {
+      done();
+      reject(new Error(`server exited (${child.exitCode ?? child.signalCode}): ${output()}`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`server did not report its port within ${timeoutMs} ms: ${output()}`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      child.stdout?.off("data", check);
+      child.off("exit", exited);
+    };
+    child.stdout?.on("data", check);
+    child.once("exit", exited);
+    check();
   });
 }
 
@@ -23,42 +51,25 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string>, port?: number): Promise<ServerProcess> {
-  const p = port ?? (await freePort());
+/** Starts the server on a port the OS chooses (PORT=0) on 127.0.0.1; PUBLIC_URL defaults to that address. */
+export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   // SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/src/index.ts"], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      LOG_LEVEL: "info",
-      HOST: "127.0.0.1",
-      PORT: String(p),
-      PUBLIC_URL: `http://127.0.0.1:${p}`,
-      ...env,
-    },
+    // LOG_LEVEL info: the "is up" line is how the port comes back
+    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-  const url = `http://127.0.0.1:${p}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}): ${out}`);
-    const up = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`server did not answer /healthz within 30 s: ${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
+  const port = await listeningPort(child, () => out).catch((error: unknown) => {
+    child.kill("SIGKILL");
+    throw error;
+  });
   return {
-    url,
+    url: `http://127.0.0.1:${port}`,
     child,
     output: () => out,
     stop: (signal = "SIGTERM") =>

@@ -1,16 +1,17 @@
 /**
  * End-to-end harness: builds the client when its sources are newer than client/dist, boots the real server
- * (`tsx server/src/index.ts`) on a free port over a throwaway PGlite directory, and launches Debian's Chromium.
+ * (`tsx server/src/index.ts`) on a port the OS chooses over a throwaway PGlite directory, and launches Debian's
+ * Chromium.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
+import { listeningPort } from "../../server/test/process.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLIENT_DIST = join(ROOT, "client", "dist");
@@ -83,18 +84,6 @@ export function buildClientIfStale(): void {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export interface RunningServer {
   url: string;
   stop(): Promise<void>;
@@ -105,20 +94,12 @@ export async function startServer(
   timeoutMs = 30_000,
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
-  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-e2e-db-"));
-  const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(join(ROOT, "node_modules", ".bin", "tsx"), ["server/src/index.ts"], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      PUBLIC_URL: url,
-      LOG_LEVEL: "error",
-      ...env,
-    },
+    // PORT=0: the OS picks the port, read back from the "is up" line (logged at info); with HOST=127.0.0.1
+    // the join links default to http://127.0.0.1:<port>
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group: stop() ends tsx and the node process it runs
   });
@@ -149,19 +130,13 @@ export async function startServer(
     rmSync(dataDir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.ok) return { url, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  try {
+    const port = await listeningPort(child, () => output, timeoutMs);
+    return { url: `http://127.0.0.1:${port}`, stop };
+  } catch (error) {
+    await stop();
+    throw error;
   }
-  await stop();
-  throw new Error(`the server did not become healthy in ${timeoutMs} ms:\n${output}`);
 }
 
 export function launchBrowser(): Promise<Browser> {

@@ -1,5 +1,6 @@
 /** The floor for the load benchmark: socket.io that only counts sample messages and acks them. */
 import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
 
 const port = Number(process.env.PORT ?? 0);
@@ -19,7 +20,7 @@ io.on("connection", (socket) => {
       });
   });
 });
-http.listen(port, "127.0.0.1", () => console.log(`bare server on ${port}`));
+http.listen(port, "127.0.0.1", () => console.log(`bare server on ${(http.address() as AddressInfo).port}`));
 process.on("SIGTERM", () => {
   console.log(`bare server counted ${samples} samples`);
   process.exit(0);

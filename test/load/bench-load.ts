@@ -26,7 +26,7 @@ import {
 } from "@tokenroom/shared";
 import { loadModelRegistry } from "../../server/src/models/registry.ts";
 import { openDatabase } from "../../server/src/store/database.ts";
-import { freePort, startServer } from "../../server/test/process.ts";
+import { listeningPort, startServer } from "../../server/test/process.ts";
 import { cpuSeconds, rssMb } from "./proc-stats.ts";
 
 const args = process.argv.slice(2);
@@ -171,7 +171,7 @@ async function drive(
 
 async function runTokenroom() {
   const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-load-"));
-  const common = { LOG_LEVEL: "error", SAMPLE_RATE_PER_SECOND: "1000", SAMPLE_BURST: "1000" };
+  const common = { SAMPLE_RATE_PER_SECOND: "1000", SAMPLE_BURST: "1000" };
   // one process: the embedded default; several: PostgreSQL + Redis, as in production
   const env = P > 1 ? { ...common, DATABASE_URL: POSTGRES_URL, REDIS_URL } : { ...common, DATA_DIR: dataDir };
   const servers = await Promise.all(Array.from({ length: P }, () => startServer(env)));
@@ -236,26 +236,14 @@ async function runTokenroom() {
 }
 
 async function runBare() {
-  const port = await freePort();
   const child = spawn(
     process.execPath,
     ["--import", "tsx", fileURLToPath(new URL("./bare-server.ts", import.meta.url))],
-    {
-      env: { ...process.env, PORT: String(port) },
-      stdio: "ignore",
-    },
+    { env: { ...process.env, PORT: "0" }, stdio: ["ignore", "pipe", "inherit"] },
   );
-  const url = `http://127.0.0.1:${port}`;
-  for (
-    let i = 0;
-    i < 100 &&
-    !(await fetch(`${url}/healthz`).then(
-      (x) => x.ok,
-      () => false,
-    ));
-    i++
-  )
-    await new Promise((r) => setTimeout(r, 100));
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  const url = `http://127.0.0.1:${await listeningPort(child, () => out, 30_000, /bare server on (\d+)/)}`;
   try {
     const bots = await Promise.all(
       Array.from({ length: S }, async () => ({ socket: await connect(url), participantId: "" })),
