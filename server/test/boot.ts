@@ -1,9 +1,11 @@
 /**
- * Test harness: boots the real application on port 0 over a real database and gives typed
- * socket.io clients (host and students) plus cleanup(). No mocks: real sockets, real SQL.
+ * Test harness: boots the real application on port 0 over a real database (PGlite in memory, or this
+ * file's own PostgreSQL database) and gives typed socket.io clients (host and students) plus cleanup().
+ * No mocks: real sockets, real SQL.
  */
 import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
+import { afterAll } from "vitest";
 import {
   type ClientToServerEvents,
   createRng,
@@ -21,16 +23,31 @@ import { createLogger } from "../src/logger.ts";
 import { loadModelRegistry, type ModelRegistry } from "../src/models/registry.ts";
 import type { DatabaseTarget } from "../src/store/adapters.ts";
 import { type Database, openDatabase } from "../src/store/database.ts";
+import { createTestDatabase, type TestDatabase } from "./services.ts";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 let registry: ModelRegistry | undefined;
 export const models = (): ModelRegistry => (registry ??= loadModelRegistry());
 
-export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-export const targets: { name: string; target: DatabaseTarget }[] = [
-  { name: "pglite", target: { kind: "pglite", dataDir: undefined } },
-  { name: "postgres", target: { kind: "postgres", url: POSTGRES_URL } },
+let database: Promise<TestDatabase> | undefined;
+/**
+ * This test file's own PostgreSQL database (`t_…` on the machine's server, see services.ts): created on
+ * first use, dropped after the file's tests. Vitest loads this module once per test file.
+ */
+export function testDatabaseUrl(): Promise<string> {
+  database ??= createTestDatabase();
+  return database.then((d) => d.url);
+}
+// registered while the importing file is collected: it runs after that file's own afterAll hooks
+afterAll(async () => {
+  if (database) await (await database.catch(() => undefined))?.drop();
+});
+
+/** The databases a test runs on: PGlite in memory, and the file's own PostgreSQL database. */
+export const targets: { name: string; target: () => Promise<DatabaseTarget> }[] = [
+  { name: "pglite", target: () => Promise.resolve({ kind: "pglite", dataDir: undefined }) },
+  { name: "postgres", target: async () => ({ kind: "postgres", url: await testDatabaseUrl() }) },
 ];
 
 export interface BootOptions {
@@ -131,10 +148,10 @@ export function connectTo(url: string, sockets: ClientSocket[]): Promise<ClientS
   });
 }
 
-/** How many samples of a round PostgreSQL holds (read directly, not through any server). */
+/** How many samples of a round the file's PostgreSQL database holds (read directly, not through any server). */
 export async function storedInPostgres(roundId: string): Promise<number> {
   const pg = await import("pg");
-  const client = new pg.default.Client({ connectionString: POSTGRES_URL });
+  const client = new pg.default.Client({ connectionString: await testDatabaseUrl() });
   await client.connect();
   try {
     const { rows } = await client.query<{ n: string }>(

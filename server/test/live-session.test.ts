@@ -26,7 +26,7 @@ describe.each(targets)("live session on $name", ({ target }) => {
   let db: Database;
   let t: Booted;
   beforeAll(async () => {
-    db = await openDatabase(target);
+    db = await openDatabase(await target());
     t = await boot({ db });
   });
   afterAll(async () => {

@@ -13,7 +13,7 @@ import {
   expectOk,
   next,
   phoneSamples,
-  POSTGRES_URL,
+  testDatabaseUrl,
 } from "./boot.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
@@ -64,10 +64,10 @@ async function deliver(
 
 describe("reliability", () => {
   it("keeps samples unacked while PostgreSQL is unreachable for 10 s, then stores each exactly once", async () => {
-    const url = new URL(POSTGRES_URL);
+    const url = new URL(await testDatabaseUrl());
     const proxy: TcpProxy = await startTcpProxy(url.hostname, Number(url.port || 5432));
     cleanups.push(() => proxy.close());
-    const proxied = new URL(POSTGRES_URL);
+    const proxied = new URL(url);
     proxied.port = String(proxy.port);
     const db = await openDatabase({ kind: "postgres", url: proxied.toString() });
     cleanups.push(() => db.close());
@@ -90,7 +90,7 @@ describe("reliability", () => {
     const acked = results.reduce((s, r) => s + r.acked.size, 0);
     expect(acked).toBe(120);
     expect(results.some((r) => r.unavailable > 0)).toBe(true);
-    const direct = await openDatabase({ kind: "postgres", url: POSTGRES_URL });
+    const direct = await openDatabase({ kind: "postgres", url: url.toString() });
     cleanups.push(() => direct.close());
     expect(await direct.prisma.sample.count({ where: { roundId: round.id } })).toBe(120);
     const stats: RoundStats = await next(host, "round:stats", (s) => s.n === 120, 10_000).catch(async () => {

@@ -94,7 +94,7 @@ describe.each(targets)("review access on $name", ({ target }) => {
   let s1: Hosted;
   let s2: Hosted;
   beforeAll(async () => {
-    db = await openDatabase(target);
+    db = await openDatabase(await target());
     t = await boot({ db });
     admin = await adminApp(db);
     s1 = await host(t, "First");

@@ -127,7 +127,7 @@ describe.each(targets)("review and export on $name", ({ target }) => {
   let t: Booted;
   let p: Played;
   beforeAll(async () => {
-    db = await openDatabase(target);
+    db = await openDatabase(await target());
     t = await boot({ db });
     p = await play(t);
     // a stored guess (the guess feature writes these; the review must show them)

@@ -79,7 +79,7 @@ describe.each(targets)("train from your own text on $name", ({ target }) => {
   let trained: ModelSummary & { custom?: boolean };
 
   beforeAll(async () => {
-    db = await openDatabase(target);
+    db = await openDatabase(await target());
     t = await boot({ db, models: registry });
     host = await t.host("Custom models");
   });
