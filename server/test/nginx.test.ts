@@ -1,7 +1,7 @@
 /**
- * The operations example, tested: ops/nginx.conf load-balancing two server processes (Redis + PostgreSQL)
- * with no sticky sessions; a host and three students connect through nginx over websockets.
- * CI installs nginx from Debian; elsewhere the test is skipped when nginx is not installed.
+ * The operations example, tested: ops/nginx.conf load-balancing two server processes (the file's own
+ * Redis and PostgreSQL database) with no sticky sessions; a host and three students connect through nginx
+ * over websockets. CI installs nginx from Debian; elsewhere the test is skipped when nginx is not installed.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -10,21 +10,22 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { type HostSnapshot, type JoinResult, type RoundInfo, type SubmitResult } from "@tokenroom/shared";
-import { call, type ClientSocket, connectTo, expectOk, next, phoneSamples, POSTGRES_URL } from "./boot.ts";
+import { call, type ClientSocket, connectTo, expectOk, next, phoneSamples, testDatabaseUrl } from "./boot.ts";
 import { startServer, type ServerProcess } from "./process.ts";
-import { randomPort } from "./services.ts";
+import { randomPort, type RedisServer, startRedis } from "./services.ts";
 
 const NGINX = "/usr/sbin/nginx";
 const hasNginx = spawnSync(NGINX, ["-v"]).status === 0;
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const servers: ServerProcess[] = [];
 const sockets: ClientSocket[] = [];
 let nginx: ChildProcess | undefined;
+let redis: RedisServer | undefined;
 const dir = mkdtempSync(join(tmpdir(), "tokenroom-nginx-"));
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
   nginx?.kill("SIGTERM");
   await Promise.all(servers.map((s) => s.stop("SIGTERM")));
+  await redis?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -72,7 +73,8 @@ describe.skipIf(!hasNginx && process.env.CI !== "true")(
   "nginx in front of two processes (ops/nginx.conf)",
   () => {
     it("serves a whole round through the load balancer", async () => {
-      const env = { DATABASE_URL: POSTGRES_URL, REDIS_URL, STATS_INTERVAL_MS: "100" };
+      redis = await startRedis();
+      const env = { DATABASE_URL: await testDatabaseUrl(), REDIS_URL: redis.url, STATS_INTERVAL_MS: "100" };
       servers.push(...(await Promise.all([0, 1].map(() => startServer(env)))));
       const url = await startNginx(servers.map((s) => new URL(s.url).host));
       const connect = () => connectTo(url, sockets);

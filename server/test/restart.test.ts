@@ -13,7 +13,7 @@ import {
   type StudentSnapshot,
   type SubmitResult,
 } from "@tokenroom/shared";
-import { call, type ClientSocket, connectTo, expectOk, phoneSamples, POSTGRES_URL } from "./boot.ts";
+import { call, type ClientSocket, connectTo, expectOk, phoneSamples, testDatabaseUrl } from "./boot.ts";
 import { startServer, type ServerProcess } from "./process.ts";
 
 const sockets: ClientSocket[] = [];
@@ -27,12 +27,21 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const cases: { name: string; env: Record<string, string>; signal: NodeJS.Signals }[] = [
-  { name: "PGlite, killed with SIGKILL", env: { DATA_DIR: dataDir }, signal: "SIGKILL" },
-  { name: "PostgreSQL, killed with SIGKILL", env: { DATABASE_URL: POSTGRES_URL }, signal: "SIGKILL" },
+const cases: { name: string; env: () => Promise<Record<string, string>>; signal: NodeJS.Signals }[] = [
+  {
+    name: "PGlite, killed with SIGKILL",
+    env: () => Promise.resolve({ DATA_DIR: dataDir }),
+    signal: "SIGKILL",
+  },
+  {
+    name: "PostgreSQL, killed with SIGKILL",
+    env: async () => ({ DATABASE_URL: await testDatabaseUrl() }),
+    signal: "SIGKILL",
+  },
 ];
-describe.each(cases)("server restart mid-round ($name)", ({ env, signal }) => {
+describe.each(cases)("server restart mid-round ($name)", ({ env: envOf, signal }) => {
   it("brings back the round and every acked sample; resends count once", async () => {
+    const env = await envOf();
     server = await startServer(env);
     const created = (await (await fetch(`${server.url}/api/sessions`, { method: "POST" })).json()) as {
       sessionId: string;

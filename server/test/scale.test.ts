@@ -1,7 +1,7 @@
 /**
- * Three real server processes share one session through Redis (127.0.0.1:6379) and PostgreSQL
- * (127.0.0.1:5432). The host sees every sample exactly once; when the process publishing the round's
- * statistics is killed, another takes over and no acked sample is lost.
+ * Three real server processes share one session through Redis and PostgreSQL: each test its own
+ * redis-server (services.ts), the file its own database. The host sees every sample exactly once; when
+ * the process publishing the round's statistics is killed, another takes over and no acked sample is lost.
  */
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
@@ -20,19 +20,35 @@ import {
   expectOk,
   next,
   phoneSamples,
-  POSTGRES_URL,
   storedInPostgres,
+  testDatabaseUrl,
 } from "./boot.ts";
 import { startServer, type ServerProcess } from "./process.ts";
+import { type RedisServer, startRedis } from "./services.ts";
 
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const sockets: ClientSocket[] = [];
 const servers: ServerProcess[] = [];
+const redises: RedisServer[] = [];
 const connect = (url: string) => connectTo(url, sockets);
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
   await Promise.all(servers.map((s) => s.stop("SIGKILL")));
+  await Promise.all(redises.map((r) => r.close()));
 });
+
+/** Environment for server processes on a fresh private Redis (stopped after the file) and the file's database. */
+async function scaleEnv(): Promise<{ redis: RedisServer; env: Record<string, string> }> {
+  const redis = await startRedis();
+  redises.push(redis);
+  const env = {
+    DATABASE_URL: await testDatabaseUrl(),
+    REDIS_URL: redis.url,
+    STATS_INTERVAL_MS: "100",
+    SAMPLE_RATE_PER_SECOND: "1000",
+    SAMPLE_BURST: "1000",
+  };
+  return { redis, env };
+}
 
 async function statsReaching(
   host: ClientSocket,
@@ -45,13 +61,7 @@ async function statsReaching(
 
 describe("three processes through Redis and PostgreSQL", () => {
   it("counts every sample once across processes and survives the death of the stats leader", async () => {
-    const env = {
-      DATABASE_URL: POSTGRES_URL,
-      REDIS_URL,
-      STATS_INTERVAL_MS: "100",
-      SAMPLE_RATE_PER_SECOND: "1000",
-      SAMPLE_BURST: "1000",
-    };
+    const { redis, env } = await scaleEnv();
     servers.push(...(await Promise.all([0, 1, 2].map(() => startServer(env)))));
     const created = (await (await fetch(`${servers[0]!.url}/api/sessions`, { method: "POST" })).json()) as {
       sessionId: string;
@@ -110,9 +120,9 @@ describe("three processes through Redis and PostgreSQL", () => {
     expect(seen[0]!.contributors).toBe(6);
 
     // kill the process that publishes this round's statistics
-    const redis = new Redis(REDIS_URL);
-    const leaderNode = await redis.get(`tr:r:{${round.id}}:leader`);
-    await redis.quit();
+    const client = new Redis(redis.url);
+    const leaderNode = await client.get(`tr:r:{${round.id}}:leader`);
+    await client.quit();
     const nodes = await Promise.all(
       servers.map(async (s) => ((await (await fetch(`${s.url}/healthz`)).json()) as { node: string }).node),
     );
@@ -151,52 +161,16 @@ describe("three processes through Redis and PostgreSQL", () => {
   });
 });
 
-/** Restarts the machine's Redis the way the machine starts it (it keeps nothing on disk). */
-async function restartRedis(downMs: number): Promise<void> {
-  const { spawnSync } = await import("node:child_process");
-  const { existsSync } = await import("node:fs");
-  spawnSync("redis-cli", ["-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"], { stdio: "ignore" });
-  await new Promise((r) => setTimeout(r, downMs));
-  const r = spawnSync(
-    "redis-server",
-    [
-      "--daemonize",
-      "yes",
-      "--bind",
-      "127.0.0.1",
-      "-::1",
-      "--port",
-      "6379",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      // as the machine starts it, where those folders exist
-      "--dir",
-      existsSync("/var/lib/redis") ? "/var/lib/redis" : "/tmp",
-      "--logfile",
-      existsSync("/var/log/redis") ? "/var/log/redis/ci.log" : "/tmp/tokenroom-redis.log",
-    ],
-    { stdio: "ignore" },
-  );
-  if (r.status !== 0) throw new Error("could not restart redis-server");
-  for (let i = 0; i < 50; i++) {
-    if (spawnSync("redis-cli", ["-h", "127.0.0.1", "ping"], { encoding: "utf8" }).stdout.trim() === "PONG")
-      return;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error("redis did not come back");
+/** Takes this test's own Redis down for `downMs` (it keeps nothing on disk) and brings it back on its port. */
+async function restartRedis(redis: RedisServer, downMs: number): Promise<void> {
+  await redis.stop();
+  await new Promise((r) => setTimeout(r, downMs)); // the outage itself, not a wait for a condition
+  await redis.start();
 }
 
 describe("a Redis restart mid-round", () => {
   it("loses no sample and rebuilds the statistics from the database", async () => {
-    const env = {
-      DATABASE_URL: POSTGRES_URL,
-      REDIS_URL,
-      STATS_INTERVAL_MS: "100",
-      SAMPLE_RATE_PER_SECOND: "1000",
-      SAMPLE_BURST: "1000",
-    };
+    const { redis, env } = await scaleEnv();
     const pair = await Promise.all([0, 1].map(() => startServer(env)));
     servers.push(...pair);
     const created = (await (await fetch(`${pair[0]!.url}/api/sessions`, { method: "POST" })).json()) as {
@@ -244,7 +218,7 @@ describe("a Redis restart mid-round", () => {
     };
     await send(0, 40);
     await statsReaching(host, round.id, 80);
-    const restart = restartRedis(1_500);
+    const restart = restartRedis(redis, 1_500);
     await send(40, 20); // while Redis is down or just back: acks do not need Redis
     await restart;
     await send(60, 20);
