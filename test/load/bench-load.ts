@@ -27,6 +27,7 @@ import {
 import { loadModelRegistry } from "../../server/src/models/registry.ts";
 import { openDatabase } from "../../server/src/store/database.ts";
 import { listeningPort, startServer } from "../../server/test/process.ts";
+import { createTestDatabase, startRedis } from "../../server/test/services.ts";
 import { cpuSeconds, rssMb } from "./proc-stats.ts";
 
 const args = process.argv.slice(2);
@@ -40,8 +41,6 @@ const D = flag("duration", 20);
 const JSON_OUT = args.includes("--json");
 const MAX_TOKENS = flag("max-tokens", 8);
 const P = flag("processes", 1);
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const log = (m: string) => void (JSON_OUT ? process.stderr.write(m + "\n") : console.log(m));
 
 const percentile = (xs: number[], p: number) => {
@@ -172,8 +171,14 @@ async function drive(
 async function runTokenroom() {
   const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-load-"));
   const common = { SAMPLE_RATE_PER_SECOND: "1000", SAMPLE_BURST: "1000" };
-  // one process: the embedded default; several: PostgreSQL + Redis, as in production
-  const env = P > 1 ? { ...common, DATABASE_URL: POSTGRES_URL, REDIS_URL } : { ...common, DATA_DIR: dataDir };
+  // one process: the embedded default; several: PostgreSQL + Redis, as in production (a private
+  // redis-server and a database of the run's own, both gone afterwards)
+  const redis = P > 1 ? await startRedis() : undefined;
+  const database = P > 1 ? await createTestDatabase() : undefined;
+  const env =
+    redis && database
+      ? { ...common, DATABASE_URL: database.url, REDIS_URL: redis.url }
+      : { ...common, DATA_DIR: dataDir };
   const servers = await Promise.all(Array.from({ length: P }, () => startServer(env)));
   const pids = servers.map((s) => s.child.pid!);
   const url = servers[0]!.url;
@@ -224,13 +229,15 @@ async function runTokenroom() {
     host.disconnect();
     await Promise.all(servers.map((s) => s.stop("SIGTERM")));
     const db = await openDatabase(
-      P > 1 ? { kind: "postgres", url: POSTGRES_URL } : { kind: "pglite", dataDir },
+      database ? { kind: "postgres", url: database.url } : { kind: "pglite", dataDir },
     );
     const stored = await db.prisma.sample.count({ where: { roundId: started.data.id } });
     await db.close();
     return { ...r, stored };
   } finally {
     await Promise.all(servers.map((s) => s.stop("SIGKILL")));
+    await redis?.close();
+    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
