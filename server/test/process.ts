@@ -15,7 +15,7 @@ const UP_LINE = /Tokenroom is up: http:\/\/[^\s:]+:(\d+)/;
 export function listeningPort(
   child: ChildProcess,
   output: () => string,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
   line: RegExp = UP_LINE,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
