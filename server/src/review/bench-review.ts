@@ -1,7 +1,8 @@
 /**
  * `pnpm bench:review [--students 200] [--rounds 20] [--samples 25]`: seeds one session (students ×
  * rounds × samples, made by the shared engine and stored with Repository.insertSamples) in PGlite in a
- * temporary directory, and in PostgreSQL when reachable (BENCH_DATABASE_URL, else the test database);
+ * temporary directory, and in PostgreSQL when reachable (BENCH_DATABASE_URL, else a database of its own
+ * created on the test server, see server/test/services.ts, and dropped afterwards);
  * then times GET review (server time; target < 1 s), the CSV export (rows/s; target > 50,000/s), the
  * JSON export and DELETE, and prints a table. A benchmark, not a test. The seeded session is deleted.
  */
@@ -18,6 +19,7 @@ import { hashSecret, newId, newRoomCode, newSecret } from "../secrets.ts";
 import type { DatabaseTarget } from "../store/adapters.ts";
 import { type Database, openDatabase } from "../store/database.ts";
 import { Repository, type SampleRow } from "../store/repository.ts";
+import { BASE_DATABASE_URL, createTestDatabase } from "../../test/services.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -28,7 +30,6 @@ const STUDENTS = flag("students", 200);
 const ROUNDS = flag("rounds", 20);
 const PER_ROUND = flag("samples", 25);
 const ADMIN = newSecret();
-const POSTGRES = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 const SETTINGS = [
   { modelId: "toy", prompt: "the", temperature: 1, topK: 0, topP: 1, maxTokens: 4 },
@@ -199,12 +200,18 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  const given = process.env.BENCH_DATABASE_URL;
+  const created = given ? undefined : await createTestDatabase().catch(() => undefined);
+  const postgres = given ?? created?.url;
   try {
-    results.push(await measure("postgres", { kind: "postgres", url: POSTGRES }, models));
+    if (!postgres) throw new Error(`could not create a database on ${BASE_DATABASE_URL}`);
+    results.push(await measure("postgres", { kind: "postgres", url: postgres }, models));
   } catch (error) {
     console.log(
-      `PostgreSQL skipped (${POSTGRES}): ${error instanceof Error ? error.message : String(error)}`,
+      `PostgreSQL skipped (${postgres ?? BASE_DATABASE_URL}): ${error instanceof Error ? error.message : String(error)}`,
     );
+  } finally {
+    await created?.drop();
   }
   console.table(
     results.map((r) => ({
