@@ -91,7 +91,7 @@ export interface RunningServer {
 
 /** `env`: extra environment for the server (ADMIN_TOKEN, …). */
 export async function startServer(
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-e2e-db-"));
@@ -170,7 +170,7 @@ export function useE2eEnvironment(env: Record<string, string> = {}, timeoutMs = 
   const e2e = { shots: screenshotsDir() } as E2eEnvironment;
   beforeAll(async () => {
     buildClientIfStale();
-    [e2e.server, e2e.browser] = await Promise.all([startServer(30_000, env), launchBrowser()]);
+    [e2e.server, e2e.browser] = await Promise.all([startServer(60_000, env), launchBrowser()]);
   }, timeoutMs);
   afterAll(async () => {
     await e2e.browser?.close();
