@@ -1,5 +1,66 @@
 import { describe, expect, it } from "vitest";
-import { defaultPublicUrl, lanAddress } from "./config.ts";
+import { defaultPublicUrl, lanAddress, loadConfig } from "./config.ts";
+
+describe("loadConfig", () => {
+  it("has defaults for an empty environment (PGlite under data/pglite, port 3000)", () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: "0.0.0.0",
+      publicUrl: undefined,
+      database: { kind: "pglite", dataDir: "data/pglite" },
+      redisUrl: undefined,
+      verifyFraction: 1,
+      statsIntervalMs: 250,
+      sampleRatePerSecond: 60,
+      sampleBurst: 400,
+      adminToken: undefined,
+    });
+  });
+
+  it("reads every variable, treats empty values as unset and trims PUBLIC_URL's trailing slash", () => {
+    const c = loadConfig({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      PUBLIC_URL: "https://class.example/",
+      DATABASE_URL: "postgresql://u@db/x",
+      REDIS_URL: "redis://127.0.0.1:6380",
+      VERIFY_FRACTION: "0.25",
+      STATS_INTERVAL_MS: "",
+      SAMPLE_RATE_PER_SECOND: "5",
+      SAMPLE_BURST: "10",
+      ADMIN_TOKEN: "a".repeat(16),
+    });
+    expect(c).toMatchObject({
+      port: 0,
+      host: "127.0.0.1",
+      publicUrl: "https://class.example",
+      database: { kind: "postgres", url: "postgresql://u@db/x" },
+      redisUrl: "redis://127.0.0.1:6380",
+      verifyFraction: 0.25,
+      statsIntervalMs: 250,
+      sampleRatePerSecond: 5,
+      sampleBurst: 10,
+      adminToken: "a".repeat(16),
+    });
+    expect(loadConfig({ DATA_DIR: ":memory:" }).database).toEqual({ kind: "pglite", dataDir: undefined });
+  });
+
+  it("names the variable when a value is bad", () => {
+    const bad: [Record<string, string>, RegExp][] = [
+      [{ PORT: "70000" }, /^bad environment: PORT: /],
+      [{ PORT: "http" }, /^bad environment: PORT: /],
+      [{ PORT: "80.5" }, /^bad environment: PORT: /],
+      [{ PUBLIC_URL: "not a url" }, /^bad environment: PUBLIC_URL: /],
+      [{ VERIFY_FRACTION: "1.5" }, /^bad environment: VERIFY_FRACTION: /],
+      [{ STATS_INTERVAL_MS: "5" }, /^bad environment: STATS_INTERVAL_MS: /],
+      [{ SAMPLE_RATE_PER_SECOND: "0" }, /^bad environment: SAMPLE_RATE_PER_SECOND: /],
+      [{ SAMPLE_BURST: "-1" }, /^bad environment: SAMPLE_BURST: /],
+      [{ ADMIN_TOKEN: "short" }, /^bad environment: ADMIN_TOKEN: /],
+      [{ DATABASE_URL: "mysql://db/x" }, /DATABASE_URL must start with postgres:\/\/ .*\(got "mysql:"\)/],
+    ];
+    for (const [env, message] of bad) expect(() => loadConfig(env), JSON.stringify(env)).toThrow(message);
+  });
+});
 
 describe("defaultPublicUrl (PUBLIC_URL unset)", () => {
   it("uses the bound address and the real port when the server listens on one address", () => {
