@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createRng,
+  ErrorCode,
+  generate,
+  hashString32,
+  participantSeed,
+  type RoundInfo,
+  type SampleInput,
+} from "@tokenroom/shared";
+import { models, phoneSamples } from "../../test/boot.ts";
+import { sampleRound, services } from "../../test/fixtures.ts";
+import { type Database, openDatabase } from "../store/database.ts";
+import { type SampleRow, type Repository } from "../store/repository.ts";
+import { SampleWriter } from "../store/sample-writer.ts";
+import type { LiveSession } from "./live-state.ts";
+import { SampleService, type SampleServiceOptions } from "./sample-service.ts";
+
+let db: Database;
+beforeAll(async () => {
+  db = await openDatabase({ kind: "pglite", dataDir: undefined });
+});
+afterAll(() => db.close());
+
+/** A writer whose inserts wait for `release()` (or fail with `fail()`), to hold a write in flight. */
+function gatedWriter(repo: Repository) {
+  let gates: { open: () => void; fail: (e: Error) => void }[] = [];
+  const inserts: SampleRow[][] = [];
+  const writer = new SampleWriter({
+    insertSamples: async (rows) => {
+      inserts.push([...rows]);
+      await new Promise<void>((open, fail) => gates.push({ open, fail }));
+      return repo.insertSamples(rows);
+    },
+  });
+  const take = () => {
+    const g = gates;
+    gates = [];
+    return g;
+  };
+  return {
+    writer,
+    inserts,
+    waiting: () => gates.length,
+    release: () => take().forEach((g) => g.open()),
+    fail: () => take().forEach((g) => g.fail(new Error("connection reset"))),
+  };
+}
+
+async function setup(
+  options: Partial<SampleServiceOptions> = {},
+  writer?: (repo: Repository) => SampleWriter,
+) {
+  const s = services(db);
+  const { sessionId, code } = await s.sessions.createSession();
+  const joined = await s.sessions.join(code, "Ada");
+  const round: RoundInfo = await s.sessions.startRound(sessionId, sampleRound());
+  const live: LiveSession = await s.sessions.getLive(sessionId);
+  const service = new SampleService(writer?.(s.repo) ?? new SampleWriter(s.repo), s.stats, s.clock, {
+    verifyFraction: 1,
+    ratePerSecond: 1_000,
+    burst: 1_000,
+    ...options,
+  });
+  const pid = joined.participantId;
+  const submit = (samples: SampleInput[]) => service.submit(live, pid, round.id, samples);
+  const counted = () => live.round!.aggregator.stats(s.clock.now(), true).n;
+  const stored = () => db.prisma.sample.count({ where: { roundId: round.id } });
+  return { ...s, clock: s.clock, live, pid, round, submit, counted, stored };
+}
+
+const statuses = (r: { results: { status: string }[] }) => r.results.map((x) => x.status);
+
+describe("SampleService", () => {
+  it("rate-limits fresh samples with a token bucket refilled by the clock, capped at the burst", async () => {
+    const t = await setup({ ratePerSecond: 10, burst: 20 });
+    const samples = phoneSamples(t.round, t.pid, 0, 60);
+    const limited = { code: ErrorCode.RATE_LIMITED };
+    expect(statuses(await t.submit(samples.slice(0, 20)))).toEqual(Array(20).fill("accepted"));
+    await expect(t.submit(samples.slice(20, 21))).rejects.toMatchObject(limited);
+    // resending what is stored costs nothing, even with an empty bucket
+    expect(statuses(await t.submit(samples.slice(0, 5)))).toEqual(Array(5).fill("accepted"));
+    t.clock.advance(100); // 10/s × 0.1 s = one token
+    expect(statuses(await t.submit(samples.slice(20, 21)))).toEqual(["accepted"]);
+    await expect(t.submit(samples.slice(21, 22))).rejects.toMatchObject(limited);
+    t.clock.advance(250); // 2.5 tokens: two samples pass, three do not
+    await expect(t.submit(samples.slice(21, 24))).rejects.toMatchObject(limited);
+    expect(statuses(await t.submit(samples.slice(21, 23)))).toEqual(["accepted", "accepted"]);
+    t.clock.advance(60_000); // refills to the burst, not beyond
+    await expect(t.submit(samples.slice(23, 44))).rejects.toMatchObject(limited);
+    expect(statuses(await t.submit(samples.slice(23, 43)))).toHaveLength(20);
+    await expect(t.submit(samples.slice(43, 44))).rejects.toMatchObject(limited);
+    expect(await t.stored()).toBe(43);
+    expect(t.counted()).toBe(43);
+  });
+
+  it("verifies the configured fraction of samples, the same ones on every resend", async () => {
+    const t = await setup({ verifyFraction: 0.5 });
+    const row = t.live.round!.row;
+    const settings = { temperature: row.temperature, topK: row.topK, topP: row.topP };
+    const entry = models().get(row.modelId)!;
+    const decoder = models().decoder(entry.model, settings);
+    const honest = phoneSamples(t.round, t.pid, 0, 200);
+    // completions the round's settings can produce, drawn from another seed: not the seed's samples
+    const forged = honest
+      .map((h) => ({
+        index: h.index,
+        tokens: generate(
+          entry.model,
+          row.promptTokens,
+          settings,
+          createRng(row.seed ^ 1, h.index),
+          3,
+          decoder,
+        ).tokens,
+        honest: h.tokens,
+      }))
+      .filter((f) => f.tokens.join() !== f.honest.join())
+      .map(({ index, tokens }) => ({ index, tokens }));
+    expect(forged.length).toBeGreaterThan(50);
+    const verified = (i: number) => hashString32(`${t.pid}:${i}`) / 2 ** 32 < 0.5;
+    const expected = forged.map((f) => (verified(f.index) ? "rejected" : "accepted"));
+    const rejected = expected.filter((s) => s === "rejected").length;
+    expect(rejected / forged.length).toBeGreaterThan(0.3);
+    expect(rejected / forged.length).toBeLessThan(0.7);
+
+    for (let i = 0; i < forged.length; i += 50) {
+      const r = await t.submit(forged.slice(i, i + 50));
+      expect(statuses(r)).toEqual(expected.slice(i, i + 50));
+      for (const x of r.results) if (x.status === "rejected") expect(x.code).toBe(ErrorCode.SAMPLE_MISMATCH);
+    }
+    // a resend is checked the same way: the rejected ones stay rejected, the stored ones stay accepted
+    expect(statuses(await t.submit(forged.slice(0, 50)))).toEqual(expected.slice(0, 50));
+    expect(await t.stored()).toBe(forged.length - rejected);
+
+    // an impossible completion is refused whether or not it is verified
+    const bad = [0, 1, 2, 3].map((index) => ({ index: 1000 + index, tokens: [10_000_000] }));
+    const r = await t.submit(bad);
+    expect(r.results.map((x) => (x.status === "rejected" ? x.code : x.status))).toEqual(
+      Array(4).fill(ErrorCode.INVALID_SAMPLE),
+    );
+  });
+
+  it("with verification off, accepts any completion the settings can produce", async () => {
+    const t = await setup({ verifyFraction: 0 });
+    const seed = participantSeed(t.round.seed, t.pid);
+    const other = phoneSamples({ ...t.round, seed: t.round.seed + 1 }, t.pid, 0, 10);
+    expect(
+      other.some((o, i) => o.tokens.join() !== phoneSamples(t.round, t.pid, i, 1)[0]!.tokens.join()),
+    ).toBe(true);
+    expect(seed).not.toBe(participantSeed(t.round.seed + 1, t.pid));
+    expect(statuses(await t.submit(other))).toEqual(Array(10).fill("accepted"));
+  });
+
+  it("answers a resend that arrives during the write with the original's outcome, storing it once", async () => {
+    let gate!: ReturnType<typeof gatedWriter>;
+    const t = await setup({ ratePerSecond: 1, burst: 4 }, (repo) => (gate = gatedWriter(repo)).writer);
+    const samples = phoneSamples(t.round, t.pid, 0, 4);
+    const first = t.submit(samples.slice(0, 3));
+    await expect.poll(() => gate.waiting()).toBe(1);
+    // the resend overlaps the write: it neither writes again nor spends the (nearly empty) bucket
+    const resend = t.submit(samples);
+    // only index 3 is new: it queues behind the running insert (group commit)
+    await expect.poll(() => gate.writer.pending).toBe(1);
+    gate.release();
+    expect(statuses(await first)).toEqual(Array(3).fill("accepted"));
+    await expect.poll(() => gate.waiting()).toBe(1);
+    gate.release();
+    expect(gate.inserts.map((rows) => rows.map((r) => r.index))).toEqual([[0, 1, 2], [3]]);
+    expect(statuses(await resend)).toEqual(Array(4).fill("accepted"));
+    expect(await t.stored()).toBe(4);
+    expect(t.counted()).toBe(4);
+  });
+
+  it("when the write fails: the batch gets UNAVAILABLE, the waiting resend a per-sample retry, a later resend stores once", async () => {
+    let gate!: ReturnType<typeof gatedWriter>;
+    const t = await setup({}, (repo) => (gate = gatedWriter(repo)).writer);
+    const samples = phoneSamples(t.round, t.pid, 0, 2);
+    const first = t.submit(samples);
+    await expect.poll(() => gate.waiting()).toBe(1);
+    const resend = t.submit(samples);
+    await expect.poll(() => gate.inserts.length).toBe(1);
+    gate.fail();
+    await expect(first).rejects.toMatchObject({ code: ErrorCode.UNAVAILABLE });
+    const r = await resend;
+    expect(r.results).toEqual(
+      samples.map((s) => ({
+        index: s.index,
+        status: "rejected",
+        code: ErrorCode.UNAVAILABLE,
+        message: "not stored; resend",
+      })),
+    );
+    expect(await t.stored()).toBe(0);
+    expect(t.counted()).toBe(0);
+    const again = t.submit(samples);
+    await expect.poll(() => gate.waiting()).toBe(1);
+    gate.release();
+    expect(statuses(await again)).toEqual(["accepted", "accepted"]);
+    expect(await t.stored()).toBe(2);
+    expect(t.counted()).toBe(2);
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * Unit-test fixture: the realtime services over an in-memory PGlite database, with a manual clock and a
+ * broadcaster that records what it would send. No sockets, no HTTP.
+ */
+import { type RoundSettings, roundSettingsSchema } from "@tokenroom/shared";
+import type { Clock } from "../src/clock.ts";
+import type { Broadcaster } from "../src/realtime/broadcaster.ts";
+import { GuessService } from "../src/realtime/guess-service.ts";
+import { noSync, SessionService, type SyncBus } from "../src/realtime/session-service.ts";
+import { LocalStatsHub } from "../src/rounds/stats-hub.ts";
+import type { Database } from "../src/store/database.ts";
+import { Repository } from "../src/store/repository.ts";
+import { models } from "./boot.ts";
+
+export interface ManualClock extends Clock {
+  advance(ms: number): void;
+}
+
+/** Starts at a non-zero time, like the system clock. */
+export function manualClock(start = 1_700_000_000_000): ManualClock {
+  let now = start;
+  return {
+    now: () => now,
+    advance: (ms) => void (now += ms),
+    setInterval: () => ({ cancel: () => undefined }),
+  };
+}
+
+export const sampleRound = (over: Partial<RoundSettings> = {}): RoundSettings =>
+  roundSettingsSchema.parse({
+    modelId: "toy",
+    prompt: "the",
+    temperature: 1,
+    topK: 0,
+    topP: 1,
+    maxTokens: 3,
+    mode: "sample",
+    ...over,
+  });
+
+export interface Services {
+  repo: Repository;
+  sessions: SessionService;
+  stats: LocalStatsHub;
+  clock: ManualClock;
+  sent: { event: string; args: unknown[] }[];
+}
+
+/** A SessionService over `db`; several over one database stand for several server processes. */
+export function services(db: Database, sync: SyncBus = noSync): Services {
+  const repo = new Repository(db.prisma);
+  const clock = manualClock();
+  const stats = new LocalStatsHub();
+  const sent: Services["sent"] = [];
+  const broadcaster: Broadcaster = {
+    emit: (_to, event, ...args) => void sent.push({ event, args }),
+    emitVolatile: (_to, event, ...args) => void sent.push({ event, args }),
+    disconnectParticipant: () => undefined,
+  };
+  const sessions = new SessionService({
+    repo,
+    models: models(),
+    clock,
+    broadcaster,
+    stats,
+    guesses: new GuessService(repo),
+    sync,
+    publicUrl: () => "http://tokenroom.test",
+  });
+  return { repo, sessions, stats, clock, sent };
+}
