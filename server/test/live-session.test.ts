@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ErrorCode,
+  nextTokenDistribution,
+  probabilityOf,
   PROTOCOL_VERSION,
   type RoundInfo,
   type RoundStats,
@@ -9,7 +11,7 @@ import {
   type SubmitResult,
   type TheoryView,
 } from "@tokenroom/shared";
-import { type Booted, boot, call, expectOk, next, phoneSamples, targets } from "./boot.ts";
+import { type Booted, boot, call, expectOk, models, next, phoneSamples, targets } from "./boot.ts";
 import { openDatabase, type Database } from "../src/store/database.ts";
 
 const toyRound = {
@@ -98,7 +100,16 @@ describe.each(targets)("live session on $name", ({ target }) => {
     const stats: RoundStats = await next(host, "round:stats", (s) => s.roundId === round.id && s.n === 50);
     expect(stats.contributors).toBe(2);
     expect(stats.firstToken.counts.reduce((s, c) => s + c.count, 0) + stats.firstToken.otherCount).toBe(50);
-    expect(stats.firstToken.klBits).toBeGreaterThanOrEqual(0);
+    // KL(empirical ‖ theory) of the first tokens, by the textbook formula over the samples sent above
+    const q = nextTokenDistribution(models().get("toy")!.model, round.promptTokens, round);
+    const firsts = [...aSamples, ...bSamples].map((s) => s.tokens[0]!);
+    let kl = 0;
+    for (const id of new Set(firsts)) {
+      const p = firsts.filter((x) => x === id).length / firsts.length;
+      kl += p * Math.log2(p / probabilityOf(q, id));
+    }
+    expect(kl).toBeGreaterThan(0);
+    expect(stats.firstToken.klBits).toBeCloseTo(kl, 10);
     expect(stats.firstToken.entropyBits).toBeCloseTo(theory.entropyBits, 12);
     expect(await db.prisma.sample.count({ where: { roundId: round.id } })).toBe(50);
     expect(studentTheory).toBe(false);

@@ -11,7 +11,9 @@ import {
   type LanguageModel,
   type ModelSummary,
   modelFromArtifact,
+  nextTokenDistribution,
   participantSeed,
+  probabilityOf,
   type RoundInfo,
   type RoundStats,
   type SubmitResult,
@@ -170,7 +172,16 @@ describe.each(targets)("train from your own text on $name", ({ target }) => {
       "round:stats",
       (s) => s.roundId === round.id && s.n === 40,
     );
-    expect(stats.firstToken.klBits).toBeGreaterThanOrEqual(0);
+    // KL(empirical ‖ theory) of the first tokens, by the textbook formula over the 40 samples sent
+    const q = nextTokenDistribution(model, round.promptTokens, round);
+    const firsts = samples.map((s) => s.tokens[0]!);
+    let kl = 0;
+    for (const id of new Set(firsts)) {
+      const p = firsts.filter((x) => x === id).length / firsts.length;
+      kl += p * Math.log2(p / probabilityOf(q, id));
+    }
+    expect(kl).toBeGreaterThan(0);
+    expect(stats.firstToken.klBits).toBeCloseTo(kl, 10);
     expect(await db.prisma.sample.count({ where: { roundId: round.id } })).toBe(40);
   });
 
