@@ -42,8 +42,8 @@ export interface LiveSession {
   participantsDirty: boolean;
   /** New guesses since the host's progress count was last sent. */
   guessesDirty: boolean;
-  /** When this process last reloaded the round for a batch naming a round it did not know (clock ms). */
-  roundCheckedAt?: number;
+  /** The last reload of the round for a batch naming a round this process did not know (clock ms). */
+  roundCheck?: { at: number; done: Promise<void> };
 }
 
 export function makeLiveRound(row: RoundRow, registry: ModelRegistry): LiveRound {

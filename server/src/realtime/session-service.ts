@@ -403,9 +403,11 @@ export class SessionService {
     const live = await this.getLive(sessionId);
     if (live.round?.row.id === roundId || this.deps.sync === noSync) return live;
     const now = this.deps.clock.now();
-    if (live.roundCheckedAt !== undefined && now - live.roundCheckedAt < 250) return live;
-    live.roundCheckedAt = now;
-    await this.refresh(sessionId, "round");
+    let check = live.roundCheck;
+    if (!check || now - check.at >= 250) {
+      check = live.roundCheck = { at: now, done: this.refresh(sessionId, "round").catch(() => undefined) };
+    }
+    await check.done; // batches arriving meanwhile wait for the same reload
     return live;
   }
 
