@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { expectedEmpiricalKlExactBits } from "../src/engine/expected-kl.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const ENGINE = fileURLToPath(new URL("./engine.ts", import.meta.url));
@@ -77,6 +78,40 @@ describe("pnpm engine", () => {
       "--json",
     );
     expect(again.stdout).toBe(run.stdout); // seeded: reproducible
+  });
+
+  it("[EKL2] sample prints the exact expected KL, and the first-order shortcut labelled as one", async () => {
+    const run = await engine("sample", "--model", "tiny-stories", "--prompt", "the", "--n", "1000");
+    expect(run.code).toBe(0);
+    // tiny-stories after "the": 2,106 possible tokens; [EKL2] 0.59928 bits, [EKL1] 2105/(2000 ln 2) = 1.51844
+    expect(run.stdout).toMatch(/expected by chance at N = 1000: 0\.59928 bits \(exact/);
+    expect(run.stdout).toMatch(/shortcut \(k−1\)\/\(2N ln 2\) = 1\.51844 bits for k = 2106 possible tokens/);
+    expect(run.stdout).not.toMatch(/expected ≈/);
+    const json = await engine("sample", "--model", "toy", "--prompt", "the", "--n", "100", "--json");
+    const out = JSON.parse(json.stdout) as { expectedKlBits: number; shortcutKlBits: number };
+    expect(out.expectedKlBits).toBeCloseTo(
+      expectedEmpiricalKlExactBits([0.02, 0.25, 0.33, 0.38, 0.02], 100),
+      12,
+    );
+    expect(out.shortcutKlBits).toBeCloseTo(4 / (200 * Math.LN2), 12);
+  });
+
+  it("[SEQT1] sample notes that temperature applies per step when completions have several tokens", async () => {
+    const run = await engine(
+      "sample",
+      "--model",
+      "toy",
+      "--prompt",
+      "the",
+      "--n",
+      "50",
+      "--max-tokens",
+      "2",
+      "--temperature",
+      "0.5",
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/temperature applies to each next-token step/);
   });
 
   it("trains, lists and evaluates a model", async () => {

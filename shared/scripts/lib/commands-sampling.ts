@@ -1,6 +1,7 @@
 /** `dist` and `sample`: the next-token distribution, and N seeded samples compared with it. */
 import { Decoder } from "../../src/engine/decoder.ts";
 import { nextTokenDistribution } from "../../src/engine/decoding.ts";
+import { expectedEmpiricalKlExactBits } from "../../src/engine/expected-kl.ts";
 import { empiricalKlBits, entropyBits, expectedEmpiricalKlBits } from "../../src/engine/info.ts";
 import { createRng } from "../../src/engine/prng.ts";
 import { generate, sequenceLogProb } from "../../src/engine/sampling.ts";
@@ -86,10 +87,20 @@ export function runSample(args: ParsedArgs): void {
     entries.map((e) => [e.ids, e.count] as const),
     theory,
   );
+  // [EKL2] the exact expected KL of n samples by chance alone; [EKL1] the first-order shortcut (one token only)
+  const first = maxTokens === 1 ? decoder.distribution(prompt.ids) : null;
+  const expected = first && {
+    expectedKlBits: expectedEmpiricalKlExactBits(first.probs, n),
+    shortcutKlBits: expectedEmpiricalKlBits(first.ids.length, n),
+    k: first.ids.length,
+  };
   if (booleanFlag(args, "json")) {
     const out: Record<string, number> = {};
     for (const e of entries) out[completionLabel(model, e.ids)] = e.count;
-    console.log(JSON.stringify({ n, counts: out, klBits }));
+    const extra = expected
+      ? { expectedKlBits: expected.expectedKlBits, shortcutKlBits: expected.shortcutKlBits }
+      : {};
+    console.log(JSON.stringify({ n, counts: out, klBits, ...extra }));
     return;
   }
   console.log(
@@ -105,12 +116,22 @@ export function runSample(args: ParsedArgs): void {
     ]);
   console.log(table(["count", "sampled", "theory", "completion"], rows, "rrrl"));
   if (entries.length > SHOWN) console.log(`  … and ${entries.length - SHOWN} more distinct completions`);
-  let line = `\nKL(empirical ‖ theory) = ${klBits.toFixed(5)} bits`;
-  if (maxTokens === 1) {
-    const k = decoder.distribution(prompt.ids).ids.length;
-    line += ` (expected ≈ ${expectedEmpiricalKlBits(k, n).toFixed(5)} for ${k} possible tokens; it shrinks like 1/N)`;
+  if (maxTokens > 1 && settings.temperature !== 1) {
+    console.log(
+      "  theory = the chain rule of the per-step sampler: temperature applies to each next-token step, " +
+        "which is not p(completion)^(1/T) renormalised over whole completions",
+    );
   }
-  console.log(line);
+  console.log(`\nKL(empirical ‖ theory) = ${klBits.toFixed(5)} bits`);
+  if (expected) {
+    console.log(
+      `expected by chance at N = ${n}: ${expected.expectedKlBits.toFixed(5)} bits (exact, from the binomial counts)`,
+    );
+    console.log(
+      `shortcut (k−1)/(2N ln 2) = ${expected.shortcutKlBits.toFixed(5)} bits for k = ${expected.k} possible tokens: ` +
+        `first order, close only once every N·p is large`,
+    );
+  }
 }
 
 function compareIds(a: readonly TokenId[], b: readonly TokenId[]): number {

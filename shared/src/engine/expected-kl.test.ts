@@ -53,3 +53,38 @@ describe("[EKL2] exact expected empirical KL", () => {
     expect(logFactorial(5)).toBeCloseTo(Math.log(120), 14);
   });
 });
+
+describe("[EKL3] the shortcut (k−1)/(2N ln 2) against the exact expectation", () => {
+  it("undershoots when every N·q_x is large enough: 0.907× for (.5, .3, .15, .05) at N = 10", () => {
+    const q = [0.5, 0.3, 0.15, 0.05];
+    const exact = expectedEmpiricalKlExactBits(q, 10);
+    expect(exact).toBeCloseTo(0.23856, 5);
+    expect(expectedEmpiricalKlBits(4, 10) / exact).toBeCloseTo(0.907, 3);
+  });
+
+  it("undershoots for the toy row after “the” at N = 100: 0.932×", () => {
+    const q = [0.02, 0.25, 0.33, 0.38, 0.02];
+    expect(expectedEmpiricalKlBits(5, 100) / expectedEmpiricalKlExactBits(q, 100)).toBeCloseTo(0.932, 3);
+  });
+
+  it("overshoots only when outcomes go unseen: 200 Zipf outcomes at N = 50 (1.92×)", () => {
+    const q = Array.from({ length: 200 }, (_, i) => 1 / (i + 1));
+    const z = q.reduce((s, x) => s + x, 0);
+    const exact = expectedEmpiricalKlExactBits(
+      q.map((x) => x / z),
+      50,
+    );
+    expect(expectedEmpiricalKlBits(200, 50) / exact).toBeCloseTo(1.923, 3);
+  });
+
+  it("is 0.907× to 1× for four outcomes from N = 10 on: the next-order term is positive", () => {
+    const q = [0.5, 0.3, 0.15, 0.05];
+    let previous = 0;
+    for (const n of [10, 30, 100, 1_000, 10_000]) {
+      const ratio = expectedEmpiricalKlBits(4, n) / expectedEmpiricalKlExactBits(q, n);
+      expect(ratio).toBeLessThan(1);
+      expect(ratio).toBeGreaterThan(previous); // tends to 1 from below
+      previous = ratio;
+    }
+  });
+});

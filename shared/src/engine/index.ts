@@ -24,3 +24,4 @@ export * from "./evaluate.ts";
 export * from "./models.ts";
 export * from "./scoring.ts";
 export * from "./expected-kl.ts";
+export * from "./model-sampler.ts";

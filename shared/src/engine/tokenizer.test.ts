@@ -145,6 +145,16 @@ describe("charTokenizer", () => {
     ]);
   });
 
+  it("[TOK4] treats every quotation mark U+2018–U+201F, —, … and · as CJK punctuation: one token, no spaces", () => {
+    for (let cp = 0x2018; cp <= 0x201f; cp++) {
+      const mark = String.fromCodePoint(cp);
+      expect(charTokenizer.tokenize(`a${mark}b`)).toEqual(["a", mark, "b"]);
+      expect(charTokenizer.detokenize(["好", mark, "好"])).toBe(`好${mark}好`);
+    }
+    for (const mark of ["—", "…", "·"])
+      expect(charTokenizer.tokenize(`你${mark}好`)).toEqual(["你", mark, "好"]);
+  });
+
   it("[TOK4] round-trips mixed text", () => {
     for (const text of [
       "今天天气很好, we go to the park。",
