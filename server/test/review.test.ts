@@ -5,11 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   completionLabel,
+  entropyBits,
+  MODEL_SETTINGS,
+  modelDistribution,
   type RoundInfo,
   type RoundStats,
   type SessionExport,
   type SessionReview,
   type SubmitResult,
+  sequenceLogProb,
 } from "@tokenroom/shared";
 import { type Database, openDatabase } from "../src/store/database.ts";
 import {
@@ -300,6 +304,7 @@ describe.each(targets)("review and export on $name", ({ target }) => {
       "log_prob",
       "prob",
       "created_at",
+      "model_log_prob",
     ]);
     const stored = await db.prisma.sample.findMany({ where: { round: { sessionId: p.sessionId } } });
     expect(rows.length).toBe(stored.length);
@@ -307,7 +312,19 @@ describe.each(targets)("review and export on $name", ({ target }) => {
     const byKey = new Map(stored.map((s) => [`${s.roundId}|${s.participantId}|${s.idx}`, s]));
     const nickOf = new Map(p.participantIds.map((id, i) => [id, p.nicknames[i]!]));
     for (const row of rows) {
-      const [seq, roundId, participantId, nickname, idx, tokens, text, logProb, prob, createdAt] = row;
+      const [
+        seq,
+        roundId,
+        participantId,
+        nickname,
+        idx,
+        tokens,
+        text,
+        logProb,
+        prob,
+        createdAt,
+        modelLogProb,
+      ] = row;
       const s = byKey.get(`${roundId}|${participantId}|${idx}`)!;
       expect(s).toBeDefined();
       byKey.delete(`${roundId}|${participantId}|${idx}`);
@@ -318,6 +335,16 @@ describe.each(targets)("review and export on $name", ({ target }) => {
       expect(Number(logProb)).toBe(s.logProb);
       expect(Math.abs(Number(prob) - Math.exp(s.logProb))).toBeLessThan(1e-15);
       expect(createdAt).toBe(s.createdAt.toISOString());
+      // [MS1] the model's own chain-rule log-prob (T = 1, no cut) beside the sampler's
+      const own = sequenceLogProb(
+        models().get(round.modelId)!.model,
+        round.promptTokens,
+        s.tokens,
+        MODEL_SETTINGS,
+      );
+      expect(Number(modelLogProb)).toBeCloseTo(own, 12);
+      if (round.temperature === 1) expect(Number(modelLogProb)).toBeCloseTo(s.logProb, 12);
+      else expect(Number(modelLogProb)).not.toBeCloseTo(s.logProb, 6);
       const expected = nickOf.get(participantId!)!;
       expect(nickname).toBe(expected.startsWith("=") ? `'${expected}` : expected);
     }
@@ -359,6 +386,19 @@ describe.each(targets)("review and export on $name", ({ target }) => {
         expect(s.tokens).toEqual(row.tokens);
         expect(s.logProb).toBe(row.logProb);
         expect(s.text).toBe(completionLabel(model, row.tokens));
+        expect(s.modelLogProb).toBeCloseTo(
+          sequenceLogProb(model, r.promptTokens, row.tokens, MODEL_SETTINGS),
+          12,
+        );
+      }
+      // [MS1] the sampler's theory, with the model's own distribution beside it when the settings change it
+      if (r.temperature === 1) expect(r.theory.model).toBeNull();
+      else {
+        const own = modelDistribution(model, r.promptTokens);
+        expect(r.theory.model?.support).toBe(own.ids.length);
+        expect(r.theory.model?.entropyBits).toBeCloseTo(entropyBits(own.probs), 12);
+        expect(r.theory.model?.top[0]?.p).toBeCloseTo(own.probs[0]!, 15);
+        expect(r.theory.entropyBits).toBeGreaterThan(r.theory.model!.entropyBits); // T = 1.5 flattens it
       }
       expect(r.guesses.length).toBe(i === 0 ? 1 : 0);
       expect(r.theory.roundId).toBe(r.id);

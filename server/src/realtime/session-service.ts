@@ -17,7 +17,7 @@ import {
 import type { Clock } from "../clock.ts";
 import { ServiceError } from "../errors.ts";
 import type { ModelRegistry } from "../models/registry.ts";
-import { theoryView } from "../rounds/aggregator.ts";
+import { roundTheory } from "../rounds/theory.ts";
 import { hashSecret, newId, newRoomCode, newSecret, newSeed, secretMatches } from "../secrets.ts";
 import { type Repository, type SessionRow, UniqueViolation } from "../store/repository.ts";
 import type { StatsHub } from "../rounds/stats-hub.ts";
@@ -156,7 +156,7 @@ export class SessionService {
     const id = newId();
     const label = (t: number) => tokenLabel(entry.model, t);
     const dist = decoder.distribution(promptTokens);
-    const theory = theoryView(id, dist, label);
+    const theory = roundTheory(id, entry.model, promptTokens, decoding, dist);
     const seed = newSeed();
     const candidates =
       settings.mode === "guess" ? pickCandidates(dist, settings.guessCandidates, seed, label) : null;

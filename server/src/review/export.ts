@@ -3,7 +3,12 @@
  * and each page is written as one chunk, waiting for the socket to drain: memory stays flat whatever
  * the session's size. Completion texts are decoded with the round's model (empty when it is missing).
  */
-import { EXPORT_SCHEMA_VERSION, type SessionExport } from "@tokenroom/shared";
+import {
+  EXPORT_SCHEMA_VERSION,
+  MODEL_SETTINGS,
+  type SessionExport,
+  sequenceLogProb,
+} from "@tokenroom/shared";
 import type { ModelRegistry } from "../models/registry.ts";
 import { CSV_BOM, csvField, csvRow, userText } from "./csv.ts";
 import type { ExportQueries } from "./export-queries.ts";
@@ -30,6 +35,7 @@ export const SAMPLE_COLUMNS = [
   "log_prob",
   "prob",
   "created_at",
+  "model_log_prob",
 ] as const;
 
 export const GUESS_COLUMNS = [
@@ -61,13 +67,14 @@ export async function writeSamplesCsv(out: StreamOut, deps: ExportDeps, sessionI
   let written = 0;
   for (const round of await deps.rounds.rounds(sessionId)) {
     const text = textOf(round, deps.models, (t) => csvField(t));
+    const modelLogProb = modelLogProbOf(round, deps.models);
     const head = `${round.seq},${round.id},`;
     for await (const page of deps.exports.samples(round.id)) {
       let chunk = "";
       for (const [participantId, idx, tokens, logProb, createdAt] of page) {
         const prob = Math.exp(Number(logProb));
         chunk += `${head}${participantId},${nick.get(participantId) ?? ""},${idx},${tokens},`;
-        chunk += `${text(tokens)},${logProb},${prob},${createdAt}\r\n`;
+        chunk += `${text(tokens)},${logProb},${prob},${createdAt},${modelLogProb(tokens)}\r\n`;
       }
       written += page.length;
       await out.write(chunk);
@@ -128,8 +135,12 @@ export async function writeJsonExport(
   const rounds = await deps.rounds.rounds(session.id);
   for (const [i, round] of rounds.entries()) {
     const text = textOf(round, deps.models, (t) => JSON.stringify(t));
+    const modelLogProb = modelLogProbOf(round, deps.models);
     const header = JSON.stringify(
-      roundFields(round) satisfies Omit<SessionExport["rounds"][number], "samples" | "guesses">,
+      roundFields(round, roundModel(round, deps.models)) satisfies Omit<
+        SessionExport["rounds"][number],
+        "samples" | "guesses"
+      >,
     );
     await out.write(`${i > 0 ? "," : ""}${header.slice(0, -1)},"samples":[`);
     let sep = "";
@@ -137,7 +148,7 @@ export async function writeJsonExport(
       let chunk = "";
       for (const [participantId, idx, tokens, logProb, createdAt] of page) {
         // ids, numbers and ISO times need no escaping; the text does
-        chunk += `${sep}{"participantId":"${participantId}","idx":${idx},"tokens":[${tokens.replaceAll(" ", ",")}],"text":${text(tokens)},"logProb":${logProb},"createdAt":"${createdAt}"}`;
+        chunk += `${sep}{"participantId":"${participantId}","idx":${idx},"tokens":[${tokens.replaceAll(" ", ",")}],"text":${text(tokens)},"logProb":${logProb},"modelLogProb":${modelLogProb(tokens) || "null"},"createdAt":"${createdAt}"}`;
         sep = ",";
       }
       await out.write(chunk);
@@ -181,5 +192,32 @@ function textOf(
       cache.set(tokens, text);
     }
     return text;
+  };
+}
+
+/**
+ * [MS1] ln P(completion | prompt) under the model itself (T = 1, no top-k / top-p; chain rule, nats), as text:
+ * beside `log_prob`, the sampler's. "" when the model is missing or gives it probability 0 (never at T = 1
+ * for the shipped models). Cached per round like the text.
+ */
+function modelLogProbOf(round: StoredRound, models: ModelRegistry): (tokens: string) => string {
+  const model = roundModel(round, models);
+  if (!model) return () => "";
+  const decoder = models.decoder(model, MODEL_SETTINGS);
+  const cache = new Map<string, string>();
+  return (tokens) => {
+    let value = cache.get(tokens);
+    if (value === undefined) {
+      try {
+        const ids = tokens.split(" ").map(Number);
+        const lp = sequenceLogProb(model, round.promptTokens, ids, MODEL_SETTINGS, decoder);
+        value = Number.isFinite(lp) ? String(lp) : "";
+      } catch {
+        value = "";
+      }
+      if (cache.size >= 50_000) cache.clear();
+      cache.set(tokens, value);
+    }
+    return value;
   };
 }

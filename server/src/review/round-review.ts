@@ -15,6 +15,7 @@ import {
   tokenLabel,
 } from "@tokenroom/shared";
 import type { ModelRegistry } from "../models/registry.ts";
+import { withModelView } from "../rounds/theory.ts";
 import { buildStats, cLogC, klFromSums, type RoundCounters } from "../rounds/stats.ts";
 import type { PrismaClient } from "../generated/prisma/index.js";
 import { type Replay, RoundQueries, type StoredRound } from "./round-queries.ts";
@@ -174,7 +175,7 @@ export function buildRoundReview(x: RoundInputs): ReviewRound {
     stats.firstToken.perplexity = null;
   }
   return {
-    ...roundFields(round),
+    ...roundFields(round, model),
     modelAvailable: model !== null,
     firstSampleAt: isoOrNull(r.firstAt),
     lastSampleAt: isoOrNull(r.lastAt),
@@ -188,8 +189,12 @@ export function buildRoundReview(x: RoundInputs): ReviewRound {
   };
 }
 
-/** A stored round's own fields, as the review and the JSON export show them. */
-export function roundFields(round: StoredRound) {
+/**
+ * A stored round's own fields, as the review and the JSON export show them; the theory gets the model's own
+ * distribution beside the sampler's ([MS1]) from the model when it was stored without it.
+ */
+export function roundFields(round: StoredRound, model: LanguageModel | null) {
+  const settings = { temperature: round.temperature, topK: round.topK, topP: round.topP };
   return {
     id: round.id,
     seq: round.seq,
@@ -209,7 +214,7 @@ export function roundFields(round: StoredRound) {
     revealedAt: isoOrNull(round.revealedAt),
     guessLockedAt: isoOrNull(round.guessLockedAt),
     closedAt: isoOrNull(round.closedAt),
-    theory: round.theory,
+    theory: withModelView(round.theory, model, round.promptTokens, settings),
   };
 }
 

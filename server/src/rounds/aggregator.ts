@@ -2,14 +2,9 @@
  * The live counters of one round in memory (pure: no sockets, no storage, no clock of its own).
  * Every accepted sample is added exactly once; statistics are built on a timer, never per sample.
  */
-import {
-  entropyBits,
-  type KlPoint,
-  type RoundStats,
-  type TheoryView,
-  type TokenDistribution,
-} from "@tokenroom/shared";
+import { type KlPoint, type RoundStats, type TheoryView, type TokenDistribution } from "@tokenroom/shared";
 import { CounterKl, topByCount } from "./counter-kl.ts";
+import { distributionView } from "./theory.ts";
 import { buildStats, expectedKlAt, klFromSums, type RoundCounters, type TheoryContext } from "./stats.ts";
 
 export interface AcceptedSample {
@@ -154,23 +149,11 @@ export class RoundAggregator {
   }
 }
 
-/** The theory view shown to the host from the start and to students after the reveal. */
+/** The theory view shown to the host from the start and to students after the reveal (sampler only). */
 export function theoryView(
   roundId: string,
   dist: TokenDistribution,
   label: (id: number) => string,
 ): TheoryView {
-  const top: TheoryView["top"] = [];
-  let shown = 0;
-  for (let i = 0; i < dist.ids.length && i < 30; i++) {
-    top.push({ id: dist.ids[i]!, token: label(dist.ids[i]!), p: dist.probs[i]! });
-    shown += dist.probs[i]!;
-  }
-  return {
-    roundId,
-    top,
-    otherP: Math.max(0, 1 - shown),
-    support: dist.ids.length,
-    entropyBits: entropyBits(dist.probs),
-  };
+  return { roundId, ...distributionView(dist, label) };
 }

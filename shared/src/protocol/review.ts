@@ -156,7 +156,10 @@ export interface SessionExport {
       idx: number;
       tokens: number[];
       text: string;
+      /** ln P under the sampler (the round's settings), chain rule, nats. */
       logProb: number;
+      /** [MS1] ln P under the model itself (T = 1, no cut); null when the server no longer has the model. */
+      modelLogProb: number | null;
       createdAt: string;
     }[];
     guesses: {

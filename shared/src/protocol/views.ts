@@ -76,16 +76,31 @@ export interface GuessSummary {
   leaderboard: LeaderboardEntry[];
 }
 
-/** The exact (theoretical) next-token distribution after the prompt, under the round's settings. */
-export interface TheoryView {
-  roundId: string;
-  /** Most probable first tokens, probability descending (at most 30). */
+/** A next-token distribution as shown: the most probable tokens, the rest's mass, the support, the entropy. */
+export interface DistributionView {
+  /** Most probable tokens, probability descending (at most 30). */
   top: { id: number; token: string; p: number }[];
   /** Mass of the tokens not in `top`. */
   otherP: number;
   /** Number of tokens with probability > 0. */
   support: number;
   entropyBits: number;
+}
+
+/**
+ * The exact next-token distribution after the prompt of the **sampler**: the model under the round's
+ * temperature, top-k and top-p (SPEC [D1]). `top[i].tied` marks tokens kept by a cut that split a tie ([CUT1]).
+ */
+export interface TheoryView extends DistributionView {
+  roundId: string;
+  top: { id: number; token: string; p: number; tied?: boolean }[];
+  /**
+   * [MS1] The model's own distribution (T = 1, no cut) when the settings change anything; null when the
+   * sampler is the model. Absent in rounds stored before it existed.
+   */
+  model?: DistributionView | null;
+  /** [CUT1] A cut between tokens of equal probability: the dropped tied tokens and that probability (the model's). */
+  cutTie?: { kept: string[]; dropped: string[]; modelP: number } | null;
 }
 
 export interface KlPoint {
