@@ -18,52 +18,57 @@ export const CompletionsTable = memo(function CompletionsTable({
   if (n === 0) return <p className="hint">{t("charts.noSamples")}</p>;
   const max = Math.max(...top.map((c) => Math.max(c.count / n, c.p ?? 0)), 1e-9);
   return (
-    <table className="completions-table">
-      <colgroup>
-        <col className="col-text" />
-        <col className="col-num" />
-        <col className="col-num" />
-        <col className="col-p" />
-      </colgroup>
-      <caption>{t("charts.completionsCaption", { count: stats?.completions.distinct ?? 0 })}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t("charts.completion")}</th>
-          <th scope="col" className="num">
-            {t("charts.count")}
-          </th>
-          <th scope="col" className="num">
-            {t("charts.share")}
-          </th>
-          <th scope="col" className="num">
-            {t("charts.chainRule")}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {top.map((c) => (
-          <tr key={c.tokens.join(",")}>
-            <th scope="row" className="completion-text">
-              {c.text}
-              <span className="mini-bars" aria-hidden="true">
-                <span
-                  className="mini-bar"
-                  style={{ width: `${(c.count / n / max) * 100}%`, background: SERIES.empirical }}
-                />
-                {c.p === null ? null : (
+    <>
+      <table className="completions-table">
+        <colgroup>
+          <col className="col-text" />
+          <col className="col-num" />
+          <col className="col-num" />
+          <col className="col-p" />
+        </colgroup>
+        <caption>{t("charts.completionsCaption", { count: stats?.completions.distinct ?? 0 })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("charts.completion")}</th>
+            <th scope="col" className="num">
+              {t("charts.count")}
+            </th>
+            <th scope="col" className="num">
+              {t("charts.share")}
+            </th>
+            <th scope="col" className="num">
+              {t("charts.chainRule")}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {top.map((c) => (
+            <tr key={c.tokens.join(",")}>
+              <th scope="row" className="completion-text">
+                {c.text}
+                <span className="mini-bars" aria-hidden="true">
                   <span
                     className="mini-bar"
-                    style={{ width: `${(c.p / max) * 100}%`, background: SERIES.theory }}
+                    style={{ width: `${(c.count / n / max) * 100}%`, background: SERIES.empirical }}
                   />
-                )}
-              </span>
-            </th>
-            <td className="num">{formatInt(c.count)}</td>
-            <td className="num">{formatPercent(c.count / n)}</td>
-            <td className="num">{c.p === null ? "–" : formatProbability(c.p)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+                  {c.p === null ? null : (
+                    <span
+                      className="mini-bar"
+                      style={{ width: `${(c.p / max) * 100}%`, background: SERIES.theory }}
+                    />
+                  )}
+                </span>
+              </th>
+              <td className="num">{formatInt(c.count)}</td>
+              <td className="num">{formatPercent(c.count / n)}</td>
+              <td className="num">{c.p === null ? "–" : formatProbability(c.p)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint" data-testid="per-step-note">
+        {t("teach.perStep")}
+      </p>
+    </>
   );
 });

@@ -72,3 +72,19 @@ describe("firstTokenRows", () => {
     expect(logTicks(0, 1)).toEqual([]);
   });
 });
+
+describe("[CUT1] tie marks on the first-token chart", () => {
+  it("marks a token the cut kept out of a tie", () => {
+    const tied: TheoryView = {
+      roundId: "r",
+      top: [
+        { id: 3, token: "mouse", p: 0.6 },
+        { id: 0, token: "ate", p: 0.4, tied: true },
+      ],
+      otherP: 0,
+      support: 2,
+      entropyBits: 1,
+    };
+    expect(firstTokenRows(null, tied, "(other)").map((r) => r.token)).toEqual(["mouse", "ate ⚖"]);
+  });
+});

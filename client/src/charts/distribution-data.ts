@@ -26,7 +26,9 @@ export function firstTokenRows(
   if (theory) {
     for (const tok of theory.top.slice(0, maxRows)) {
       const count = counts.get(tok.id)?.count ?? 0;
-      rows.push({ key: String(tok.id), token: tok.token, count, empirical: share(count), theory: tok.p });
+      // [CUT1] a token kept by a cut that split a tie carries the tie mark
+      const token = tok.tied ? `${tok.token} ⚖` : tok.token;
+      rows.push({ key: String(tok.id), token, count, empirical: share(count), theory: tok.p });
     }
   } else {
     for (const [id, c] of [...counts].slice(0, maxRows)) {

@@ -1,6 +1,6 @@
 /** The page's side of the engine worker: one worker, promise-based requests. */
 import type {
-  DistributionView,
+  InspectView,
   GeneratedSample,
   ModelInfo,
   ModelRef,
@@ -65,7 +65,7 @@ export class EngineClient {
     return this.send<"generate">({ type: "generate", round, participantId, start, count });
   }
 
-  distribution(round: RoundSpec, context: number[], top = 10): Promise<DistributionView> {
+  distribution(round: RoundSpec, context: number[], top = 10): Promise<InspectView> {
     return this.send<"distribution">({ type: "distribution", round, context, top });
   }
 

@@ -39,6 +39,14 @@ export interface DistributionView {
   otherP: number;
   /** Tokens with probability > 0. */
   support: number;
+  entropyBits: number;
+}
+
+/** The sampler's distribution at a context, the model's own beside it when they differ, a tie at the cut. */
+export interface InspectView {
+  sampler: DistributionView;
+  model: DistributionView | null;
+  tie: { kept: string[]; dropped: string[]; modelP: number } | null;
 }
 
 export interface ModelInfo {
@@ -53,7 +61,7 @@ export type WorkerRequest =
 export interface WorkerResults {
   load: ModelInfo;
   generate: GeneratedSample[];
-  distribution: DistributionView;
+  distribution: InspectView;
 }
 
 export type WorkerResponse =

@@ -5,14 +5,20 @@
  */
 import {
   createRng,
+  cutTie,
   Decoder,
+  distributionsDiffer,
+  entropyBits,
   generate,
   type LanguageModel,
+  modelDistribution,
   participantSeed,
+  type TokenDistribution,
   tokenLabel,
 } from "@tokenroom/shared";
 import type {
   DistributionView,
+  InspectView,
   GeneratedSample,
   RoundSpec,
   WorkerRequest,
@@ -74,9 +80,7 @@ async function samples(
   return out;
 }
 
-async function distribution(round: RoundSpec, context: number[], top: number): Promise<DistributionView> {
-  const model = await loadModel(round.model);
-  const dist = decoderFor(model, round).distribution(context);
+function view(model: LanguageModel, dist: TokenDistribution, top: number): DistributionView {
   const entries = [];
   let shown = 0;
   for (let i = 0; i < dist.ids.length && i < top; i++) {
@@ -85,7 +89,26 @@ async function distribution(round: RoundSpec, context: number[], top: number): P
     entries.push({ id, label: tokenLabel(model, id), p });
     shown += p;
   }
-  return { entries, otherP: Math.max(0, 1 - shown), support: dist.ids.length };
+  return {
+    entries,
+    otherP: Math.max(0, 1 - shown),
+    support: dist.ids.length,
+    entropyBits: entropyBits(dist.probs),
+  };
+}
+
+/** [MS1] [CUT1] The sampler at a context, the model itself beside it when they differ, and a tie at the cut. */
+async function distribution(round: RoundSpec, context: number[], top: number): Promise<InspectView> {
+  const model = await loadModel(round.model);
+  const dist = decoderFor(model, round).distribution(context);
+  const own = modelDistribution(model, context);
+  const tie = cutTie(model.nextTokenLogProbs(context), round);
+  const label = (id: number) => tokenLabel(model, id);
+  return {
+    sampler: view(model, dist, top),
+    model: distributionsDiffer(dist, own) ? view(model, own, top) : null,
+    tie: tie && { kept: tie.kept.map(label), dropped: tie.dropped.map(label), modelP: tie.modelP },
+  };
 }
 
 async function handle(req: WorkerRequest): Promise<WorkerResults[keyof WorkerResults]> {

@@ -12,6 +12,8 @@ import type {
 import { CompletionsTable } from "../charts/completions-table.tsx";
 import { DistributionChart } from "../charts/distribution-chart.tsx";
 import { KlChart } from "../charts/kl-chart.tsx";
+import { ModelSamplerBars } from "../components/model-sampler-bars.tsx";
+import { fromTheory } from "../lib/model-sampler.ts";
 import { formatInt, formatNumber } from "../lib/format.ts";
 import { GuessBoard } from "./guess-board.tsx";
 import { MetricsPanel } from "./metrics-panel.tsx";
@@ -107,6 +109,12 @@ export const LiveRound = memo(function LiveRound({
               <p className="hint">{t("live.klHint")}</p>
             </div>
           </div>
+          {theory ? (
+            <div className="panel" data-testid="model-sampler-panel">
+              <h3>{t("teach.title")}</h3>
+              <ModelSamplerBars view={fromTheory(theory)} settings={round} maxRows={10} />
+            </div>
+          ) : null}
           <div className="live-grid wide-left">
             <div className="panel">
               <h3>{t("live.completions")}</h3>

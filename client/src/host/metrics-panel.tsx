@@ -50,11 +50,21 @@ export const MetricsPanel = memo(function MetricsPanel({
       <Metric
         name={t("metrics.entropy")}
         value={show(entropy, formatBits)}
+        testId="stat-entropy"
         unit={t("metrics.bits")}
         explain={t("metrics.entropyExplain", {
           choices: show(entropy === null ? null : 2 ** entropy, formatNumber),
         })}
       />
+      {theory?.model ? (
+        <Metric
+          name={t("teach.modelEntropy")}
+          value={formatBits(theory.model.entropyBits)}
+          unit={t("metrics.bits")}
+          explain={t("teach.modelEntropyExplain", { choices: formatNumber(2 ** theory.model.entropyBits) })}
+          testId="stat-model-entropy"
+        />
+      ) : null}
       <Metric
         name={t("metrics.crossEntropy")}
         value={show(first?.crossEntropyBits, formatBits)}

@@ -49,6 +49,9 @@ export function ModelCard({ model }: { model: ModelSummary }) {
         ))}
       </dl>
       <p className="hint">{t("card.perplexityExplain")}</p>
+      <p className="hint" data-testid="card-perplexity-vocab">
+        {t("teach.perplexityVocab", { vocab: formatInt(vocab) })}
+      </p>
     </details>
   );
 }

@@ -2,7 +2,7 @@
 import { type FormEvent, useDeferredValue, useEffect, useId, useMemo, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { LIMITS, type ModelSummary } from "@tokenroom/shared";
-import { ProbBars } from "../components/prob-bars.tsx";
+import { ModelSamplerBars } from "../components/model-sampler-bars.tsx";
 import { formatBits, formatInt, formatNumber } from "../lib/format.ts";
 import type { HostAuth } from "../api/train.ts";
 import { ModelCard } from "./model-card.tsx";
@@ -270,13 +270,16 @@ export function RoundSetup({
             <summary className={values.mode === "guess" ? undefined : "visually-hidden"}>
               {t("guess.setupPreviewHidden")}
             </summary>
-            <ProbBars
-              caption={t("setup.previewCaption", {
-                support: formatInt(theory.support),
-                entropy: formatBits(theory.entropyBits),
+            <p className="hint">
+              {t("setup.previewCaption", {
+                support: formatInt(theory.sampler.support),
+                entropy: formatBits(theory.sampler.entropyBits),
               })}
-              rows={theory.entries.map((e) => ({ key: e.id, label: e.label, p: e.p }))}
-              otherP={theory.otherP}
+            </p>
+            <ModelSamplerBars
+              view={theory}
+              settings={{ temperature: deferred.temperature, topK: deferred.topK, topP: deferred.topP }}
+              testId="setup-pair"
             />
           </details>
         ) : (

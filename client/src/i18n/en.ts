@@ -104,8 +104,10 @@ export const en = {
   },
   inspector: {
     title: "Why “{{token}}”?",
-    afterPrompt: "The model's next-word probabilities right after the prompt.",
-    afterContext: "The model's next-word probabilities after the prompt and “{{before}}”.",
+    afterPrompt:
+      "The sampler's next-word probabilities right after the prompt (the model under this round's settings).",
+    afterContext:
+      "The sampler's next-word probabilities after the prompt and “{{before}}” (the model under this round's settings).",
     drawn: "“{{token}}” had probability {{p}}.",
     hidden: "This distribution stays hidden until the instructor reveals it.",
     caption_one: "{{count}} word was possible here.",
@@ -147,13 +149,13 @@ export const en = {
     firstTokenAria_other: "First token: {{count, number}} samples against the model",
     empirical_one: "Class ({{count, number}} sample)",
     empirical_other: "Class ({{count, number}} samples)",
-    theory: "Model (exact)",
+    theory: "Sampler (exact)",
     klAria: "KL divergence of the class from the model, against the number of samples, log-log",
     klX: "samples N",
     klFirst: "KL, first token",
     klCompletion: "KL, whole completions",
     klExpected: "expected by chance",
-    klApprox: "(k−1)/(2N ln 2), large-N approximation (k = {{k}})",
+    klApprox: "shortcut (k−1)/(2N ln 2), first order (k = {{k}})",
     klGreedy: "Greedy decoding has a single outcome: KL is always 0.",
     completionsCaption_one: "{{count, number}} distinct completion; the most frequent:",
     completionsCaption_other: "{{count, number}} distinct completions; the most frequent:",
@@ -187,7 +189,7 @@ export const en = {
     modeGuess: "Guess: a guessing phase before the reveal",
     showClassChart: "Show the class chart to students before the reveal",
     previewCaption:
-      "Exact next-word probabilities after the prompt ({{support}} possible, entropy {{entropy}} bits):",
+      "The sampler's exact next-word probabilities after the prompt ({{support}} possible, entropy {{entropy}} bits):",
     problem: {
       unknownWords: "This model has no <unk> token: every word of the prompt must be in its vocabulary.",
       tooLong: "The prompt is longer than {{max}} tokens. Shorten it.",
@@ -216,8 +218,9 @@ export const en = {
     bits: "bits",
     bitsPerToken: "bits / token",
     choices: "choices",
-    entropy: "Entropy of the model",
-    entropyExplain: "How unsure the model is about the first word: like a fair pick among {{choices}} words.",
+    entropy: "Entropy of the sampler",
+    entropyExplain:
+      "How unsure the sampler (the model at this round's T, top-k, top-p) is about the first word: like a fair pick among {{choices}} words.",
     crossEntropy: "Cross-entropy of the class",
     crossEntropyExplain:
       "The class's average surprise, −log₂ p of each first word drawn; it approaches the entropy as N grows.",
@@ -227,8 +230,9 @@ export const en = {
     kl: "KL(class ‖ model)",
     klExplain:
       "How far the class's counts are from the model's probabilities; expected at this N: {{expected}} bits.",
-    perToken: "Cross-entropy per token",
-    perTokenExplain: "For whole completions, by the chain rule; perplexity per token {{ppl}}.",
+    perToken: "Sampler entropy per token (estimate)",
+    perTokenExplain:
+      "Mean −log₂ p per token of the class's completions under the sampler that drew them: an estimate of the sampler's own entropy per token (perplexity {{ppl}}). It falls as T drops; it says nothing about how good the model is.",
   },
   live: {
     round: "Round {{seq}}",
@@ -250,7 +254,7 @@ export const en = {
     firstToken: "First token: class vs model",
     klTitle: "KL(class ‖ model) vs N",
     klHint:
-      "Both axes are logarithmic. The grey line is the KL that N honest samples have on average by chance alone, computed exactly: a class that samples honestly stays close to it. The light dashed line is the textbook shortcut (k−1)/(2N ln 2), with k the number of possible first tokens; it is only right once N is much larger than k, and overshoots before that.",
+      "Both axes are logarithmic. The grey line is the KL that N honest samples have on average by chance alone, computed exactly: a class that samples honestly stays close to it. The light dashed line is the textbook shortcut (k−1)/(2N ln 2), with k the number of possible first tokens; it is right only once every possible token is expected many times (N·p large for each). While every token gets seen it is a little too low (the next term is positive); it is too high only when many tokens go unseen.",
     completions: "Whole completions",
     metrics: "Information",
   },
@@ -283,7 +287,7 @@ export const en = {
     noGuess: "You did not submit a guess this round.",
     scoring: "Scoring your guess…",
     resultTitle: "Your guess vs the truth",
-    truth: "Truth (the model)",
+    truth: "Truth (the sampler)",
     score: "Your score",
     bits: "bits",
     perfect: "0 is perfect",
@@ -361,7 +365,7 @@ export const en = {
     trainingValue: "{{tokens}} tokens on {{lines}} lines",
     perplexity: "Held-out perplexity",
     perplexityValue:
-      "{{ppl}} ({{bits}} bits per token over {{tokens}} held-out tokens, {{oov}} of them unknown)",
+      "{{ppl}} ({{bits}} bits per token over {{tokens}} held-out tokens; {{oov}} unknown words skipped)",
     perplexityExplain:
       "Perplexity is 2 to the cross-entropy on lines the model never saw in training: it is as unsure as a fair pick among this many tokens. Lower is better.",
     missing: "—",
@@ -464,7 +468,7 @@ export const en = {
     sliderValue: "N = {{n}}",
     klAt: "KL at N = {{n}}, first token:",
     klWholeAt: "whole completions:",
-    chanceAt: "by chance ≈ {{value}} bits (large-N approximation)",
+    chanceAt: "shortcut (k−1)/(2N ln 2) = {{value}} bits (first order, not the exact expectation)",
     klHint:
       "Replayed from the stored samples in the order they arrived. Move the slider or press Play to watch the class's KL fall as N grows; both axes are logarithmic.",
     noCandidates: "The candidates of this guess round were not stored.",
@@ -489,5 +493,30 @@ export const en = {
     saved: "Saved {{name}} ({{size}}).",
     exportHint:
       "CSV opens in any spreadsheet: one row per sample, or per guess. JSON holds the whole session, with every round's settings and theory.",
+  },
+  /** The model beside the sampler, ties at the cut, and the words for every number (issue 16). */
+  teach: {
+    title: "The model and the sampler",
+    sampler: "Sampler (model at {{settings}})",
+    greedy: "T = 0, greedy",
+    temperature: "T = {{value}}",
+    topK: "top-k {{value}}",
+    topP: "top-p {{value}}",
+    model: "Model itself (T = 1, no cut)",
+    entropy: "entropy {{bits}} bits",
+    cut: "cut",
+    differ:
+      "Temperature, top-k and top-p change the sampler, not the model: the grey bars are what the model says, the blue ones what the phones draw from.",
+    same: "At T = 1 with no cut, the sampler is the model itself.",
+    tie_kept: "tied at the cut: kept only because its token id is lower",
+    tie_dropped: "tied at the cut: dropped only because its token id is higher",
+    tieNote:
+      "⚖ Tie at the cut: {{kept}} and {{dropped}} have exactly the same probability ({{p}} under the model). The cut keeps the lower token id (the more frequent word in training), so {{kept}} stays and {{dropped}} goes: an arbitrary choice.",
+    modelEntropy: "Entropy of the model itself",
+    modelEntropyExplain: "The same, before temperature, top-k and top-p (T = 1, no cut): {{choices}} words.",
+    perStep:
+      "Temperature, top-k and top-p apply at each step: a completion's probability is the product of the sampler's step probabilities, which is not the same as applying T to whole completions.",
+    perplexityVocab:
+      "Perplexity depends on the vocabulary ({{vocab}} tokens here): fewer tokens mean fewer choices, and unknown words are skipped rather than scored (as SRILM does). Compare perplexities only between models with the same vocabulary.",
   },
 };

@@ -103,8 +103,8 @@ export const zh: typeof en = {
   },
   inspector: {
     title: "为什么是“{{token}}”？",
-    afterPrompt: "紧接在提示词之后，模型给下一个字词的概率。",
-    afterContext: "在提示词和“{{before}}”之后，模型给下一个字词的概率。",
+    afterPrompt: "紧接在提示词之后，采样器（本轮设置下的模型）给下一个字词的概率。",
+    afterContext: "在提示词和“{{before}}”之后，采样器（本轮设置下的模型）给下一个字词的概率。",
     drawn: "“{{token}}”的概率是 {{p}}。",
     hidden: "老师揭晓之前，这个分布是隐藏的。",
     caption_one: "这里只可能出现 {{count}} 个字词。",
@@ -145,13 +145,13 @@ export const zh: typeof en = {
     firstTokenAria_other: "第一个词元：{{count, number}} 个样本与模型对比",
     empirical_one: "全班（{{count, number}} 个样本）",
     empirical_other: "全班（{{count, number}} 个样本）",
-    theory: "模型（精确值）",
+    theory: "采样器（精确值）",
     klAria: "全班相对于模型的 KL 散度随样本数 N 的变化（双对数坐标）",
     klX: "样本数 N",
     klFirst: "KL 散度，第一个词元",
     klCompletion: "KL 散度，整段续写",
     klExpected: "纯随机时的期望值",
-    klApprox: "(k−1)/(2N ln 2)，大 N 时的近似（k = {{k}}）",
+    klApprox: "简便公式 (k−1)/(2N ln 2)，一阶近似（k = {{k}}）",
     klGreedy: "贪心解码只有一种结果：KL 散度始终为 0。",
     completionsCaption_one: "共 {{count, number}} 种不同的续写；最常见的：",
     completionsCaption_other: "共 {{count, number}} 种不同的续写；最常见的：",
@@ -184,7 +184,7 @@ export const zh: typeof en = {
     modeSample: "采样：手机立即开始采样",
     modeGuess: "猜测：揭晓之前先有一个猜测阶段",
     showClassChart: "揭晓之前就向学生显示全班图表",
-    previewCaption: "提示词之后下一个词元的精确概率（{{support}} 种可能，熵为 {{entropy}} 比特）：",
+    previewCaption: "提示词之后采样器给下一个词元的精确概率（{{support}} 种可能，熵为 {{entropy}} 比特）：",
     problem: {
       unknownWords: "这个模型没有 <unk> 词元：提示词里的每个字词都必须在它的词表中。",
       tooLong: "提示词超过了 {{max}} 个词元。请改短一些。",
@@ -213,16 +213,18 @@ export const zh: typeof en = {
     bits: "比特",
     bitsPerToken: "比特 / 词元",
     choices: "个选项",
-    entropy: "模型的熵",
-    entropyExplain: "模型对第一个词元有多不确定：相当于在 {{choices}} 个词元中公平地随机挑一个。",
+    entropy: "采样器的熵",
+    entropyExplain:
+      "采样器（本轮温度、top-k、top-p 下的模型）对第一个词元有多不确定：相当于在 {{choices}} 个词元中公平地随机挑一个。",
     crossEntropy: "全班的交叉熵",
     crossEntropyExplain: "全班的平均“意外程度”，即每个抽到的第一个词元的 −log₂ p；N 越大，它越接近熵。",
     perplexity: "困惑度",
     perplexityExplain: "2 的交叉熵次方：全班抽到的词元，意外程度相当于在这么多个选项中公平地挑一个。",
     kl: "KL(全班 ‖ 模型)",
     klExplain: "KL 散度：全班的计数离模型的概率有多远；在这个 N 下，纯随机时的期望值为 {{expected}} 比特。",
-    perToken: "每词元交叉熵",
-    perTokenExplain: "对整段续写按链式法则计算；每词元困惑度为 {{ppl}}。",
+    perToken: "采样器每词元的熵（估计）",
+    perTokenExplain:
+      "全班续写在抽出它们的采样器下每个词元 −log₂ p 的平均值：是对采样器自身每词元熵的估计（困惑度 {{ppl}}）。温度越低它越小；它不衡量模型的好坏。",
   },
   live: {
     round: "第 {{seq}} 轮",
@@ -244,7 +246,7 @@ export const zh: typeof en = {
     firstToken: "第一个词元：全班与模型对比",
     klTitle: "KL(全班 ‖ 模型) 随 N 的变化",
     klHint:
-      "两条坐标轴都是对数刻度。灰色实线是 N 个诚实样本仅凭随机性平均会有的 KL 散度（精确计算）：如实采样的全班会紧贴这条线。浅色虚线是教科书上的简便公式 (k−1)/(2N ln 2)，k 为第一个词元可能的取值个数；只有当 N 远大于 k 时它才准确，在此之前会偏高。",
+      "两条坐标轴都是对数刻度。灰色实线是 N 个诚实样本仅凭随机性平均会有的 KL 散度（精确计算）：如实采样的全班会紧贴这条线。浅色虚线是教科书上的简便公式 (k−1)/(2N ln 2)，k 为第一个词元可能的取值个数；只有当每个可能的词元都预期出现很多次（每个 N·p 都很大）时它才准确。在每个词元都被抽到时它略微偏低（下一项为正）；只有当许多词元还没被抽到时它才偏高。",
     completions: "整段续写",
     metrics: "信息量",
   },
@@ -275,7 +277,7 @@ export const zh: typeof en = {
     noGuess: "这一轮你没有提交猜测。",
     scoring: "正在为你的猜测评分…",
     resultTitle: "你的猜测与真实答案对比",
-    truth: "真实答案（模型）",
+    truth: "真实答案（采样器）",
     score: "你的得分",
     bits: "比特",
     perfect: "0 为完美",
@@ -349,7 +351,7 @@ export const zh: typeof en = {
     trainingValue: "{{tokens}} 个词元，共 {{lines}} 行",
     perplexity: "留出集困惑度",
     perplexityValue:
-      "{{ppl}}（在 {{tokens}} 个留出词元上平均每词元 {{bits}} 比特，其中 {{oov}} 个不在词表中）",
+      "{{ppl}}（在 {{tokens}} 个留出词元上平均每词元 {{bits}} 比特；跳过了 {{oov}} 个未登录词）",
     perplexityExplain:
       "困惑度是模型在训练时从未见过的句子上的交叉熵取 2 的幂：模型的不确定程度，相当于在这么多个词元中公平地挑一个。越低越好。",
     missing: "—",
@@ -448,7 +450,7 @@ export const zh: typeof en = {
     sliderValue: "样本数 N = {{n}}",
     klAt: "N = {{n}} 时的 KL，第一个词元：",
     klWholeAt: "完整补全：",
-    chanceAt: "纯属偶然 ≈ {{value}} 比特（大 N 近似）",
+    chanceAt: "简便公式 (k−1)/(2N ln 2) = {{value}} 比特（一阶近似，不是精确期望值）",
     klHint:
       "按样本到达的顺序从保存的数据重放。拖动滑块或按“播放”，看全班的 KL 如何随 N 增大而下降；两条坐标轴都是对数刻度。",
     noCandidates: "这一猜测轮的候选词没有被保存。",
@@ -473,5 +475,30 @@ export const zh: typeof en = {
     saved: "已保存 {{name}}（{{size}}）。",
     exportHint:
       "CSV 可以用任何电子表格打开：每个样本或每个猜测一行。JSON 包含整个课堂，以及每一轮的设置和理论分布。",
+  },
+  /** 模型与采样器并列、截断处的并列概率、每个数字的准确说法（issue 16）。 */
+  teach: {
+    title: "模型与采样器",
+    sampler: "采样器（{{settings}} 下的模型）",
+    greedy: "T = 0，贪心",
+    temperature: "温度 T = {{value}}",
+    topK: "top-k = {{value}}",
+    topP: "top-p = {{value}}",
+    model: "模型本身（T = 1，不截断）",
+    entropy: "熵 {{bits}} 比特",
+    cut: "被截掉",
+    differ:
+      "温度、top-k 和 top-p 改变的是采样器，而不是模型：灰色条是模型本身的概率，蓝色条是手机实际采样所用的概率。",
+    same: "在 T = 1 且不截断时，采样器就是模型本身。",
+    tie_kept: "在截断处并列：只因词元编号较小而被保留",
+    tie_dropped: "在截断处并列：只因词元编号较大而被去掉",
+    tieNote:
+      "⚖ 截断处有并列：{{kept}} 与 {{dropped}} 的概率完全相同（模型下为 {{p}}）。截断保留编号较小的词元（训练中更常见的词），所以保留 {{kept}}、去掉 {{dropped}}：这是任意的选择。",
+    modelEntropy: "模型本身的熵",
+    modelEntropyExplain: "同一个量，但在温度、top-k、top-p 之前（T = 1，不截断）：{{choices}} 个词元。",
+    perStep:
+      "温度、top-k 和 top-p 在每一步分别作用：一段续写的概率是采样器各步概率的乘积，这与把温度作用在整段续写上并不相同。",
+    perplexityVocab:
+      "困惑度取决于词表（这里有 {{vocab}} 个词元）：词元越少，选择越少；未登录词被跳过而不计分（与 SRILM 相同）。只应在词表相同的模型之间比较困惑度。",
   },
 };

@@ -8,6 +8,8 @@ import type { ReviewRound, StudentParticipation } from "@tokenroom/shared";
 import type { ClientError } from "../api/socket.ts";
 import { CompletionsTable } from "../charts/completions-table.tsx";
 import { DistributionChart } from "../charts/distribution-chart.tsx";
+import { ModelSamplerBars } from "../components/model-sampler-bars.tsx";
+import { fromTheory } from "../lib/model-sampler.ts";
 import { MetricsPanel } from "../host/metrics-panel.tsx";
 import { formatInt, formatNumber } from "../lib/format.ts";
 import { describeSettings } from "../student/settings-words.ts";
@@ -116,6 +118,10 @@ export const RoundReview = memo(function RoundReview({
           <KlReplay curve={round.klCurve} support={theory.support} />
           <p className="hint">{t("review.klHint")}</p>
         </div>
+      </div>
+      <div className="panel" data-testid="model-sampler-panel">
+        <h3>{t("teach.title")}</h3>
+        <ModelSamplerBars view={fromTheory(theory)} settings={round} maxRows={10} />
       </div>
       <div className="live-grid wide-left">
         <div className="panel">

@@ -3,7 +3,14 @@
  * the round as the server announces it, and the sample pipeline of the current round. React reads it
  * through subscribe() / getState() (useSyncExternalStore).
  */
-import type { GuessResult, RoundInfo, RoundStats, StudentSnapshot, TheoryView } from "@tokenroom/shared";
+import type {
+  DecodingSettings,
+  GuessResult,
+  RoundInfo,
+  RoundStats,
+  StudentSnapshot,
+  TheoryView,
+} from "@tokenroom/shared";
 import {
   type AppSocket,
   type ClientError,
@@ -12,7 +19,7 @@ import {
   request,
 } from "../api/socket.ts";
 import type { EngineClient } from "../engine-worker/engine-client.ts";
-import type { DistributionView } from "../engine-worker/messages.ts";
+import type { InspectView } from "../engine-worker/messages.ts";
 import { keysWithPrefix, readJson, removeKey, studentCredentials, writeJson } from "../lib/storage.ts";
 import { isOutboxState, type OutboxStore } from "./outbox.ts";
 import { type PipelineView, SamplePipeline } from "./sample-pipeline.ts";
@@ -295,7 +302,13 @@ export class StudentSession {
     this.set({ auto: auto && this.canSample() });
   }
 
-  inspect(sampleTokens: readonly number[], step: number): Promise<DistributionView> | null {
+  /** The current round's decoding settings (null between rounds). */
+  settings(): DecodingSettings | null {
+    const r = this.state.round;
+    return r ? { temperature: r.temperature, topK: r.topK, topP: r.topP } : null;
+  }
+
+  inspect(sampleTokens: readonly number[], step: number): Promise<InspectView> | null {
     const p = this.pipeline;
     const round = this.state.round;
     if (!p || !round || (step === 0 && round.mode === "guess" && round.status === "open")) return null;

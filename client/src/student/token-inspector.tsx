@@ -1,8 +1,8 @@
 /** The distribution a tapped token was drawn from (a modal dialog; Escape or the button closes it). */
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ProbBars } from "../components/prob-bars.tsx";
-import type { DistributionView } from "../engine-worker/messages.ts";
+import { ModelSamplerBars } from "../components/model-sampler-bars.tsx";
+import type { InspectView } from "../engine-worker/messages.ts";
 import { formatPercent } from "../lib/format.ts";
 import { joinTokens } from "../lib/token-spacing.ts";
 import type { Inspect } from "./completion-list.tsx";
@@ -19,7 +19,7 @@ export function TokenInspector({
 }) {
   const { t } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
-  const [view, setView] = useState<DistributionView | null>(null);
+  const [view, setView] = useState<InspectView | null>(null);
   const [hidden, setHidden] = useState(false);
   const { sample, step } = target;
 
@@ -44,6 +44,7 @@ export function TokenInspector({
   }, [session, sample, step]);
 
   const chosenId = sample.tokens[step];
+  const settings = session.settings() ?? { temperature: 1, topK: 0, topP: 1 };
   const context = joinTokens(sample.labels.slice(0, step), sample.spaceBefore);
   return (
     <dialog ref={dialog} className="inspector" onClose={onClose} aria-labelledby="inspector-title">
@@ -60,11 +61,10 @@ export function TokenInspector({
       {hidden ? <p>{t("inspector.hidden")}</p> : null}
       {!hidden && !view ? <p>{t("app.loading")}</p> : null}
       {view ? (
-        <ProbBars
-          caption={t("inspector.caption", { count: view.support })}
-          rows={view.entries.map((e) => ({ key: e.id, label: e.label, p: e.p, chosen: e.id === chosenId }))}
-          otherP={view.otherP}
-        />
+        <>
+          <p className="hint">{t("inspector.caption", { count: view.sampler.support })}</p>
+          <ModelSamplerBars view={view} settings={settings} chosenId={chosenId} testId="inspector-pair" />
+        </>
       ) : null}
       <form method="dialog">
         <button type="submit" className="button primary big" autoFocus>
