@@ -77,7 +77,7 @@ describe("a bilingual classroom", () => {
     await host.getByText("模型卡片").click({ timeout: WAIT_MS });
     expect(await host.getByTestId("card-vocab").textContent()).toBe("1,225 个词元");
     expect(await host.getByTestId("card-perplexity").textContent()).toMatch(/^30\.74（/);
-    await host.locator(".theory-preview .prob-bars").waitFor({ timeout: WAIT_MS });
+    await host.locator(".theory-preview .ms-bars").waitFor({ timeout: WAIT_MS });
     await host.screenshot({ path: join(e2e.shots, "zh-host-setup.png"), fullPage: true });
     await click(host, "开始这一轮");
 
@@ -96,7 +96,7 @@ describe("a bilingual classroom", () => {
     expect(announced).not.toMatch(SPACED_CJK);
 
     await click(host, "揭晓");
-    await p.getByText("模型（精确值）").first().waitFor({ timeout: WAIT_MS });
+    await p.getByText("采样器（精确值）").first().waitFor({ timeout: WAIT_MS });
     await host.getByText("纯随机时的期望值", { exact: true }).waitFor({ timeout: WAIT_MS });
     const completions = await host.locator(".completion-text").allTextContents();
     expect(completions.length).toBeGreaterThan(0);
@@ -148,7 +148,7 @@ describe("a bilingual classroom", () => {
     expect(await host.getByLabel("提示词", { exact: true }).inputValue()).toBe("小猫在花");
     await host.getByText("模型卡片").click({ timeout: WAIT_MS });
     expect(await host.getByTestId("card-order").textContent()).toMatch(/^4-gram/);
-    await host.locator(".theory-preview .prob-bars").waitFor({ timeout: WAIT_MS });
+    await host.locator(".theory-preview .ms-bars").waitFor({ timeout: WAIT_MS });
     await host.screenshot({ path: join(e2e.shots, "zh-host-trained.png"), fullPage: true });
     await click(host, "开始这一轮");
 

@@ -53,7 +53,7 @@ describe("a live classroom", () => {
     joinAndSampleScripts = new Set(ada.scripts); // before the reveal loads the class chart
 
     await host.getByRole("button", { name: "Reveal" }).click({ timeout: WAIT_MS });
-    await Promise.all(students.map((s) => s.page.getByText("Model (exact)").waitFor({ timeout: WAIT_MS })));
+    await Promise.all(students.map((s) => s.page.getByText("Sampler (exact)").waitFor({ timeout: WAIT_MS })));
 
     // Grace makes 10 more and reloads before (or while) they are acknowledged
     const before = await storedParticipantId(grace.page, code);

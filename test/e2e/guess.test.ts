@@ -60,7 +60,7 @@ describe("guess the next token", () => {
       .getByText("0 of 3 students have guessed")
       .waitFor({ timeout: WAIT_MS });
     // the projector shows the candidates, never the truth, while the class guesses
-    expect(await host.getByText("Model (exact)").count()).toBe(0);
+    expect(await host.getByText("Sampler (exact)").count()).toBe(0);
     for (const token of ["mouse", "cheese", "ball"])
       await host.locator(".candidate", { hasText: token }).waitFor({ timeout: WAIT_MS });
 

@@ -170,7 +170,8 @@ export function useE2eEnvironment(env: Record<string, string> = {}, timeoutMs = 
   const e2e = { shots: screenshotsDir() } as E2eEnvironment;
   beforeAll(async () => {
     buildClientIfStale();
-    [e2e.server, e2e.browser] = await Promise.all([startServer(60_000, env), launchBrowser()]);
+    // a loaded 2-core machine can take ~50 s to boot the server (tsx, PGlite, migrations): wait up to 120 s
+    [e2e.server, e2e.browser] = await Promise.all([startServer(120_000, env), launchBrowser()]);
   }, timeoutMs);
   afterAll(async () => {
     await e2e.browser?.close();

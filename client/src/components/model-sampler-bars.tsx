@@ -38,31 +38,32 @@ export const ModelSamplerBars = memo(function ModelSamplerBars({
   const samplerName = useSamplerName(settings);
   const rows = pairRows(view, maxRows);
   const max = Math.max(1e-9, ...rows.map((r) => Math.max(r.sampler, r.model ?? 0)));
-  const bar = (p: number, color: string) => (
-    <span
-      className="pair-bar"
-      aria-hidden="true"
-      style={{ width: `${(p / max) * 100}%`, background: color }}
-    />
+  const bar = (p: number, color: string, value: string) => (
+    <div className="ms-box">
+      <span className="ms-track" aria-hidden="true">
+        <span className="ms-bar" style={{ width: `${(p / max) * 100}%`, background: color }} />
+      </span>
+      <span className="ms-value">{value}</span>
+    </div>
   );
   return (
     <div className="model-sampler" data-testid={testId}>
-      <table className="pair-bars">
+      <table className="ms-bars">
         <thead>
           <tr>
             <th scope="col">{t("charts.token")}</th>
             <th scope="col" data-testid={`${testId}-sampler-head`}>
-              <span className="pair-swatch" style={{ background: SERIES.theory }} aria-hidden="true" />
+              <span className="ms-swatch" style={{ background: SERIES.theory }} aria-hidden="true" />
               {samplerName}
-              <span className="pair-entropy" data-testid={`${testId}-sampler-entropy`}>
+              <span className="ms-entropy" data-testid={`${testId}-sampler-entropy`}>
                 {t("teach.entropy", { bits: formatBits(view.sampler.entropyBits) })}
               </span>
             </th>
             {view.model ? (
               <th scope="col" data-testid={`${testId}-model-head`}>
-                <span className="pair-swatch model" aria-hidden="true" />
+                <span className="ms-swatch model" aria-hidden="true" />
                 {t("teach.model")}
-                <span className="pair-entropy" data-testid={`${testId}-model-entropy`}>
+                <span className="ms-entropy" data-testid={`${testId}-model-entropy`}>
                   {t("teach.entropy", { bits: formatBits(view.model.entropyBits) })}
                 </span>
               </th>
@@ -76,7 +77,7 @@ export const ModelSamplerBars = memo(function ModelSamplerBars({
               className={r.key === chosenId ? "chosen" : undefined}
               data-tie={r.tie ?? undefined}
             >
-              <th scope="row" className="pair-label">
+              <th scope="row" className="ms-label">
                 {r.label}
                 {r.key === chosenId ? <span className="chosen-mark"> {t("student.drawn")}</span> : null}
                 {r.tie ? (
@@ -86,17 +87,11 @@ export const ModelSamplerBars = memo(function ModelSamplerBars({
                   </span>
                 ) : null}
               </th>
-              <td className="pair-cell">
-                {bar(r.sampler, SERIES.theory)}
-                <span className="pair-value">
-                  {r.sampler > 0 ? formatPercent(r.sampler) : t("teach.cut")}
-                </span>
+              <td className="ms-cell">
+                {bar(r.sampler, SERIES.theory, r.sampler > 0 ? formatPercent(r.sampler) : t("teach.cut"))}
               </td>
               {r.model !== null ? (
-                <td className="pair-cell">
-                  {bar(r.model, "#9a9a9a")}
-                  <span className="pair-value">{formatPercent(r.model)}</span>
-                </td>
+                <td className="ms-cell">{bar(r.model, "#9a9a9a", formatPercent(r.model))}</td>
               ) : null}
             </tr>
           ))}

@@ -511,7 +511,7 @@ export const en = {
     tie_kept: "tied at the cut: kept only because its token id is lower",
     tie_dropped: "tied at the cut: dropped only because its token id is higher",
     tieNote:
-      "⚖ Tie at the cut: {{kept}} and {{dropped}} have exactly the same probability ({{p}} under the model). The cut keeps the lower token id (the more frequent word in training), so {{kept}} stays and {{dropped}} goes: an arbitrary choice.",
+      "⚖ Tie at the cut: {{kept}} and {{dropped}} have exactly the same probability ({{p}} under the model). The cut keeps the lower token id (in a trained model, the more frequent word), so {{kept}} stays and {{dropped}} goes: an arbitrary choice.",
     modelEntropy: "Entropy of the model itself",
     modelEntropyExplain: "The same, before temperature, top-k and top-p (T = 1, no cut): {{choices}} words.",
     perStep:

@@ -493,7 +493,7 @@ export const zh: typeof en = {
     tie_kept: "在截断处并列：只因词元编号较小而被保留",
     tie_dropped: "在截断处并列：只因词元编号较大而被去掉",
     tieNote:
-      "⚖ 截断处有并列：{{kept}} 与 {{dropped}} 的概率完全相同（模型下为 {{p}}）。截断保留编号较小的词元（训练中更常见的词），所以保留 {{kept}}、去掉 {{dropped}}：这是任意的选择。",
+      "⚖ 截断处有并列：{{kept}} 与 {{dropped}} 的概率完全相同（模型下为 {{p}}）。截断保留编号较小的词元（在训练得到的模型中，即更常见的词），所以保留 {{kept}}、去掉 {{dropped}}：这是任意的选择。",
     modelEntropy: "模型本身的熵",
     modelEntropyExplain: "同一个量，但在温度、top-k、top-p 之前（T = 1，不截断）：{{choices}} 个词元。",
     perStep:
