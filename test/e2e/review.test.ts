@@ -139,7 +139,7 @@ describe("reviewing a stored session", () => {
     expect(download.suggestedFilename()).toBe(`tokenroom-${code}-samples.csv`);
     const text = readFileSync(await download.path(), "utf8");
     expect(text.split(/\r?\n/)[0]).toMatch(
-      /^\uFEFF?round_seq,round_id,participant_id,nickname,idx,tokens,text,log_prob,prob,created_at$/,
+      /^\uFEFF?round_seq,round_id,participant_id,nickname,idx,tokens,text,log_prob,prob,created_at,model_log_prob$/,
     );
     expect(csvRecords(text) - 1).toBe(SAMPLES);
     await review
