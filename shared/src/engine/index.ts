@@ -25,3 +25,5 @@ export * from "./models.ts";
 export * from "./scoring.ts";
 export * from "./expected-kl.ts";
 export * from "./model-sampler.ts";
+export * from "./be-model.ts";
+export * from "./be-model-passage.ts";
