@@ -23,6 +23,7 @@ import { type Broadcaster, roomOf, rooms } from "./realtime/broadcaster.ts";
 import { registerHandlers, type SocketData } from "./realtime/handlers.ts";
 import { reviewRouter } from "./review/routes.ts";
 import { SampleService } from "./realtime/sample-service.ts";
+import { BeModelService } from "./realtime/be-model-service.ts";
 import { GuessService } from "./realtime/guess-service.ts";
 import { noSync, SessionService } from "./realtime/session-service.ts";
 import { LocalStatsHub } from "./rounds/stats-hub.ts";
@@ -97,6 +98,7 @@ export function createApplication(c: AppComponents): Application {
   const guesses = new GuessService(repo);
   const sessions = new SessionService({
     guesses,
+    beModel: new BeModelService(repo, c.models),
     repo,
     models: c.models,
     clock,

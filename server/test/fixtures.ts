@@ -5,6 +5,7 @@
 import { type RoundSettings, roundSettingsSchema } from "@tokenroom/shared";
 import type { Clock } from "../src/clock.ts";
 import type { Broadcaster } from "../src/realtime/broadcaster.ts";
+import { BeModelService } from "../src/realtime/be-model-service.ts";
 import { GuessService } from "../src/realtime/guess-service.ts";
 import { noSync, SessionService, type SyncBus } from "../src/realtime/session-service.ts";
 import { LocalStatsHub } from "../src/rounds/stats-hub.ts";
@@ -64,6 +65,7 @@ export function services(db: Database, sync: SyncBus = noSync): Services {
     broadcaster,
     stats,
     guesses: new GuessService(repo),
+    beModel: new BeModelService(repo, models()),
     sync,
     publicUrl: () => "http://tokenroom.test",
   });

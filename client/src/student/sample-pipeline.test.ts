@@ -23,6 +23,7 @@ const round: RoundInfo = {
   startedAt: "2026-01-01T00:00:00.000Z",
   candidates: null,
   guessPhase: null,
+  beModel: null,
 };
 
 function harness(

@@ -11,11 +11,13 @@ import {
   guessKlBits,
   guessPoints,
   type GuessSummary,
+  wordLossBits,
   type LeaderboardEntry,
   type TokenDistribution,
 } from "@tokenroom/shared";
 import { ServiceError } from "../errors.ts";
 import type { Repository, RoundCandidates, RoundRow } from "../store/repository.ts";
+import { wordState } from "./be-model-service.ts";
 import type { LiveSession } from "./live-state.ts";
 
 const E = ErrorCode;
@@ -36,7 +38,23 @@ export function pickCandidates(
   return { ids, tokens: ids.map(label), truth: collapseTruth(dist, ids) };
 }
 
-export const guessOpen = (r: RoundRow): boolean => r.mode === "guess" && !r.guessLockedAt && !r.revealedAt;
+export const guessOpen = (r: RoundRow): boolean =>
+  (r.mode === "guess" || r.mode === "be-model") && !r.guessLockedAt && !r.revealedAt;
+
+/** A revealed guess: KL(truth ‖ guess) and points in a guess round; the loss [BM1] and the model's in a "be the model" round. */
+function scored(round: RoundRow, probs: number[], stored: number | null = null): GuessResult {
+  const c = round.candidates!;
+  const word = wordState(round);
+  const klBits = stored ?? (word ? wordLossBits(probs, word.trueIndex) : guessKlBits(c.truth, probs));
+  return {
+    roundId: round.id,
+    probs,
+    truth: c.truth,
+    klBits,
+    points: word ? null : guessPoints(klBits),
+    ...(word ? { modelLossBits: word.modelLossBits } : {}),
+  };
+}
 
 export class GuessService {
   constructor(private readonly repo: Repository) {}
@@ -53,9 +71,13 @@ export class GuessService {
     const round = live.round;
     if (!round || round.id !== roundId) throw new ServiceError(E.ROUND_CLOSED, "that round is closed");
     const r = round.row;
-    if (r.mode !== "guess" || !r.candidates)
+    if ((r.mode !== "guess" && r.mode !== "be-model") || !r.candidates)
       throw new ServiceError(E.WRONG_PHASE, "this round is not a guessing round");
-    if (!guessOpen(r)) throw new ServiceError(E.WRONG_PHASE, "guesses are locked; wait for the reveal");
+    if (!guessOpen(r))
+      throw new ServiceError(
+        E.WRONG_PHASE,
+        r.mode === "be-model" ? "this word has been revealed" : "guesses are locked; wait for the reveal",
+      );
     const problem = guessError(probs, r.candidates.ids.length + 1);
     if (problem) throw new ServiceError(E.BAD_REQUEST, problem);
     await this.repo.upsertGuess(roundId, participantId, probs);
@@ -67,18 +89,8 @@ export class GuessService {
   async score(round: RoundRow): Promise<Map<string, GuessResult>> {
     const results = new Map<string, GuessResult>();
     if (!round.candidates) return results;
-    const truth = round.candidates.truth;
-    const guesses = await this.repo.roundGuesses(round.id);
-    for (const g of guesses) {
-      const klBits = guessKlBits(truth, g.probs);
-      results.set(g.participantId, {
-        roundId: round.id,
-        probs: g.probs,
-        truth,
-        klBits,
-        points: guessPoints(klBits),
-      });
-    }
+    for (const g of await this.repo.roundGuesses(round.id))
+      results.set(g.participantId, scored(round, g.probs));
     if (results.size > 0) {
       await this.repo.setGuessScores(
         round.id,
@@ -90,18 +102,11 @@ export class GuessService {
 
   /** A participant's own guess in a round (with the score once revealed). */
   async own(round: RoundRow, participantId: string): Promise<GuessResult | null> {
-    if (round.mode !== "guess" || !round.candidates) return null;
+    if ((round.mode !== "guess" && round.mode !== "be-model") || !round.candidates) return null;
     const g = (await this.repo.roundGuesses(round.id)).find((x) => x.participantId === participantId);
     if (!g) return null;
-    const revealed = round.revealedAt !== null;
-    const klBits = revealed ? (g.scoreBits ?? guessKlBits(round.candidates.truth, g.probs)) : null;
-    return {
-      roundId: round.id,
-      probs: g.probs,
-      truth: revealed ? round.candidates.truth : null,
-      klBits,
-      points: klBits === null ? null : guessPoints(klBits),
-    };
+    if (round.revealedAt !== null) return scored(round, g.probs, g.scoreBits);
+    return { roundId: round.id, probs: g.probs, truth: null, klBits: null, points: null };
   }
 
   /** The host's view: progress while open; after the reveal the class against the truth and the leaderboard. */

@@ -147,6 +147,7 @@ export function registerHandlers(
     await becomeStudent(live.session.id, participantId);
     return snapshot;
   });
+  on("bemodel:next", roundRefSchema, ({ roundId }) => sessions.nextWord(hostSession(), roundId));
   on("guess:lock", roundRefSchema, ({ roundId }) => sessions.lockGuesses(hostSession(), roundId));
   on("guess:submit", guessSubmitSchema, async ({ roundId, probs }) => {
     const { sessionId, participantId } = student();

@@ -12,6 +12,7 @@ import {
 import { RoundAggregator } from "../rounds/aggregator.ts";
 import type { ParticipantRow, Repository, RoundRow, SessionRow } from "../store/repository.ts";
 import { roundStatus } from "../store/repository.ts";
+import { wordState } from "./be-model-service.ts";
 import type { ModelRegistry } from "../models/registry.ts";
 
 export interface LiveParticipant {
@@ -148,8 +149,15 @@ export function roundInfo(r: RoundRow): RoundInfo {
     candidates: r.candidates
       ? r.candidates.ids.map((id, i) => ({ id, token: r.candidates!.tokens[i]! }))
       : null,
-    guessPhase: r.mode !== "guess" ? null : r.guessLockedAt || r.revealedAt ? "locked" : "open",
+    guessPhase: r.mode === "sample" ? null : r.guessLockedAt || r.revealedAt ? "locked" : "open",
+    beModel: beModelInfo(r),
   };
+}
+
+/** Which word of which series a "be the model" round is (the passage and the answer stay on the server). */
+function beModelInfo(r: RoundRow): RoundInfo["beModel"] {
+  const w = wordState(r);
+  return w ? { seriesId: w.seriesId, step: w.step, words: w.words } : null;
 }
 
 export function participantList(live: LiveSession): ParticipantInfo[] {

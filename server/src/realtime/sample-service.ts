@@ -118,6 +118,9 @@ export class SampleService {
         "this round is in its guessing phase; sampling opens after the reveal",
       );
     }
+    if (round.row.mode === "be-model") {
+      throw new ServiceError(E.WRONG_PHASE, 'a "be the model" round takes forecasts, not samples');
+    }
     if (new Set(samples.map((s) => s.index)).size !== samples.length) {
       throw new ServiceError(E.BAD_REQUEST, "a batch may not repeat a sample index");
     }

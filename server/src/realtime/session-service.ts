@@ -10,8 +10,13 @@ import {
   type RoundSettings,
   type SessionInfo,
   type StudentSnapshot,
+  type DecodingSettings,
   encodeText,
+  type LanguageModel,
   LIMITS,
+  PLAIN_SETTINGS,
+  type RoundMode,
+  type TokenDistribution,
   tokenLabel,
 } from "@tokenroom/shared";
 import type { Clock } from "../clock.ts";
@@ -19,9 +24,15 @@ import { ServiceError } from "../errors.ts";
 import type { ModelRegistry } from "../models/registry.ts";
 import { roundTheory } from "../rounds/theory.ts";
 import { hashSecret, newId, newRoomCode, newSecret, newSeed, secretMatches } from "../secrets.ts";
-import { type Repository, type SessionRow, UniqueViolation } from "../store/repository.ts";
+import {
+  type Repository,
+  type RoundCandidates,
+  type SessionRow,
+  UniqueViolation,
+} from "../store/repository.ts";
 import type { StatsHub } from "../rounds/stats-hub.ts";
 import type { Broadcaster } from "./broadcaster.ts";
+import { type BeModelService, wordState } from "./be-model-service.ts";
 import { type GuessService, pickCandidates } from "./guess-service.ts";
 import {
   type LiveSession,
@@ -39,6 +50,7 @@ export interface ServiceDeps {
   broadcaster: Broadcaster;
   stats: StatsHub;
   guesses: GuessService;
+  beModel: BeModelService;
   /** Tells the other server processes (if any) what changed, so they reload it. */
   sync: SyncBus;
   /** Participants with a connected socket on any process (several processes); local counts otherwise. */
@@ -124,6 +136,7 @@ export class SessionService {
       stats: view ? view.stats(true) : null,
       history: view?.history ?? [],
       guess: round ? await this.deps.guesses.summary(live, round.row) : null,
+      beModel: round ? await this.deps.beModel.summary(live, round.row) : null,
     };
   }
 
@@ -139,6 +152,20 @@ export class SessionService {
     const entry = await this.deps.models.resolve(settings.modelId);
     if (!entry)
       throw new ServiceError(E.UNKNOWN_MODEL, `no model "${settings.modelId}"; pick one from the list`);
+    const seed = newSeed();
+    if (settings.mode === "be-model") {
+      const plan = this.deps.beModel.plan(entry.model, settings, seed);
+      const series = {
+        seriesId: newId(),
+        source: settings.passage,
+        passage: plan.tokens,
+        start: plan.start,
+        words: plan.words,
+        k: settings.guessCandidates,
+      };
+      const word = this.deps.beModel.wordRound(entry.model, series, 0, series.k, seed);
+      return this.openRound(live, entry.model, { ...word, mode: "be-model", seed });
+    }
     let promptTokens: number[];
     try {
       promptTokens = encodeText(entry.model, settings.prompt);
@@ -151,15 +178,57 @@ export class SessionService {
         `the prompt has ${promptTokens.length} tokens; the limit is ${LIMITS.promptMaxTokens}`,
       );
     }
-    const decoding = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP };
-    const decoder = this.deps.models.decoder(entry.model, decoding);
-    const id = newId();
-    const label = (t: number) => tokenLabel(entry.model, t);
-    const dist = decoder.distribution(promptTokens);
-    const theory = roundTheory(id, entry.model, promptTokens, decoding, dist);
+    const k = settings.guessCandidates;
+    return this.openRound(live, entry.model, {
+      prompt: settings.prompt,
+      promptTokens,
+      decoding: { temperature: settings.temperature, topK: settings.topK, topP: settings.topP },
+      maxTokens: settings.maxTokens,
+      mode: settings.mode,
+      showClassChart: settings.showClassChart,
+      seed,
+      pick: settings.mode === "guess" ? (dist, label) => pickCandidates(dist, k, seed, label) : undefined,
+    });
+  }
+
+  /** "Be the model": the next word of the current (revealed) word's series, as a new round. */
+  async nextWord(sessionId: string, roundId: string): Promise<RoundInfo> {
+    const live = await this.hostLive(sessionId);
+    const round = this.currentRound(live, roundId);
+    const state = wordState(round.row);
+    if (!state) throw new ServiceError(E.WRONG_PHASE, 'this round is not a "be the model" round');
+    if (!round.row.revealedAt) throw new ServiceError(E.WRONG_PHASE, "reveal this word first");
+    if (state.step + 1 >= state.words)
+      throw new ServiceError(E.WRONG_PHASE, "that was the last word of the passage");
     const seed = newSeed();
-    const candidates =
-      settings.mode === "guess" ? pickCandidates(dist, settings.guessCandidates, seed, label) : null;
+    const word = this.deps.beModel.wordRound(round.model, state, state.step + 1, state.k, seed);
+    return this.openRound(live, round.model, { ...word, mode: "be-model", seed });
+  }
+
+  /** Stores a new round (closing the open one), makes it live and announces it. */
+  private async openRound(
+    live: LiveSession,
+    model: LanguageModel,
+    r: {
+      prompt: string;
+      promptTokens: number[];
+      decoding?: DecodingSettings;
+      maxTokens?: number;
+      mode: RoundMode;
+      showClassChart?: boolean;
+      seed: number;
+      candidates?: RoundCandidates;
+      pick?: ((dist: TokenDistribution, label: (t: number) => string) => RoundCandidates) | undefined;
+    },
+  ): Promise<RoundInfo> {
+    const sessionId = live.session.id;
+    const decoding = r.decoding ?? PLAIN_SETTINGS;
+    const decoder = this.deps.models.decoder(model, decoding);
+    const id = newId();
+    const label = (t: number) => tokenLabel(model, t);
+    const dist = decoder.distribution(r.promptTokens);
+    const theory = roundTheory(id, model, r.promptTokens, decoding, dist);
+    const candidates = r.candidates ?? r.pick?.(dist, label) ?? null;
     const now = new Date(this.deps.clock.now());
     if (live.round) await this.deps.repo.closeOpenRounds(sessionId, now);
     const previous = await this.deps.repo.latestRound(sessionId);
@@ -167,15 +236,15 @@ export class SessionService {
       id,
       sessionId,
       seq: (previous?.seq ?? 0) + 1,
-      modelId: entry.model.id,
-      modelHash: entry.model.hash,
-      prompt: settings.prompt,
-      promptTokens,
+      modelId: model.id,
+      modelHash: model.hash,
+      prompt: r.prompt,
+      promptTokens: r.promptTokens,
       ...decoding,
-      maxTokens: settings.maxTokens,
-      mode: settings.mode,
-      showClassChart: settings.showClassChart,
-      seed,
+      maxTokens: r.maxTokens ?? 1,
+      mode: r.mode,
+      showClassChart: r.showClassChart ?? false,
+      seed: r.seed,
       theory,
       candidates,
       startedAt: now,
@@ -192,7 +261,13 @@ export class SessionService {
     this.deps.broadcaster.emit({ host: sessionId }, "round:started", info);
     this.deps.broadcaster.emit({ host: sessionId }, "round:theory", theory);
     this.deps.broadcaster.emit({ students: sessionId }, "round:started", info);
+    if (r.mode === "be-model") await this.sendBeModelSummary(live);
     return info;
+  }
+
+  private async sendBeModelSummary(live: LiveSession): Promise<void> {
+    const summary = live.round ? await this.deps.beModel.summary(live, live.round.row) : null;
+    if (summary) this.deps.broadcaster.emit({ host: live.session.id }, "bemodel:summary", summary);
   }
 
   private currentRound(live: LiveSession, roundId: string) {
@@ -218,12 +293,13 @@ export class SessionService {
     this.deps.broadcaster.emit({ host: sessionId }, "round:revealed", info);
     this.deps.broadcaster.emit({ students: sessionId }, "round:revealed", info);
     this.deps.broadcaster.emit({ students: sessionId }, "round:theory", round.theory);
-    if (round.row.mode === "guess") {
+    if (round.row.mode === "guess" || round.row.mode === "be-model") {
       for (const [participantId, result] of await this.deps.guesses.score(round.row)) {
         this.deps.broadcaster.emit({ participant: participantId }, "guess:result", result);
       }
       const summary = await this.deps.guesses.summary(live, round.row);
       if (summary) this.deps.broadcaster.emit({ host: sessionId }, "guess:summary", summary);
+      await this.sendBeModelSummary(live);
     }
     return info;
   }
@@ -463,6 +539,7 @@ export class SessionService {
         live.guessesDirty = false;
         const summary = await this.deps.guesses.summary(live, round.row);
         if (summary) this.deps.broadcaster.emit({ host: id }, "guess:summary", summary);
+        await this.sendBeModelSummary(live);
       }
       const view = round ? await this.deps.stats.tick(round, now) : null;
       if (round && view) {

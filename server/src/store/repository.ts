@@ -194,12 +194,37 @@ export class Repository {
     );
   }
 
-  /** Every scored guess of the session: the leaderboard sums them. */
+  /** The session's rounds of one mode, in order. */
+  async sessionRoundsOfMode(sessionId: string, mode: RoundMode): Promise<RoundRow[]> {
+    const rows = await this.prisma.round.findMany({ where: { sessionId, mode }, orderBy: { seq: "asc" } });
+    return rows.map(toRound);
+  }
+
+  /** The guesses of several rounds, by round, each in submission order. */
+  async guessesOfRounds(roundIds: readonly string[]): Promise<Map<string, GuessRow[]>> {
+    const rows = await this.prisma.guess.findMany({
+      where: { roundId: { in: [...new Set(roundIds)] } },
+      orderBy: { submittedAt: "asc" },
+    });
+    const byRound = new Map<string, GuessRow[]>();
+    for (const r of rows) {
+      const list = byRound.get(r.roundId) ?? [];
+      list.push({
+        participantId: r.participantId,
+        probs: r.distribution as number[],
+        scoreBits: r.scoreBits,
+      });
+      byRound.set(r.roundId, list);
+    }
+    return byRound;
+  }
+
+  /** Every scored guess of the session's guess rounds: the leaderboard sums them. */
   async sessionScores(
     sessionId: string,
   ): Promise<{ participantId: string; roundId: string; scoreBits: number }[]> {
     const rows = await this.prisma.guess.findMany({
-      where: { round: { sessionId }, scoreBits: { not: null } },
+      where: { round: { sessionId, mode: "guess" }, scoreBits: { not: null } },
       select: { participantId: true, roundId: true, scoreBits: true },
     });
     return rows.map((r) => ({ participantId: r.participantId, roundId: r.roundId, scoreBits: r.scoreBits! }));

@@ -12,6 +12,7 @@ import type {
   StudentResume,
 } from "./schemas.ts";
 import type {
+  BeModelSummary,
   GuessResult,
   GuessSummary,
   HostSnapshot,
@@ -43,6 +44,8 @@ export interface ClientToServerEvents {
   "sample:submit": (payload: SampleSubmit, ack: Ack<SubmitResult>) => void;
   "guess:submit": (payload: GuessSubmit, ack: Ack<GuessResult>) => void;
   "guess:lock": (payload: RoundRef, ack: Ack<RoundInfo>) => void;
+  /** "Be the model": after a word's reveal, the next word of the series as a new round. */
+  "bemodel:next": (payload: RoundRef, ack: Ack<RoundInfo>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -59,6 +62,7 @@ export interface ServerToClientEvents {
   "participant:removed": (info: { participantId: string }) => void;
   "guess:summary": (summary: GuessSummary) => void;
   "guess:result": (result: GuessResult) => void;
+  "bemodel:summary": (summary: BeModelSummary) => void;
 }
 
 export const CLIENT_EVENTS = [
@@ -74,4 +78,5 @@ export const CLIENT_EVENTS = [
   "sample:submit",
   "guess:submit",
   "guess:lock",
+  "bemodel:next",
 ] as const satisfies readonly (keyof ClientToServerEvents)[];

@@ -13,6 +13,9 @@ export const LIMITS = {
   completionMaxTokens: 40,
   temperatureMax: 10,
   samplesPerBatch: 100,
+  /** "Be the model": a pasted passage, and how many of its words a series predicts. */
+  passageMaxChars: 2000,
+  beModelWordsMax: 20,
   /** socket.io's maxHttpBufferSize: larger messages are dropped and the socket closed. */
   maxMessageBytes: 64 * 1024,
 } as const;
@@ -44,7 +47,7 @@ export const nicknameSchema = z
       .regex(/^[^\p{Cc}\p{Cf}]+$/u, "a nickname cannot contain control characters"),
   );
 
-export const roundModeSchema = z.enum(["sample", "guess"]);
+export const roundModeSchema = z.enum(["sample", "guess", "be-model"]);
 export type RoundMode = z.infer<typeof roundModeSchema>;
 
 export const roundSettingsSchema = z.strictObject({
@@ -59,6 +62,11 @@ export const roundSettingsSchema = z.strictObject({
   showClassChart: z.boolean().default(false),
   /** Guess rounds: how many of the theory's most probable tokens are candidates (plus "something else"). */
   guessCandidates: z.number().int().min(2).max(12).default(5),
+  /** "Be the model" (SPEC [BM6]): a held-out passage of the model's corpus, or `passageText`. */
+  passage: z.enum(["corpus", "text"]).default("corpus"),
+  passageText: z.string().max(LIMITS.passageMaxChars).default(""),
+  /** "Be the model": how many words of the passage the class predicts, one round each. */
+  words: z.number().int().min(1).max(LIMITS.beModelWordsMax).default(5),
 });
 export type RoundSettingsInput = z.input<typeof roundSettingsSchema>;
 export type RoundSettings = z.output<typeof roundSettingsSchema>;

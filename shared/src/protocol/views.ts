@@ -41,6 +41,8 @@ export interface RoundInfo {
   candidates: { id: number; token: string }[] | null;
   /** Guess rounds: "open" until the host locks guesses (or reveals); null otherwise. */
   guessPhase: "open" | "locked" | null;
+  /** "Be the model" rounds: which word of which series this round is (0-based `step` of `words`); null otherwise. */
+  beModel: { seriesId: string; step: number; words: number } | null;
 }
 
 /** A student's own guess and, after the reveal, how it scored. */
@@ -51,6 +53,8 @@ export interface GuessResult {
   truth: number[] | null;
   klBits: number | null;
   points: number | null;
+  /** "Be the model" rounds, after the reveal: the model's loss on the same word (SPEC [BM3]); `klBits` is the student's loss. */
+  modelLossBits?: number | null;
 }
 
 export interface LeaderboardEntry {
@@ -74,6 +78,49 @@ export interface GuessSummary {
   /** KL(truth ‖ guess) of every guess, for the histogram. */
   scoresBits: number[];
   leaderboard: LeaderboardEntry[];
+}
+
+/** One revealed word of a "be the model" series. */
+export interface BeModelWord {
+  roundId: string;
+  step: number;
+  /** The candidates in the round's order, then "something else" is implied. */
+  candidates: string[];
+  trueIndex: number;
+  trueToken: string;
+  /** The model's probability of each candidate and of the rest ([BM2]); sums to 1. */
+  modelProbs: number[];
+  modelLossBits: number;
+  /** The class's mean loss on this word ([BM5]); null when nobody stands yet. */
+  classLossBits: number | null;
+  /** How many students answered this word. */
+  answered: number;
+}
+
+export interface BeModelStanding {
+  participantId: string;
+  nickname: string;
+  /** One loss per revealed word ([BM1], or [BM4] for a skipped word). */
+  lossesBits: number[];
+  answered: number;
+  averageBits: number;
+  perplexity: number;
+  rank: number;
+}
+
+/** What the host sees of a "be the model" series: progress on the current word, the revealed words, the standings. */
+export interface BeModelSummary {
+  roundId: string;
+  seriesId: string;
+  step: number;
+  words: number;
+  /** Answers to the current word so far. */
+  submitted: number;
+  /** Revealed words of the series, in order (the current one once it is revealed). */
+  history: BeModelWord[];
+  standings: BeModelStanding[];
+  classAverage: { bits: number; perplexity: number } | null;
+  modelAverage: { bits: number; perplexity: number } | null;
 }
 
 /** A next-token distribution as shown: the most probable tokens, the rest's mass, the support, the entropy. */
@@ -145,6 +192,7 @@ export interface RoundStats {
 
 export interface HostSnapshot {
   guess: GuessSummary | null;
+  beModel: BeModelSummary | null;
   session: SessionInfo;
   participants: ParticipantInfo[];
   round: RoundInfo | null;
