@@ -10,6 +10,8 @@ export interface HostControlsProps {
   onReveal: () => void;
   /** Guess rounds: stop taking guesses before the reveal. */
   onLockGuesses?: () => void;
+  /** "Be the model": the next word of the series, after this one's reveal. */
+  onNextWord?: () => void;
   onClose: () => void;
   onNewTemperature: () => void;
   onNewRound: () => void;
@@ -22,6 +24,7 @@ export function HostControls({
   editing,
   onReveal,
   onLockGuesses,
+  onNextWord,
   onClose,
   onNewTemperature,
   onNewRound,
@@ -49,14 +52,31 @@ export function HostControls({
                 {round.guessPhase === "locked" ? t("guess.locked") : t("guess.lock")}
               </button>
             ) : null}
-            <button
-              type="button"
-              className="button primary"
-              disabled={off || round.status === "revealed"}
-              onClick={onReveal}
-            >
-              {round.status === "revealed" ? t("host.revealed") : t("host.reveal")}
-            </button>
+            {round.beModel && round.status === "revealed" && onNextWord ? (
+              <button
+                type="button"
+                className="button primary"
+                disabled={off || round.beModel.step + 1 >= round.beModel.words}
+                onClick={onNextWord}
+              >
+                {round.beModel.step + 1 >= round.beModel.words
+                  ? t("beModel.lastWord")
+                  : t("beModel.nextWord")}
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="button primary"
+                disabled={off || round.status === "revealed"}
+                onClick={onReveal}
+              >
+                {round.status === "revealed"
+                  ? t("host.revealed")
+                  : round.beModel
+                    ? t("beModel.revealWord")
+                    : t("host.reveal")}
+              </button>
+            )}
             <button type="button" className="button" disabled={off} onClick={onClose}>
               {t("host.close")}
             </button>
@@ -64,9 +84,11 @@ export function HostControls({
         ) : null}
         {round && !editing ? (
           <>
-            <button type="button" className="button" disabled={off} onClick={onNewTemperature}>
-              {t("host.newTemperature")}
-            </button>
+            {round.beModel ? null : (
+              <button type="button" className="button" disabled={off} onClick={onNewTemperature}>
+                {t("host.newTemperature")}
+              </button>
+            )}
             <button type="button" className="button" disabled={off} onClick={onNewRound}>
               {t("host.newRound")}
             </button>

@@ -3,6 +3,7 @@
  * the live state the server pushes, and the host's actions. React reads it via subscribe() / getState().
  */
 import type {
+  BeModelSummary,
   GuessSummary,
   HostSnapshot,
   KlPoint,
@@ -33,6 +34,8 @@ export interface HostState {
   history: KlPoint[];
   /** Guess rounds: progress, and after the reveal the class against the truth and the leaderboard. */
   guess: GuessSummary | null;
+  /** "Be the model" rounds: the series so far (answers, revealed words, standings). */
+  beModel: BeModelSummary | null;
   /** The last action that failed, for the banner. */
   error: ClientError | null;
   busy: boolean;
@@ -65,6 +68,7 @@ export class HostSession {
     stats: null,
     history: [],
     guess: null,
+    beModel: null,
     error: null,
     busy: false,
   };
@@ -116,6 +120,7 @@ export class HostSession {
     socket.on("round:closed", (round) => this.isRound(round.id) && this.set({ round }));
     socket.on("round:updated", (round) => this.isRound(round.id) && this.set({ round }));
     socket.on("guess:summary", (guess) => this.isRound(guess.roundId) && this.set({ guess }));
+    socket.on("bemodel:summary", (beModel) => this.isRound(beModel.roundId) && this.set({ beModel }));
     socket.on("round:stats", (stats) => {
       if (!this.isRound(stats.roundId)) return;
       this.set({ stats, history: extendHistory(this.state.history, stats) });
@@ -159,6 +164,7 @@ export class HostSession {
       stats: s.stats,
       history: s.stats ? extendHistory(s.history, s.stats) : s.history,
       guess: s.guess && s.guess.roundId === s.round?.id ? s.guess : null,
+      beModel: s.beModel && s.beModel.roundId === s.round?.id ? s.beModel : null,
       error: null,
     });
   }
@@ -190,6 +196,14 @@ export class HostSession {
     const id = this.state.round?.id;
     const round = id ? await this.act((s) => request(s, "guess:lock", { roundId: id })) : null;
     if (round && this.isRound(round.id)) this.set({ round });
+  }
+
+  /** "Be the model": the next word of the series (a new round). */
+  async nextWord(): Promise<void> {
+    const id = this.state.round?.id;
+    const round = id ? await this.act((s) => request(s, "bemodel:next", { roundId: id })) : null;
+    if (round && this.state.round?.id !== round.id)
+      this.set({ round, theory: null, stats: null, history: [] });
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
 import { memo } from "react";
 import { useTranslation } from "react-i18next";
 import type {
+  BeModelSummary,
   GuessSummary,
   KlPoint,
   ParticipantInfo,
@@ -15,6 +16,7 @@ import { KlChart } from "../charts/kl-chart.tsx";
 import { ModelSamplerBars } from "../components/model-sampler-bars.tsx";
 import { fromTheory } from "../lib/model-sampler.ts";
 import { formatInt, formatNumber } from "../lib/format.ts";
+import { BeModelBoard } from "./be-model-board.tsx";
 import { GuessBoard } from "./guess-board.tsx";
 import { MetricsPanel } from "./metrics-panel.tsx";
 
@@ -26,6 +28,8 @@ export interface LiveRoundProps {
   participants: ParticipantInfo[];
   /** Guess rounds: the guess summary (the sampling charts, which show the truth, wait for the reveal). */
   guess?: GuessSummary | null;
+  /** "Be the model" rounds: the series summary (the sampling panels are not shown). */
+  beModel?: BeModelSummary | null;
 }
 
 function Counter({ label, value, testId }: { label: string; value: string; testId?: string }) {
@@ -46,10 +50,27 @@ export const LiveRound = memo(function LiveRound({
   history,
   participants,
   guess = null,
+  beModel = null,
 }: LiveRoundProps) {
   const { t } = useTranslation();
   const present = participants.filter((p) => !p.removed);
   const online = present.filter((p) => p.connected).length;
+  if (round.beModel) {
+    return (
+      <section className="live" aria-labelledby="live-title">
+        <div className="live-head">
+          <h2 id="live-title" className="eyebrow">
+            {t("live.round", { seq: round.seq })}{" "}
+            <span className={`badge status-${round.status}`}>
+              {t("beModel.status", { step: round.beModel.step + 1, words: round.beModel.words })}
+            </span>
+          </h2>
+          <p className="live-settings">{t("beModel.modeBadge")}</p>
+        </div>
+        <BeModelBoard round={round} summary={beModel} students={present.length} />
+      </section>
+    );
+  }
   const settings = [
     round.temperature === 0
       ? t("live.greedy")

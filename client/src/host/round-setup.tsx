@@ -5,6 +5,7 @@ import { LIMITS, type ModelSummary } from "@tokenroom/shared";
 import { ModelSamplerBars } from "../components/model-sampler-bars.tsx";
 import { formatBits, formatInt, formatNumber } from "../lib/format.ts";
 import type { HostAuth } from "../api/train.ts";
+import { BeModelSetup } from "./be-model-setup.tsx";
 import { ModelCard } from "./model-card.tsx";
 import { analysePrompt, previewTheory } from "./prompt-analysis.ts";
 import { clampCandidates, GUESS_CANDIDATES, type SetupValues, starterPrompt } from "./setup-values.ts";
@@ -68,7 +69,7 @@ export function RoundSetup({
     onChange({ ...values, [key]: value });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!analysis?.problem) onStart(values);
+    if (values.mode === "be-model" || !analysis?.problem) onStart(values);
   };
   const f = (name: string) => `${id}-${name}`;
 
@@ -122,104 +123,110 @@ export function RoundSetup({
         />
       ) : null}
 
-      <label className="field-label" htmlFor={f("prompt")}>
-        {t("setup.prompt")}
-      </label>
-      <textarea
-        id={f("prompt")}
-        className="text-input prompt-input"
-        value={values.prompt}
-        maxLength={LIMITS.promptMaxChars}
-        rows={2}
-        onChange={(e) => set("prompt", e.target.value)}
-        aria-describedby={f("tokens")}
-      />
-      <div id={f("tokens")}>
-        <TokenPreview analysis={analysis} />
-      </div>
+      {values.mode === "be-model" ? null : (
+        <>
+          <label className="field-label" htmlFor={f("prompt")}>
+            {t("setup.prompt")}
+          </label>
+          <textarea
+            id={f("prompt")}
+            className="text-input prompt-input"
+            value={values.prompt}
+            maxLength={LIMITS.promptMaxChars}
+            rows={2}
+            onChange={(e) => set("prompt", e.target.value)}
+            aria-describedby={f("tokens")}
+          />
+          <div id={f("tokens")}>
+            <TokenPreview analysis={analysis} />
+          </div>
 
-      <div className="setup-grid">
-        <div className="field">
-          <label className="field-label" htmlFor={f("temp")}>
-            {t("setup.temperature")}{" "}
-            <output htmlFor={f("temp")} className="value">
-              {values.temperature === 0 ? t("setup.greedy") : formatNumber(values.temperature)}
-            </output>
-          </label>
-          <input
-            ref={temperatureInput}
-            id={f("temp")}
-            type="range"
-            min={0}
-            max={3}
-            step={0.05}
-            value={values.temperature}
-            onChange={(e) => set("temperature", Number(e.target.value))}
-            aria-valuetext={values.temperature === 0 ? t("setup.greedy") : formatNumber(values.temperature)}
-          />
-          <p className="hint">{t("setup.temperatureHint")}</p>
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor={f("len")}>
-            {t("setup.length")}{" "}
-            <output htmlFor={f("len")} className="value">
-              {values.maxTokens}
-            </output>
-          </label>
-          <input
-            id={f("len")}
-            type="range"
-            min={1}
-            max={LIMITS.completionMaxTokens}
-            step={1}
-            value={values.maxTokens}
-            onChange={(e) => set("maxTokens", Number(e.target.value))}
-          />
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor={f("topk")}>
-            {t("setup.topK")}
-          </label>
-          <input
-            id={f("topk")}
-            className="text-input num-input"
-            type="number"
-            min={0}
-            step={1}
-            value={values.topK}
-            onChange={(e) => set("topK", Math.max(0, Math.floor(Number(e.target.value) || 0)))}
-            aria-describedby={f("topk-hint")}
-          />
-          <p id={f("topk-hint")} className="hint">
-            {t("setup.topKHint")}
-          </p>
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor={f("topp")}>
-            {t("setup.topP")}{" "}
-            <output htmlFor={f("topp")} className="value">
-              {formatNumber(values.topP)}
-            </output>
-          </label>
-          <input
-            id={f("topp")}
-            type="range"
-            min={0.05}
-            max={1}
-            step={0.05}
-            value={values.topP}
-            onChange={(e) => set("topP", Number(e.target.value))}
-            aria-describedby={f("topp-hint")}
-          />
-          <p id={f("topp-hint")} className="hint">
-            {t("setup.topPHint")}
-          </p>
-        </div>
-      </div>
+          <div className="setup-grid">
+            <div className="field">
+              <label className="field-label" htmlFor={f("temp")}>
+                {t("setup.temperature")}{" "}
+                <output htmlFor={f("temp")} className="value">
+                  {values.temperature === 0 ? t("setup.greedy") : formatNumber(values.temperature)}
+                </output>
+              </label>
+              <input
+                ref={temperatureInput}
+                id={f("temp")}
+                type="range"
+                min={0}
+                max={3}
+                step={0.05}
+                value={values.temperature}
+                onChange={(e) => set("temperature", Number(e.target.value))}
+                aria-valuetext={
+                  values.temperature === 0 ? t("setup.greedy") : formatNumber(values.temperature)
+                }
+              />
+              <p className="hint">{t("setup.temperatureHint")}</p>
+            </div>
+            <div className="field">
+              <label className="field-label" htmlFor={f("len")}>
+                {t("setup.length")}{" "}
+                <output htmlFor={f("len")} className="value">
+                  {values.maxTokens}
+                </output>
+              </label>
+              <input
+                id={f("len")}
+                type="range"
+                min={1}
+                max={LIMITS.completionMaxTokens}
+                step={1}
+                value={values.maxTokens}
+                onChange={(e) => set("maxTokens", Number(e.target.value))}
+              />
+            </div>
+            <div className="field">
+              <label className="field-label" htmlFor={f("topk")}>
+                {t("setup.topK")}
+              </label>
+              <input
+                id={f("topk")}
+                className="text-input num-input"
+                type="number"
+                min={0}
+                step={1}
+                value={values.topK}
+                onChange={(e) => set("topK", Math.max(0, Math.floor(Number(e.target.value) || 0)))}
+                aria-describedby={f("topk-hint")}
+              />
+              <p id={f("topk-hint")} className="hint">
+                {t("setup.topKHint")}
+              </p>
+            </div>
+            <div className="field">
+              <label className="field-label" htmlFor={f("topp")}>
+                {t("setup.topP")}{" "}
+                <output htmlFor={f("topp")} className="value">
+                  {formatNumber(values.topP)}
+                </output>
+              </label>
+              <input
+                id={f("topp")}
+                type="range"
+                min={0.05}
+                max={1}
+                step={0.05}
+                value={values.topP}
+                onChange={(e) => set("topP", Number(e.target.value))}
+                aria-describedby={f("topp-hint")}
+              />
+              <p id={f("topp-hint")} className="hint">
+                {t("setup.topPHint")}
+              </p>
+            </div>
+          </div>
+        </>
+      )}
 
       <fieldset className="field mode">
         <legend className="field-label">{t("setup.mode")}</legend>
-        {(["sample", "guess"] as const).map((mode) => (
+        {(["sample", "guess", "be-model"] as const).map((mode) => (
           <label key={mode} className="radio">
             <input
               type="radio"
@@ -228,7 +235,11 @@ export function RoundSetup({
               checked={values.mode === mode}
               onChange={() => set("mode", mode)}
             />
-            {mode === "sample" ? t("setup.modeSample") : t("setup.modeGuess")}
+            {mode === "sample"
+              ? t("setup.modeSample")
+              : mode === "guess"
+                ? t("setup.modeGuess")
+                : t("beModel.mode")}
           </label>
         ))}
       </fieldset>
@@ -254,45 +265,55 @@ export function RoundSetup({
           </p>
         </div>
       ) : null}
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          checked={values.showClassChart}
-          onChange={(e) => set("showClassChart", e.target.checked)}
-        />
-        {t("setup.showClassChart")}
-      </label>
-
-      <section className="theory-preview" aria-live="polite">
-        {theory ? (
-          // a guess round's answer stays folded away: the setup is often on the projector
-          <details open={values.mode !== "guess"} key={values.mode}>
-            <summary className={values.mode === "guess" ? undefined : "visually-hidden"}>
-              {t("guess.setupPreviewHidden")}
-            </summary>
-            <p className="hint">
-              {t("setup.previewCaption", {
-                support: formatInt(theory.sampler.support),
-                entropy: formatBits(theory.sampler.entropyBits),
-              })}
-            </p>
-            <ModelSamplerBars
-              view={theory}
-              settings={{ temperature: deferred.temperature, topK: deferred.topK, topP: deferred.topP }}
-              testId="setup-pair"
+      {values.mode === "be-model" ? (
+        <BeModelSetup values={values} onChange={onChange} id={id} />
+      ) : (
+        <>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={values.showClassChart}
+              onChange={(e) => set("showClassChart", e.target.checked)}
             />
-          </details>
-        ) : (
-          <p className="hint">
-            {analysis?.problem
-              ? t(`setup.problem.${analysis.problem}`, { max: LIMITS.promptMaxTokens })
-              : t("app.loading")}
-          </p>
-        )}
-      </section>
+            {t("setup.showClassChart")}
+          </label>
+
+          <section className="theory-preview" aria-live="polite">
+            {theory ? (
+              // a guess round's answer stays folded away: the setup is often on the projector
+              <details open={values.mode !== "guess"} key={values.mode}>
+                <summary className={values.mode === "guess" ? undefined : "visually-hidden"}>
+                  {t("guess.setupPreviewHidden")}
+                </summary>
+                <p className="hint">
+                  {t("setup.previewCaption", {
+                    support: formatInt(theory.sampler.support),
+                    entropy: formatBits(theory.sampler.entropyBits),
+                  })}
+                </p>
+                <ModelSamplerBars
+                  view={theory}
+                  settings={{ temperature: deferred.temperature, topK: deferred.topK, topP: deferred.topP }}
+                  testId="setup-pair"
+                />
+              </details>
+            ) : (
+              <p className="hint">
+                {analysis?.problem
+                  ? t(`setup.problem.${analysis.problem}`, { max: LIMITS.promptMaxTokens })
+                  : t("app.loading")}
+              </p>
+            )}
+          </section>
+        </>
+      )}
 
       <div className="button-row">
-        <button type="submit" className="button primary big" disabled={busy || disabled || !theory}>
+        <button
+          type="submit"
+          className="button primary big"
+          disabled={busy || disabled || (values.mode !== "be-model" && !theory)}
+        >
           {t("setup.start")}
         </button>
         {onCancel ? (

@@ -12,6 +12,18 @@ export interface SetupValues {
   showClassChart: boolean;
   /** Guess rounds: how many of the most likely next tokens the students guess over. */
   guessCandidates: number;
+  /** "Be the model": a held-out passage of the model's corpus, or the pasted `passageText`; words to predict. */
+  passage?: "corpus" | "text";
+  passageText?: string;
+  words?: number;
+}
+
+export const BE_MODEL_WORDS = { min: 1, max: 20, default: 5 } as const;
+
+/** A whole number of words to predict in the allowed range. */
+export function clampWords(n: number | undefined): number {
+  if (n === undefined || !Number.isFinite(n)) return BE_MODEL_WORDS.default;
+  return Math.min(BE_MODEL_WORDS.max, Math.max(BE_MODEL_WORDS.min, Math.round(n)));
 }
 
 export const GUESS_CANDIDATES = { min: 2, max: 12, default: 5 } as const;
@@ -77,4 +89,5 @@ export function clampCandidates(n: number): number {
 export const toSettings = (v: SetupValues): RoundSettingsInput => ({
   ...v,
   guessCandidates: clampCandidates(v.guessCandidates),
+  words: clampWords(v.words),
 });

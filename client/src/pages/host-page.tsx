@@ -110,6 +110,7 @@ function HostScreen({ host }: { host: HostSession }) {
         state={state}
         onReveal={() => void host.reveal()}
         onLockGuesses={() => void host.lockGuesses()}
+        onNextWord={() => void host.nextWord()}
         onClose={() => void host.close()}
         onNewTemperature={() => {
           if (round) setSetup(sameWithNewTemperature(round));
@@ -143,6 +144,7 @@ function HostScreen({ host }: { host: HostSession }) {
             history={state.history}
             participants={state.participants}
             guess={state.guess}
+            beModel={state.beModel}
           />
           <aside className="host-side">
             <JoinCard session={session} compact />

@@ -26,9 +26,20 @@ export interface GuessEditorProps {
   /** The guess the server has (restored after a reload), or null. */
   saved: GuessResult | null;
   onSubmit: (probs: number[]) => Promise<ClientResult<GuessResult>>;
+  /** Heading and instructions ("be the model" words have their own). */
+  title?: string;
+  instructions?: string;
+  submittedHint?: string;
 }
 
-export function GuessEditor({ labels, saved, onSubmit }: GuessEditorProps) {
+export function GuessEditor({
+  labels,
+  saved,
+  onSubmit,
+  title,
+  instructions,
+  submittedHint,
+}: GuessEditorProps) {
   const { t } = useTranslation();
   const savedPercents = saved ? probsToPercents(saved.probs, labels.length) : null;
   const [percents, setPercents] = useState<number[]>(() => savedPercents ?? evenPercents(labels.length));
@@ -60,8 +71,8 @@ export function GuessEditor({ labels, saved, onSubmit }: GuessEditorProps) {
 
   return (
     <section className="guess-editor" aria-labelledby="guess-title">
-      <h2 id="guess-title">{t("guess.title")}</h2>
-      <p className="hint">{t("guess.instructions")}</p>
+      <h2 id="guess-title">{title ?? t("guess.title")}</h2>
+      <p className="hint">{instructions ?? t("guess.instructions")}</p>
       <StackedGuessBar labels={labels} percents={percents} />
       <ul className="stepper-list">
         {labels.map((label, i) => {
@@ -127,7 +138,7 @@ export function GuessEditor({ labels, saved, onSubmit }: GuessEditorProps) {
           </button>
         </div>
         <p className="hint" role="status" data-testid="guess-status">
-          {submitted ? t("guess.submittedHint") : saved ? t("guess.changedHint") : ""}
+          {submitted ? (submittedHint ?? t("guess.submittedHint")) : saved ? t("guess.changedHint") : ""}
         </p>
         {error?.code === "WRONG_PHASE" ? (
           <p role="alert" className="error-box">

@@ -5,6 +5,7 @@ import { ErrorMessage } from "../components/error-message.tsx";
 import { ProbLegend } from "../components/prob-legend.tsx";
 import { formatInt } from "../lib/format.ts";
 import { CompletionList, type Inspect } from "./completion-list.tsx";
+import { BeModelPanel } from "./be-model-panel.tsx";
 import { GuessPanel } from "./guess-panel.tsx";
 import { describeSettings } from "./settings-words.ts";
 import type { StudentSession, StudentState } from "./student-session.ts";
@@ -22,6 +23,7 @@ export function RoundView({ state, session }: { state: StudentState; session: St
   const canSample = session.canSample();
   const showChart = round.status !== "open" || (round.showClassChart && !guessing);
 
+  if (round.mode === "be-model") return <BeModelPanel state={state} session={session} />;
   return (
     <div className="round">
       <section className="prompt-card" aria-labelledby="prompt-title">

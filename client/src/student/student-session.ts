@@ -214,7 +214,8 @@ export class StudentSession {
 
   private setRound(round: RoundInfo | null, theory: TheoryView | null, stats: RoundStats | null): void {
     const participantId = this.state.participantId;
-    if (!round || round.status === "closed" || !participantId) {
+    // a "be the model" round takes forecasts only: no sampling, no model download
+    if (!round || round.status === "closed" || !participantId || round.mode === "be-model") {
       this.dropPipeline();
       return this.set({ round, theory, stats, auto: false });
     }
