@@ -15,6 +15,7 @@ import { formatInt, formatNumber } from "../lib/format.ts";
 import { describeSettings } from "../student/settings-words.ts";
 import { FirstTokenTable } from "./first-token-table.tsx";
 import { formatDateTime, formatDuration } from "./format-date.ts";
+import { BeModelReview } from "./be-model-review.tsx";
 import { GuessReview } from "./guess-review.tsx";
 import { KlReplay } from "./kl-replay.tsx";
 import { ReviewError } from "./review-error.tsx";
@@ -65,7 +66,11 @@ export const RoundReview = memo(function RoundReview({
           <h2 id={titleId} className="eyebrow">
             {t("live.round", { seq: round.seq })}{" "}
             <span className="badge">
-              {round.mode === "guess" ? t("review.modeGuess") : t("review.modeSample")}
+              {round.mode === "guess"
+                ? t("review.modeGuess")
+                : round.mode === "be-model"
+                  ? t("beModel.modeBadge")
+                  : t("review.modeSample")}
             </span>
           </h2>
           <p className="live-prompt">{round.prompt}</p>
@@ -106,6 +111,7 @@ export const RoundReview = memo(function RoundReview({
       {round.mode === "guess" ? (
         <GuessReview round={round} rounds={rounds} students={students} partial={partialStudents} />
       ) : null}
+      {round.mode === "be-model" ? <BeModelReview round={round} students={students} /> : null}
 
       <div className="live-grid">
         <div className="panel">
