@@ -76,7 +76,7 @@ describe('"be the model"', () => {
     const model = load("tiny-stories");
     const tokens = encodeText(model, TEXT);
     const first = tokens.length - WORDS;
-    const { page: host, code } = await openHost(e2e.browser, e2e.server.url);
+    const { page: host, code, sessionId } = await openHost(e2e.browser, e2e.server.url);
     await host.setViewportSize({ width: 1920, height: 1080 });
     const names = ["Sharp", "Uniform", "Wrong"];
     const phones = await Promise.all(names.map((n) => joinStudent(e2e.browser, e2e.server.url, code, n)));
@@ -182,7 +182,20 @@ describe('"be the model"', () => {
     await host.screenshot({ path: join(e2e.shots, "bm-host-final.png") });
     await host.screenshot({ path: join(e2e.shots, "bm-host-final-full.png"), fullPage: true });
     await sharp.page.screenshot({ path: join(e2e.shots, "bm-phone-final.png"), fullPage: true });
-  }, 150_000);
+
+    // stored and reviewed: one review panel per word, each student's loss as the phones showed it
+    await host.goto(`${e2e.server.url}/sessions/${sessionId}/review`, { timeout: WAIT_MS });
+    const words = host.getByTestId("review-be-model");
+    await until(async () => (await words.count()) === WORDS, "five words in the review");
+    const lastWord = (
+      await words
+        .nth(WORDS - 1)
+        .locator("tbody td")
+        .allTextContents()
+    ).map((x) => x.trim());
+    expect(lastWord).toEqual(ranked.map((r) => fmt3(losses.get(r.n)![WORDS - 1]!)));
+    await host.screenshot({ path: join(e2e.shots, "bm-review.png") });
+  }, 180_000);
 
   it("reads a held-out Chinese passage with a Chinese host and phone", async () => {
     const context = await e2e.browser.newContext({
