@@ -9,7 +9,7 @@
 // - the server's npm dependencies (node_modules, installed by `pnpm install --prod`);
 // - Prisma's generated client (server/src/generated/prisma, written by `prisma generate` on install):
 //   it loads its WebAssembly query compiler from its own directory;
-// - shared/models/*.json, prisma/migrations and client/dist (server/src/paths.ts);
+// - shared/models/*.json, shared/corpora/*.txt, prisma/migrations and client/dist (server/src/paths.ts);
 // - init-pglite.mjs, the child process that creates a PGlite directory: copied next to the bundle.
 import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -11,5 +11,7 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLIENT_DIST = join(ROOT, "client", "dist");
 /** The shipped n-gram artifacts (*.json). */
 export const SHIPPED_MODELS_DIR = join(ROOT, "shared", "models");
+/** The corpora the shipped models were trained on (<model id>.txt): "be the model" reads their held-out lines. */
+export const SHIPPED_CORPORA_DIR = join(ROOT, "shared", "corpora");
 /** Prisma's migration history, applied at start-up. */
 export const MIGRATIONS_DIR = join(ROOT, "prisma", "migrations");

@@ -13,7 +13,7 @@ import {
   type RoundInfo,
   type SessionReview,
 } from "@tokenroom/shared";
-import { CORPORA_DIR } from "../src/realtime/be-model-service.ts";
+import { SHIPPED_CORPORA_DIR } from "../src/paths.ts";
 import { type Booted, boot, call, type ClientSocket, expectOk, models, next, phoneSamples } from "./boot.ts";
 
 const TEXT = "once upon a time there was a little girl named lily. she liked to play in the park.";
@@ -229,7 +229,7 @@ describe('"be the model" series', () => {
       call<RoundInfo>(host, "round:start", start({ modelId: "zh-stories", passage: "corpus", words: 5 })),
     );
     const { model } = models().get("zh-stories")!;
-    const lines = readFileSync(`${CORPORA_DIR}/zh-stories.txt`, "utf8")
+    const lines = readFileSync(`${SHIPPED_CORPORA_DIR}/zh-stories.txt`, "utf8")
       .split(/\r\n?|\n/)
       .filter((l) => model.tokenizer.tokenize(l).length > 0);
     const heldOut = lines.filter((_, i) => (i + 1) % 10 === 0).map((l) => encodeText(model, l));

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   type BeModelSummary,
   collapseTruth,
@@ -28,13 +27,11 @@ import {
 } from "@tokenroom/shared";
 import { ServiceError } from "../errors.ts";
 import type { ModelRegistry } from "../models/registry.ts";
+import { SHIPPED_CORPORA_DIR } from "../paths.ts";
 import type { Repository, RoundCandidates, RoundRow } from "../store/repository.ts";
 import type { LiveSession } from "./live-state.ts";
 
 const E = ErrorCode;
-
-/** The shipped corpora the shipped models were trained from (shared/corpora/<model id>.txt). */
-export const CORPORA_DIR = fileURLToPath(new URL("../../../shared/corpora/", import.meta.url));
 
 /** Where a series stands, stored in the round's `candidates` JSON next to the candidates (server only). */
 export interface BeModelWordState {
@@ -72,7 +69,7 @@ export class BeModelService {
   constructor(
     private readonly repo: Repository,
     private readonly models: ModelRegistry,
-    private readonly corporaDir: string = CORPORA_DIR,
+    private readonly corporaDir: string = SHIPPED_CORPORA_DIR,
   ) {}
 
   /** [BM6] The passage of a new series, from the settings. */
