@@ -75,7 +75,7 @@ export const RoundReview = memo(function RoundReview({
           </h2>
           <p className="live-prompt">{round.prompt}</p>
           <ul className="settings-words review-settings">
-            {describeSettings(round, t).map((line) => (
+            {(round.mode === "be-model" ? [] : describeSettings(round, t)).map((line) => (
               <li key={line}>{line}</li>
             ))}
           </ul>
@@ -86,7 +86,12 @@ export const RoundReview = memo(function RoundReview({
           {round.modelAvailable ? null : <p className="notice">{t("review.modelMissing")}</p>}
         </div>
         <div className="round-head-actions">
-          <button type="button" className="button big" disabled={starting} onClick={() => void again()}>
+          <button
+            type="button"
+            className="button big"
+            disabled={starting || round.mode === "be-model"}
+            onClick={() => void again()}
+          >
             {starting ? t("landing.creating") : t("review.runAgain")}
           </button>
           <p className="hint">{t("review.runAgainHint")}</p>
@@ -113,32 +118,36 @@ export const RoundReview = memo(function RoundReview({
       ) : null}
       {round.mode === "be-model" ? <BeModelReview round={round} students={students} /> : null}
 
-      <div className="live-grid">
-        <div className="panel">
-          <h3>{t("live.firstToken")}</h3>
-          <DistributionChart stats={stats} theory={theory} maxRows={10} rowHeight={38} fontSize={18} />
-          <FirstTokenTable stats={stats} theory={theory} />
-        </div>
-        <div className="panel">
-          <h3>{t("live.klTitle")}</h3>
-          <KlReplay curve={round.klCurve} support={theory.support} />
-          <p className="hint">{t("review.klHint")}</p>
-        </div>
-      </div>
-      <div className="panel" data-testid="model-sampler-panel">
-        <h3>{t("teach.title")}</h3>
-        <ModelSamplerBars view={fromTheory(theory)} settings={round} maxRows={10} />
-      </div>
-      <div className="live-grid wide-left">
-        <div className="panel">
-          <h3>{t("live.completions")}</h3>
-          <CompletionsTable stats={stats} limit={20} />
-        </div>
-        <div className="panel">
-          <h3>{t("live.metrics")}</h3>
-          <MetricsPanel stats={stats} theory={theory} />
-        </div>
-      </div>
+      {round.mode === "be-model" ? null : (
+        <>
+          <div className="live-grid">
+            <div className="panel">
+              <h3>{t("live.firstToken")}</h3>
+              <DistributionChart stats={stats} theory={theory} maxRows={10} rowHeight={38} fontSize={18} />
+              <FirstTokenTable stats={stats} theory={theory} />
+            </div>
+            <div className="panel">
+              <h3>{t("live.klTitle")}</h3>
+              <KlReplay curve={round.klCurve} support={theory.support} />
+              <p className="hint">{t("review.klHint")}</p>
+            </div>
+          </div>
+          <div className="panel" data-testid="model-sampler-panel">
+            <h3>{t("teach.title")}</h3>
+            <ModelSamplerBars view={fromTheory(theory)} settings={round} maxRows={10} />
+          </div>
+          <div className="live-grid wide-left">
+            <div className="panel">
+              <h3>{t("live.completions")}</h3>
+              <CompletionsTable stats={stats} limit={20} />
+            </div>
+            <div className="panel">
+              <h3>{t("live.metrics")}</h3>
+              <MetricsPanel stats={stats} theory={theory} />
+            </div>
+          </div>
+        </>
+      )}
     </section>
   );
 });
