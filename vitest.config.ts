@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["shared/**/*.test.ts", "server/**/*.test.ts", "client/**/*.test.{ts,tsx}", "test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**", "**/.scratch*/**"],
+    globalSetup: ["test/global-setup.ts"],
     // A safety net, not a speed target: tests that start server processes, redis-servers or Chromium wait on
     // their own events, and on a shared, loaded 2-core machine those can take minutes to come up.
     testTimeout: 120_000,

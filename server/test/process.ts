@@ -1,8 +1,15 @@
-/** Runs the real server as a child process (`tsx server/src/index.ts`), for restart and multi-process tests. */
+/**
+ * Runs the real server as a child process, for restart and multi-process tests: the build of the current
+ * sources (`server/dist/index.js`, made by vitest's globalSetup, test/global-setup.ts), run with node.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** The built server (scripts/build-server.mjs), relative to the repository root. */
+export const SERVER_ENTRY = "server/dist/index.js";
 
 /** The line server/src/index.ts logs (at info level) once it listens: the OS-chosen port is read from it. */
 const UP_LINE = /Tokenroom is up: http:\/\/[^\s:]+:(\d+)/;
@@ -55,7 +62,10 @@ export interface ServerProcess {
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   // SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/src/index.ts"], {
+  if (!existsSync(join(ROOT, SERVER_ENTRY))) {
+    throw new Error(`${SERVER_ENTRY} is missing: vitest's globalSetup builds it; elsewhere run pnpm build`);
+  }
+  const child = spawn(process.execPath, [...nodeArgs, "--enable-source-maps", SERVER_ENTRY], {
     cwd: ROOT,
     // LOG_LEVEL info: the "is up" line is how the port comes back
     env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env, LOG_LEVEL: "info" },

@@ -1,6 +1,6 @@
 /**
  * End-to-end harness: builds the client when its sources are newer than client/dist, boots the real server
- * (`tsx server/src/index.ts`) on a port the OS chooses over a throwaway PGlite directory, and launches Debian's
+ * (the built `server/dist/index.js`) on a port the OS chooses over a throwaway PGlite directory, and launches Debian's
  * Chromium.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -95,13 +95,14 @@ export async function startServer(
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-e2e-db-"));
-  const child: ChildProcess = spawn(join(ROOT, "node_modules", ".bin", "tsx"), ["server/src/index.ts"], {
+  // the build of the current sources, made once by vitest's globalSetup (test/global-setup.ts)
+  const child: ChildProcess = spawn(process.execPath, ["--enable-source-maps", "server/dist/index.js"], {
     cwd: ROOT,
     // PORT=0: the OS picks the port, read back from the "is up" line (logged at info); with HOST=127.0.0.1
     // the join links default to http://127.0.0.1:<port>
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // its own process group: stop() ends tsx and the node process it runs
+    detached: true, // its own process group: stop() ends it and anything it started
   });
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
@@ -170,7 +171,7 @@ export function useE2eEnvironment(env: Record<string, string> = {}, timeoutMs = 
   const e2e = { shots: screenshotsDir() } as E2eEnvironment;
   beforeAll(async () => {
     buildClientIfStale();
-    // a loaded 2-core machine can take ~50 s to boot the server (tsx, PGlite, migrations): wait up to 120 s
+    // a loaded 2-core machine can take ~50 s to boot the server (PGlite, migrations): wait up to 120 s
     [e2e.server, e2e.browser] = await Promise.all([startServer(120_000, env), launchBrowser()]);
   }, timeoutMs);
   afterAll(async () => {
