@@ -204,6 +204,10 @@ export async function boot(options: BootOptions = {}): Promise<Booted> {
     },
     log: createLogger(process.env.TEST_LOG ?? "silent"),
   });
+  // The test client (undici) keeps idle connections 4 s; Node's server closes them after 5 s. On a loaded
+  // machine a request can land on a connection the server is just closing (ECONNRESET): let the client
+  // always be the one that closes an idle connection.
+  app.httpServer.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => app.httpServer.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
   const sockets: ClientSocket[] = [];
