@@ -1,5 +1,5 @@
 /**
- * Test harness: boots the real application on port 0 over a real database (PGlite in memory, or this
+ * Test harness: boots the real application on port 0 over a real database (a fresh PGlite directory, or this
  * file's own PostgreSQL database) and gives typed socket.io clients (host and students) plus cleanup().
  * No mocks: real sockets, real SQL.
  */
@@ -24,6 +24,7 @@ import { loadModelRegistry, type ModelRegistry } from "../src/models/registry.ts
 import type { DatabaseTarget } from "../src/store/adapters.ts";
 import { type Database, openDatabase } from "../src/store/database.ts";
 import { createTestDatabase, type TestDatabase } from "./services.ts";
+import { pgliteDataDir } from "./pglite.ts";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -44,9 +45,9 @@ afterAll(async () => {
   if (database) await (await database.catch(() => undefined))?.drop();
 });
 
-/** The databases a test runs on: PGlite in memory, and the file's own PostgreSQL database. */
+/** The databases a test runs on: a fresh PGlite directory, and the file's own PostgreSQL database. */
 export const targets: { name: string; target: () => Promise<DatabaseTarget> }[] = [
-  { name: "pglite", target: () => Promise.resolve({ kind: "pglite", dataDir: undefined }) },
+  { name: "pglite", target: () => Promise.resolve({ kind: "pglite", dataDir: pgliteDataDir() }) },
   { name: "postgres", target: async () => ({ kind: "postgres", url: await testDatabaseUrl() }) },
 ];
 
@@ -191,7 +192,8 @@ export function phoneSamples(
 }
 
 export async function boot(options: BootOptions = {}): Promise<Booted> {
-  const db = options.db ?? (await openDatabase(options.target ?? { kind: "pglite", dataDir: undefined }));
+  const db =
+    options.db ?? (await openDatabase(options.target ?? { kind: "pglite", dataDir: pgliteDataDir() }));
   const app = createApplication({
     db,
     models: options.models ?? models(),

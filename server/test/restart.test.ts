@@ -2,9 +2,6 @@
  * A real process restart in the middle of a round: the session, the round and every acked sample come back
  * from the database; students resume, resend what was not acked, and the totals are exact.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type HostSnapshot,
@@ -14,17 +11,17 @@ import {
   type SubmitResult,
 } from "@tokenroom/shared";
 import { call, type ClientSocket, connectTo, expectOk, phoneSamples, testDatabaseUrl } from "./boot.ts";
+import { pgliteDataDir } from "./pglite.ts";
 import { startServer, type ServerProcess } from "./process.ts";
 
 const sockets: ClientSocket[] = [];
 const connect = (url: string) => connectTo(url, sockets);
 
-const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-restart-"));
+const dataDir = pgliteDataDir("tokenroom-restart-");
 let server: ServerProcess | undefined;
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
   await server?.stop("SIGKILL");
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const cases: { name: string; env: () => Promise<Record<string, string>>; signal: NodeJS.Signals }[] = [

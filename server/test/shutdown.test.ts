@@ -3,9 +3,6 @@
  * students stream samples. Every sample is either written and acked, or not acked and then resent to the
  * restarted server and stored exactly once; nothing is lost, and both processes exit 0.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import {
   type HostSnapshot,
@@ -16,11 +13,12 @@ import {
 } from "@tokenroom/shared";
 import { openDatabase } from "../src/store/database.ts";
 import { call, type ClientSocket, connectTo, expectOk, phoneSamples } from "./boot.ts";
+import { pgliteDataDir } from "./pglite.ts";
 import { startServer, type ServerProcess } from "./process.ts";
 
 const sockets: ClientSocket[] = [];
 const connect = (url: string) => connectTo(url, sockets);
-const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-shutdown-"));
+const dataDir = pgliteDataDir("tokenroom-shutdown-");
 // the embedded database, never a shared one; a generous rate limit (the phones send as fast as acks come)
 const env = {
   DATA_DIR: dataDir,
@@ -34,7 +32,6 @@ let server: ServerProcess | undefined;
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
   await server?.stop("SIGKILL");
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const BATCH = 5;
@@ -68,8 +65,6 @@ async function stream(socket: ClientSocket, round: RoundInfo, phone: Phone): Pro
 
 describe("graceful shutdown", () => {
   it("SIGTERM mid-stream: acked samples are stored, the rest are resent once, the process exits 0", async () => {
-    // create and migrate the data directory here, so the server's start is only an open
-    await (await openDatabase({ kind: "pglite", dataDir })).close();
     server = await startServer(env);
     const created = (await (await fetch(`${server.url}/api/sessions`, { method: "POST" })).json()) as {
       sessionId: string;

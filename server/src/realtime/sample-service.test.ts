@@ -15,10 +15,11 @@ import { type SampleRow, type Repository } from "../store/repository.ts";
 import { SampleWriter } from "../store/sample-writer.ts";
 import type { LiveSession } from "./live-state.ts";
 import { SampleService, type SampleServiceOptions } from "./sample-service.ts";
+import { pgliteDataDir } from "../../test/pglite.ts";
 
 let db: Database;
 beforeAll(async () => {
-  db = await openDatabase({ kind: "pglite", dataDir: undefined });
+  db = await openDatabase({ kind: "pglite", dataDir: pgliteDataDir() });
 });
 afterAll(() => db.close());
 

@@ -1,13 +1,14 @@
 /** SessionService.refresh: a second process (a second service over the same database) catches up on a change. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleRound, services, type Services } from "../../test/fixtures.ts";
+import { pgliteDataDir } from "../../test/pglite.ts";
 import { type Database, openDatabase } from "../store/database.ts";
 
 let db: Database;
 let a: Services;
 let b: Services;
 beforeAll(async () => {
-  db = await openDatabase({ kind: "pglite", dataDir: undefined });
+  db = await openDatabase({ kind: "pglite", dataDir: pgliteDataDir() });
   a = services(db);
   b = services(db);
 });

@@ -3,12 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { pgliteDataDir } from "../../test/pglite.ts";
 import { applyMigrations, type Migration, readMigrations, type SqlRunner } from "./migrate.ts";
 
 let pg: PGlite;
 let runner: SqlRunner;
 beforeAll(async () => {
-  pg = new PGlite(); // one in-memory database per file (starting one takes seconds); emptied before each test
+  // one database per file, a copy of the migrated template (a new one takes seconds); emptied before each test
+  pg = new PGlite(pgliteDataDir());
   await pg.waitReady;
   runner = {
     exec: async (sql) => void (await pg.exec(sql)),

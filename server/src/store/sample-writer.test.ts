@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleRound, services } from "../../test/fixtures.ts";
+import { pgliteDataDir } from "../../test/pglite.ts";
 import { type Database, openDatabase } from "./database.ts";
 import { type Repository, type SampleRow } from "./repository.ts";
 import { type SampleSink, SampleWriter } from "./sample-writer.ts";
@@ -9,7 +10,7 @@ let repo: Repository;
 let roundId: string;
 let participants: string[];
 beforeAll(async () => {
-  db = await openDatabase({ kind: "pglite", dataDir: undefined });
+  db = await openDatabase({ kind: "pglite", dataDir: pgliteDataDir() });
   const s = services(db);
   repo = s.repo;
   const { sessionId, code } = await s.sessions.createSession();
