@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useE2eEnvironment } from "./harness.ts";
-import { engineSamplingRate, gzippedSizes } from "./measure.ts";
+import { gzippedSizes } from "./measure.ts";
 import {
   counts,
   hostParticipantCount,
@@ -91,24 +91,11 @@ describe("a live classroom", () => {
     await ada.page.getByRole("button", { name: "Close", exact: true }).click({ timeout: WAIT_MS });
   }, 60_000);
 
-  it("measures the phone's JavaScript and the worker's sampling rate (printed, not asserted)", async () => {
+  it("measures the JavaScript a phone downloads to join and sample (printed; the sampling rate is pnpm bench:phone)", () => {
     const sizes = gzippedSizes(joinAndSampleScripts);
     const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
     console.log(`student join+sample path: ${kb(sizes.totalJs)} JS gzipped (+ ${kb(sizes.totalCss)} CSS)`);
     for (const f of sizes.files) console.log(`  ${f.path}: ${kb(f.gzip)}`);
-    const runs = [
-      { throttle: 1, mainThread: false },
-      { throttle: 4, mainThread: false },
-      { throttle: 1, mainThread: true },
-      { throttle: 4, mainThread: true },
-    ];
-    for (const run of runs) {
-      const r = await engineSamplingRate(e2e.browser, e2e.server.url, { ...run, seconds: 2 });
-      console.log(
-        `engine bundle in the ${r.where}, ${r.modelId}, CPU ×${r.throttle}: ${r.perSecond.toFixed(0)} completions/s ` +
-          `(maxTokens 20, mean ${r.meanTokens.toFixed(1)} tokens; ${r.completions} in ${r.seconds.toFixed(1)} s)`,
-      );
-    }
-    expect(sizes.totalJs).toBeGreaterThan(0);
-  }, 30_000);
+    expect(sizes.files.some((f) => f.path.endsWith(".js"))).toBe(true);
+  });
 });
