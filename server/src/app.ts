@@ -23,6 +23,7 @@ import { type Broadcaster, roomOf, rooms } from "./realtime/broadcaster.ts";
 import { registerHandlers, type SocketData } from "./realtime/handlers.ts";
 import { reviewRouter } from "./review/routes.ts";
 import { SampleService } from "./realtime/sample-service.ts";
+import { Trainer } from "./models/trainer.ts";
 import { BeModelService } from "./realtime/be-model-service.ts";
 import { GuessService } from "./realtime/guess-service.ts";
 import { noSync, SessionService } from "./realtime/session-service.ts";
@@ -96,9 +97,11 @@ export function createApplication(c: AppComponents): Application {
       }
     : undefined;
   const guesses = new GuessService(repo);
+  // one pool of training workers for custom models and the "be the model" held-out models
+  const trainer = new Trainer();
   const sessions = new SessionService({
     guesses,
-    beModel: new BeModelService(repo, c.models),
+    beModel: new BeModelService(repo, c.models, undefined, trainer),
     repo,
     models: c.models,
     clock,
@@ -131,7 +134,7 @@ export function createApplication(c: AppComponents): Application {
       log,
     }),
   );
-  app.use("/api", trainRouter({ prisma: c.db.prisma, models: c.models, log }));
+  app.use("/api", trainRouter({ prisma: c.db.prisma, models: c.models, log, trainer }));
   app.use("/api", apiRouter({ sessions, models: c.models, log }));
   c.mountClient?.(app);
 

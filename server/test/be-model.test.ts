@@ -8,10 +8,14 @@ import {
   type BeModelSummary,
   encodeText,
   ErrorCode,
+  evaluateText,
   type GuessResult,
   type HostSnapshot,
+  ngramModel,
   type RoundInfo,
   type SessionReview,
+  tokenLabel,
+  trainNgram,
 } from "@tokenroom/shared";
 import { SHIPPED_CORPORA_DIR } from "../src/paths.ts";
 import { type Booted, boot, call, type ClientSocket, expectOk, models, next, phoneSamples } from "./boot.ts";
@@ -35,8 +39,8 @@ const start = (extra: Record<string, unknown> = {}) => ({
 });
 
 /** Independent: p(token | context) from the model's raw log-probs, normalised here; in bits. */
-function modelLoss(context: number[], token: number): number {
-  const { model } = models().get("tiny-stories")!;
+function modelLoss(context: number[], token: number, id = "tiny-stories"): number {
+  const { model } = models().get(id)!;
   const lp = model.nextTokenLogProbs(context);
   let z = 0;
   for (const x of lp) if (x > -Infinity) z += Math.exp(x);
@@ -221,6 +225,64 @@ describe('"be the model" series', () => {
       ["be-model", 3],
       ["be-model", 3],
     ]);
+  });
+
+  it("[BM3] scores a shipped passage with the model trained without the held-out lines", async () => {
+    const { socket: host } = await t.host();
+    for (const [id, order, tokenizer] of [
+      ["tiny-stories", 3, "word"],
+      ["zh-stories", 4, "char"],
+    ] as const) {
+      const round = await expectOk(
+        call<RoundInfo>(host, "round:start", start({ modelId: id, passage: "corpus", words: 1 })),
+      );
+      const summaryP = next(host, "bemodel:summary", (s) => s.roundId === round.id && s.history.length === 1);
+      await expectOk(call(host, "round:reveal", { roundId: round.id }));
+      const word = (await summaryP).history[0]!;
+
+      // independent: the corpus without every 10th non-empty line, trained as the shipped model, no hold-out
+      const { model: shipped } = models().get(id)!;
+      const rest = readFileSync(`${SHIPPED_CORPORA_DIR}/${id}.txt`, "utf8")
+        .split(/\r\n?|\n/)
+        .filter((l) => shipped.tokenizer.tokenize(l).length > 0)
+        .filter((_, i) => (i + 1) % 10 !== 0);
+      const held = ngramModel(
+        trainNgram(rest.join("\n"), {
+          id: "check",
+          name: "check",
+          description: "",
+          order,
+          tokenizer,
+          heldOutEvery: 0,
+        }),
+      );
+      // the same options as the shipped model: it reproduces the model card's held-out figure ([NG8])
+      const heldOutText = readFileSync(`${SHIPPED_CORPORA_DIR}/${id}.txt`, "utf8")
+        .split(/\r\n?|\n/)
+        .filter((l) => shipped.tokenizer.tokenize(l).length > 0)
+        .filter((_, i) => (i + 1) % 10 === 0)
+        .join("\n");
+      expect(evaluateText(held, heldOutText).crossEntropyBits).toBeCloseTo(
+        models().get(id)!.summary.card!.heldOut!.crossEntropyBits,
+        5,
+      );
+      const ids = new Map(held.vocab.map((token, i) => [token, i] as const));
+      // candidates are shown as labels: the end of the text reads "⏎", not as its vocabulary entry
+      const labelIds = new Map(held.vocab.map((_, i) => [tokenLabel(held, i), i] as const));
+      const context = round.promptTokens.map((t2) => ids.get(shipped.vocab[t2]!) ?? held.unkId!);
+      const lp = held.nextTokenLogProbs(context);
+      const z = lp.reduce((sum, x) => sum + Math.exp(x), 0);
+      const expected = -Math.log2(Math.exp(lp[ids.get(word.trueToken)!]!) / z);
+      expect(word.modelLossBits).toBeCloseTo(expected, 9);
+      // the shipped model has seen the line: its loss is another (optimistic) number
+      const trueId = shipped.vocab.indexOf(word.trueToken);
+      const seen = modelLoss(round.promptTokens, trueId, id);
+      expect(Math.abs(seen - word.modelLossBits)).toBeGreaterThan(1e-6);
+      // [BM2] the candidates are the held-out model's favourites (plus the true word)
+      const cut = [...lp].sort((x, y) => y - x)[K]!; // the (K + 1)-th highest log-probability
+      for (const c of word.candidates.filter((c) => c !== word.trueToken))
+        expect(lp[labelIds.get(c)!]!).toBeGreaterThanOrEqual(cut);
+    }
   });
 
   it("reads a held-out line of the Chinese corpus, and refuses passages it cannot score", async () => {

@@ -9,6 +9,7 @@ import {
   tokenizeLines,
   tokenizerFor,
   trainNgram,
+  trainWithoutHeldOut,
   type TrainStage,
 } from "@tokenroom/shared";
 import { artifactSummary } from "./registry.ts";
@@ -28,7 +29,7 @@ if (problem) {
   post({ type: "accepted" });
   let stage: TrainStage | null = null;
   let last = 0;
-  const artifact = trainNgram(job.text, {
+  const artifact = (job.withoutHeldOut ? trainWithoutHeldOut : trainNgram)(job.text, {
     id: job.id,
     name: job.name,
     description: job.description,

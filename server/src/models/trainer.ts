@@ -17,6 +17,8 @@ export interface TrainJob {
   tokenizer: TokenizerKind;
   order: number;
   heldOutEvery: number;
+  /** Train only the split without the held-out lines (trainWithoutHeldOut), e.g. for "be the model" ([BM3]). */
+  withoutHeldOut?: boolean;
 }
 
 /** Worker → server. */

@@ -15,7 +15,10 @@ import {
   heldOutLines,
   type LanguageModel,
   modelLossBits,
+  type NgramArtifact,
+  ngramModel,
   oneHot,
+  onVocabOf,
   type PassagePlan,
   planCorpusPassage,
   planPastedPassage,
@@ -23,15 +26,19 @@ import {
   type RoundSettings,
   seriesScores,
   tokenLabel,
+  type VocabView,
   wordCandidates,
 } from "@tokenroom/shared";
 import { ServiceError } from "../errors.ts";
 import type { ModelRegistry } from "../models/registry.ts";
+import { Trainer } from "../models/trainer.ts";
 import { SHIPPED_CORPORA_DIR } from "../paths.ts";
 import type { Repository, RoundCandidates, RoundRow } from "../store/repository.ts";
 import type { LiveSession } from "./live-state.ts";
 
 const E = ErrorCode;
+/** The shipped models hold out every 10th non-empty line ([NG8] default, shared/scripts train). */
+const HELD_OUT_EVERY = 10;
 
 /** Where a series stands, stored in the round's `candidates` JSON next to the candidates (server only). */
 export interface BeModelWordState {
@@ -65,15 +72,18 @@ export interface WordRound {
 export class BeModelService {
   /** Held-out lines of each shipped corpus, tokenized with the model (per model id and hash). */
   private readonly corpusLines = new Map<string, number[][]>();
+  /** [BM3] Each shipped model trained without its held-out lines, built on first use (per model id and hash). */
+  private readonly heldOutModels = new Map<string, Promise<VocabView>>();
 
   constructor(
     private readonly repo: Repository,
     private readonly models: ModelRegistry,
     private readonly corporaDir: string = SHIPPED_CORPORA_DIR,
+    private readonly trainer: Trainer = new Trainer(),
   ) {}
 
   /** [BM6] The passage of a new series, from the settings. */
-  plan(model: LanguageModel, settings: RoundSettings, seed: number): PassagePlan {
+  async plan(model: LanguageModel, settings: RoundSettings, seed: number): Promise<PassagePlan> {
     if (settings.passage === "text") {
       let tokens: number[];
       try {
@@ -85,7 +95,11 @@ export class BeModelService {
       if (typeof plan === "string") throw new ServiceError(E.INVALID_SETTINGS, plan);
       return plan;
     }
-    const plan = planCorpusPassage(model, this.heldOut(model), settings.words, createRng(seed, 0x7061));
+    const lines = this.heldOut(model);
+    const rng = createRng(seed, 0x7061);
+    const plan = lines.length
+      ? planCorpusPassage(await this.heldOutModel(model), lines, settings.words, rng)
+      : null;
     if (!plan)
       throw new ServiceError(
         E.INVALID_SETTINGS,
@@ -98,36 +112,82 @@ export class BeModelService {
     const key = `${model.id}@${model.hash}`;
     let lines = this.corpusLines.get(key);
     if (!lines) {
-      let text = "";
-      try {
-        text = readFileSync(join(this.corporaDir, `${model.id}.txt`), "utf8");
-      } catch {
-        // custom models and the toy have no shipped corpus: no lines
-      }
-      lines = heldOutLines(model, text).map((line) => encodeText(model, line));
+      lines = heldOutLines(model, this.corpusText(model)).map((line) => encodeText(model, line));
       this.corpusLines.set(key, lines);
     }
     return lines;
   }
 
+  private corpusText(model: LanguageModel): string {
+    try {
+      return readFileSync(join(this.corporaDir, `${model.id}.txt`), "utf8");
+    } catch {
+      return ""; // custom models and the toy have no shipped corpus
+    }
+  }
+
+  /**
+   * [BM3] The shipped model's twin trained without the held-out lines (same order, tokenizer and
+   * options), on the training worker, over the shipped model's token ids; cached. A failure is not cached.
+   */
+  private heldOutModel(model: LanguageModel): Promise<VocabView> {
+    const key = `${model.id}@${model.hash}`;
+    let pending = this.heldOutModels.get(key);
+    if (!pending) {
+      pending = this.trainHeldOut(model);
+      this.heldOutModels.set(key, pending);
+      pending.catch(() => this.heldOutModels.delete(key));
+    }
+    return pending;
+  }
+
+  private async trainHeldOut(model: LanguageModel): Promise<VocabView> {
+    const summary = this.models.get(model.id)?.summary;
+    const tokenizer = summary?.tokenizer;
+    if (!summary || summary.order === null || (tokenizer !== "word" && tokenizer !== "char"))
+      throw new ServiceError(E.INVALID_SETTINGS, `model "${model.id}" is not a shipped n-gram model`);
+    const outcome = await this.trainer.train(
+      {
+        id: summary.id,
+        name: summary.name,
+        description: summary.description,
+        text: this.corpusText(model),
+        tokenizer,
+        order: summary.order,
+        heldOutEvery: HELD_OUT_EVERY,
+        withoutHeldOut: true,
+      },
+      () => {},
+    );
+    if (!outcome.ok)
+      throw new ServiceError(
+        E.UNAVAILABLE,
+        `the held-out model of "${model.id}" is not ready: ${outcome.message}`,
+      );
+    // trained here from the shipped corpus by our own worker: trusted, not validated again
+    return onVocabOf(ngramModel(JSON.parse(outcome.artifactJson) as NgramArtifact), model);
+  }
+
   /** Word `step` of a series: context, candidates ([BM2]), the model's loss ([BM3]). */
-  wordRound(
+  async wordRound(
     model: LanguageModel,
     series: Omit<BeModelWordState, "step" | "trueId" | "trueIndex" | "modelLossBits" | "modelProbs">,
     step: number,
     k: number,
     seed: number,
-  ): WordRound {
+  ): Promise<WordRound> {
     const context = series.passage.slice(0, series.start + step);
     const trueId = series.passage[series.start + step]!;
-    const dist = this.models.decoder(model, PLAIN_SETTINGS).distribution(context);
+    // [BM2]/[BM3] a shipped passage is a held-out line: candidates and loss come from the held-out model
+    const scorer = series.source === "corpus" ? await this.heldOutModel(model) : model;
+    const dist = this.models.decoder(scorer, PLAIN_SETTINGS).distribution(context);
     const { ids, trueIndex } = wordCandidates(dist, trueId, k, createRng(seed, 0x6755));
     const word: BeModelWordState = {
       ...series,
       step,
       trueId,
       trueIndex,
-      modelLossBits: modelLossBits(model, context, trueId),
+      modelLossBits: modelLossBits(scorer, context, trueId),
       modelProbs: collapseTruth(dist, ids),
     };
     return {

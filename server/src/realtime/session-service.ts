@@ -154,7 +154,7 @@ export class SessionService {
       throw new ServiceError(E.UNKNOWN_MODEL, `no model "${settings.modelId}"; pick one from the list`);
     const seed = newSeed();
     if (settings.mode === "be-model") {
-      const plan = this.deps.beModel.plan(entry.model, settings, seed);
+      const plan = await this.deps.beModel.plan(entry.model, settings, seed);
       const series = {
         seriesId: newId(),
         source: settings.passage,
@@ -163,7 +163,7 @@ export class SessionService {
         words: plan.words,
         k: settings.guessCandidates,
       };
-      const word = this.deps.beModel.wordRound(entry.model, series, 0, series.k, seed);
+      const word = await this.deps.beModel.wordRound(entry.model, series, 0, series.k, seed);
       return this.openRound(live, entry.model, { ...word, mode: "be-model", seed });
     }
     let promptTokens: number[];
@@ -201,7 +201,7 @@ export class SessionService {
     if (state.step + 1 >= state.words)
       throw new ServiceError(E.WRONG_PHASE, "that was the last word of the passage");
     const seed = newSeed();
-    const word = this.deps.beModel.wordRound(round.model, state, state.step + 1, state.k, seed);
+    const word = await this.deps.beModel.wordRound(round.model, state, state.step + 1, state.k, seed);
     return this.openRound(live, round.model, { ...word, mode: "be-model", seed });
   }
 

@@ -1,6 +1,7 @@
 /**
  * Which text a "be the model" series reads, and which of its tokens the class predicts (SPEC.md [BM6]).
  */
+import type { VocabView } from "./be-model-heldout.ts";
 import type { LanguageModel, Rng, TokenId } from "./types.ts";
 
 /** A passage, tokenized with the round's model, and the predicted positions start .. start + words − 1. */
@@ -24,8 +25,12 @@ export function heldOutLines(model: LanguageModel, text: string, every = 10): st
   return lines.filter((_, i) => (i + 1) % every === 0);
 }
 
-/** A token id the model can predict with positive probability as a word of text (not `<unk>`, not EOS). */
-const predictable = (model: LanguageModel, id: TokenId): boolean => id !== model.unkId && id !== model.eosId;
+/**
+ * A token id the model can predict with positive probability as a word of text (not `<unk>`, not EOS, and
+ * for a view, a token its inner model knows).
+ */
+const predictable = (model: LanguageModel | VocabView, id: TokenId): boolean =>
+  id !== model.unkId && id !== model.eosId && (!("has" in model) || model.has(id));
 
 /**
  * [BM6] A pasted text: the class predicts its last `words` tokens, which must all be in the model's
@@ -47,11 +52,12 @@ export function planPastedPassage(
 
 /**
  * [BM6] A shipped passage: one held-out line with at least MIN_CONTEXT + `words` tokens whose candidate
- * words are all predictable, drawn with `rng` (uniformly among those lines), and a start drawn uniformly
- * in [MIN_CONTEXT, min(MAX_START, length − words)]. Null when no line qualifies.
+ * words are all predictable by `model` (the held-out model's view, [BM3]), drawn with `rng` (uniformly
+ * among those lines), and a start drawn uniformly in [MIN_CONTEXT, min(MAX_START, length − words)]. Null
+ * when no line qualifies.
  */
 export function planCorpusPassage(
-  model: LanguageModel,
+  model: LanguageModel | VocabView,
   lines: readonly number[][],
   words: number,
   rng: Rng,

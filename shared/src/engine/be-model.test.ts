@@ -9,7 +9,10 @@ import {
   wordCandidates,
   wordLossBits,
 } from "./be-model.ts";
+import { onVocabOf } from "./be-model-heldout.ts";
 import { heldOutLines, planCorpusPassage, planPastedPassage } from "./be-model-passage.ts";
+import { ngramModel } from "./ngram.ts";
+import { trainNgram, trainWithoutHeldOut } from "./ngram-train.ts";
 import { createRng } from "./prng.ts";
 import { guessKlBits } from "./scoring.ts";
 import { encodeText } from "./tokenizer.ts";
@@ -161,5 +164,47 @@ describe("be the model", () => {
       expect(plan.start + plan.words).toBeLessThanOrEqual(plan.tokens.length);
     }
     expect(planCorpusPassage(toyModel, [tokens], 5, createRng(1))).toBeNull();
+  });
+});
+
+describe("be the model on a held-out line ([BM3], [BM6])", () => {
+  const lines = Array.from({ length: 20 }, (_, i) =>
+    i === 9 ? "the zebra sat on the mat" : `the cat ${i % 2 ? "sat" : "ran"} on the mat`,
+  );
+  const text = lines.join("\n");
+  const opts = { id: "mini", name: "mini", description: "", order: 2 } as const;
+
+  it("trainWithoutHeldOut is trainNgram on the lines without every 10th (no hold-out of its own)", () => {
+    const split = trainWithoutHeldOut(text, opts);
+    const rest = lines.filter((_, i) => (i + 1) % 10 !== 0).join("\n");
+    expect(split).toEqual(trainNgram(rest, { ...opts, heldOutEvery: 0 }));
+    expect(split.vocab).not.toContain("zebra");
+    expect(trainWithoutHeldOut(text, opts).hash).toBe(split.hash); // deterministic
+    expect(() => trainWithoutHeldOut(text, { ...opts, heldOutEvery: 0 })).toThrow(RangeError);
+  });
+
+  it("onVocabOf reads the held-out model over the shipped ids; passages avoid words it has not seen", () => {
+    const shipped = ngramModel(trainNgram(text, opts));
+    const inner = ngramModel(trainWithoutHeldOut(text, opts));
+    const view = onVocabOf(inner, shipped);
+    const ctx = encodeText(shipped, "the zebra sat on the");
+    const lp = view.nextTokenLogProbs(ctx);
+    const own = inner.nextTokenLogProbs(encodeText(inner, "the zebra sat on the"));
+    expect(lp).toHaveLength(shipped.vocab.length);
+    shipped.vocab.forEach((token, id) => {
+      const i = inner.vocab.indexOf(token);
+      expect(lp[id]).toBe(i < 0 ? -Infinity : own[i]);
+    });
+    const zebra = shipped.vocab.indexOf("zebra");
+    expect(view.has(zebra)).toBe(false);
+    expect(modelLossBits(view, ctx, shipped.vocab.indexOf("mat"))).toBeCloseTo(
+      -Math.log2(Math.exp(own[inner.vocab.indexOf("mat")]!)),
+      12,
+    );
+    expect(view.hash).not.toBe(shipped.hash);
+    expect(() => onVocabOf(shipped, inner)).toThrow(RangeError);
+    const line = encodeText(shipped, "the cat sat on the zebra mat");
+    expect(planCorpusPassage(shipped, [line], 2, createRng(1))).not.toBeNull();
+    expect(planCorpusPassage(view, [line], 2, createRng(1))).toBeNull(); // "zebra" is a predicted word
   });
 });

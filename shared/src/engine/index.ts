@@ -19,7 +19,7 @@ export {
   type NgramTrainingStats,
 } from "./artifact.ts";
 export { ngramModel } from "./ngram.ts";
-export { trainNgram, type TrainNgramOptions, type TrainStage } from "./ngram-train.ts";
+export { trainNgram, trainWithoutHeldOut, type TrainNgramOptions, type TrainStage } from "./ngram-train.ts";
 export * from "./evaluate.ts";
 export * from "./models.ts";
 export * from "./scoring.ts";
@@ -27,3 +27,4 @@ export * from "./expected-kl.ts";
 export * from "./model-sampler.ts";
 export * from "./be-model.ts";
 export * from "./be-model-passage.ts";
+export * from "./be-model-heldout.ts";

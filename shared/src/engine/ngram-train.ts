@@ -186,6 +186,18 @@ function progress(onProgress: TrainNgramOptions["onProgress"]) {
   };
 }
 
+/** The lines trainNgram keeps out ([NG8]: every `every`-th non-empty line) and the training split. */
+function split(lines: readonly string[][], every: number) {
+  const held = every > 0 ? lines.filter((_, i) => (i + 1) % every === 0) : [];
+  const rest = every > 0 ? lines.filter((_, i) => (i + 1) % every !== 0) : lines;
+  return { held, rest };
+}
+
+/** The training split's unhashed artifact (the model trainNgram evaluates on the held-out lines). */
+function trainingSplit(rest: readonly string[][], opts: Options, tick: Tick): UnhashedNgramArtifact {
+  return unhashed(rest, opts, tables(rest, opts.order, tick), null);
+}
+
 /**
  * Trains on every non-empty line. Unless heldOutEvery is 0, a model trained without every heldOutEvery-th
  * line is also evaluated on those lines; that measurement goes into `training.heldOut`.
@@ -197,14 +209,12 @@ export function trainNgram(text: string, options: TrainNgramOptions): NgramArtif
   if (lines.length === 0) throw new RangeError("the corpus has no non-empty line");
   const full = tables(lines, opts.order, stage("counting"));
   let heldOut: HeldOutStats | null = null;
-  const every = opts.heldOutEvery;
-  const held = every > 0 ? lines.filter((_, i) => (i + 1) % every === 0) : [];
+  const { held, rest } = split(lines, opts.heldOutEvery);
   if (held.length > 0) {
-    const rest = lines.filter((_, i) => (i + 1) % every !== 0);
-    const restTables = tables(rest, opts.order, stage("held-out", 0, 0.5));
+    const restArtifact = trainingSplit(rest, opts, stage("held-out", 0, 0.5));
     stage("held-out", 0.5, 0.75)(0, 1);
     // the held-out model's own hash is never used: skip computing it
-    const model = ngramModel({ ...unhashed(rest, opts, restTables, null), hash: "" });
+    const model = ngramModel({ ...restArtifact, hash: "" });
     stage("held-out", 0.75)(0, 1);
     const stats = evaluateLines(model, held);
     heldOut = {
@@ -217,6 +227,25 @@ export function trainNgram(text: string, options: TrainNgramOptions): NgramArtif
   }
   stage("hashing")(0, 1);
   const artifact = withHash(unhashed(lines, opts, full, heldOut));
+  stage("hashing")(1, 1);
+  return artifact;
+}
+
+/**
+ * [NG8] The model trainNgram evaluates on its held-out lines, with a hash: same options, trained on the
+ * text without every heldOutEvery-th non-empty line (heldOutEvery >= 2 here); `training.heldOut` is null.
+ * Deterministic like trainNgram. "Be the model" scores shipped passages, which are held-out lines, with it
+ * ([BM3], [BM6]).
+ */
+export function trainWithoutHeldOut(text: string, options: TrainNgramOptions): NgramArtifact {
+  const opts = checkedOptions(options);
+  if (opts.heldOutEvery === 0)
+    throw new RangeError("heldOutEvery must be >= 2 to train without held-out lines");
+  const stage = progress(options.onProgress);
+  const lines = tokenizeLines(tokenizerFor(opts.tokenizer), text, stage("tokenizing"));
+  const { rest } = split(lines, opts.heldOutEvery);
+  if (rest.length === 0) throw new RangeError("the corpus has no non-empty line");
+  const artifact = withHash(trainingSplit(rest, opts, stage("counting")));
   stage("hashing")(1, 1);
   return artifact;
 }
