@@ -15,6 +15,7 @@ import {
 } from "@tokenroom/shared";
 import { type Clock, systemClock } from "./clock.ts";
 import { defaultPublicUrl, type ServerConfig } from "./config.ts";
+import { apiErrorHandler, notFound } from "./http/errors.ts";
 import { apiRouter, healthRoute } from "./http/routes.ts";
 import { trainRouter } from "./http/train-routes.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -137,6 +138,9 @@ export function createApplication(c: AppComponents): Application {
   app.use("/api", trainRouter({ prisma: c.db.prisma, models: c.models, log, trainer }));
   app.use("/api", apiRouter({ sessions, models: c.models, log }));
   c.mountClient?.(app);
+  // [H1] no Express HTML page, stack or path: unknown routes and every error answer JSON
+  app.use(notFound);
+  app.use(apiErrorHandler(log));
 
   io.use((socket, next) => {
     const auth = handshakeSchema.safeParse(socket.handshake.auth);

@@ -2,7 +2,7 @@
  * REST for reviewing, editing, deleting and exporting stored sessions (docs/review.md).
  * Every handler: authenticate (401/403) → validate → query → respond. Errors never carry row data.
  */
-import express, { type NextFunction, type Request, type Response, type Router } from "express";
+import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
 import { REVIEW_LIMITS, sessionLookupSchema, sessionTitleSchema } from "@tokenroom/shared";
 import type { Logger } from "../logger.ts";
@@ -205,19 +205,6 @@ export function reviewRouter(deps: ReviewRouterDeps): Router {
     }),
   );
 
-  // malformed or oversized JSON bodies of the routes above
-  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const e = error as { type?: unknown; status?: unknown };
-    if (typeof e?.status !== "number" || e.status >= 500) return next(error);
-    fail(
-      res,
-      new HttpError(
-        e.status,
-        "BAD_REQUEST",
-        e.type === "entity.too.large" ? "body too large" : "invalid JSON",
-      ),
-    );
-  });
   return router;
 }
 

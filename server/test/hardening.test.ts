@@ -1,0 +1,78 @@
+/**
+ * Hardening (docs/security.md): each test id [Hn] is a row there. A real server over real HTTP and sockets.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Booted, boot } from "./boot.ts";
+
+let t: Booted;
+beforeAll(async () => {
+  t = await boot();
+});
+afterAll(async () => {
+  await t.cleanup();
+});
+
+const json = { "content-type": "application/json" };
+
+describe("[H1] every API error is JSON { error: { code, message } }", () => {
+  const cases: { name: string; path: string; init?: RequestInit; status: number; code: string }[] = [
+    {
+      name: "bad percent-encoding (review route)",
+      path: "/api/sessions/%E0%A4%A",
+      status: 400,
+      code: "BAD_REQUEST",
+    },
+    {
+      name: "bad percent-encoding (room lookup)",
+      path: "/api/rooms/%E0%A4%A",
+      status: 400,
+      code: "BAD_REQUEST",
+    },
+    { name: "bad percent-encoding (model)", path: "/api/models/%E0%A4%A", status: 400, code: "BAD_REQUEST" },
+    { name: "unknown API route", path: "/api/nope", status: 404, code: "NOT_FOUND" },
+    {
+      name: "malformed JSON body",
+      path: "/api/sessions",
+      init: { method: "POST", headers: json, body: "{bad" },
+      status: 400,
+      code: "BAD_REQUEST",
+    },
+    {
+      name: "body over the limit",
+      path: "/api/sessions",
+      init: { method: "POST", headers: json, body: JSON.stringify({ title: "x".repeat(40_000) }) },
+      status: 413,
+      code: "BAD_REQUEST",
+    },
+    {
+      name: "malformed JSON body (review route)",
+      path: "/api/sessions/abc",
+      init: { method: "PATCH", headers: json, body: "{bad" },
+      status: 400,
+      code: "BAD_REQUEST",
+    },
+    {
+      name: "unsupported body charset",
+      path: "/api/sessions",
+      init: { method: "POST", headers: { "content-type": "application/json; charset=latin-9" }, body: "{}" },
+      status: 415,
+      code: "BAD_REQUEST",
+    },
+  ];
+  it.each(cases)("$name → $status $code", async ({ path, init, status, code }) => {
+    const res = await fetch(t.url + path, init);
+    const text = await res.text();
+    expect(res.status).toBe(status);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    const body = JSON.parse(text) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe(code);
+    expect(body.error.message.length).toBeGreaterThan(0);
+    expect(text).not.toMatch(/node_modules|\/work\/|at [A-Za-z.]+ \(|<html/i);
+  });
+
+  it("a path outside the API answers a plain 404, not Express's HTML page", async () => {
+    const res = await fetch(`${t.url}/nope`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toBe("not found");
+  });
+});
