@@ -17,6 +17,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import { defaultPublicUrl, type ServerConfig } from "./config.ts";
 import { apiErrorHandler, notFound } from "./http/errors.ts";
 import { apiRouter, healthRoute } from "./http/routes.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { trainRouter } from "./http/train-routes.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { ModelRegistry } from "./models/registry.ts";
@@ -67,6 +68,7 @@ export function createApplication(c: AppComponents): Application {
   const log = c.log ?? createLogger();
   const app = express();
   app.disable("x-powered-by");
+  app.use(securityHeaders());
   const httpServer = createServer(app);
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
     httpServer,

@@ -76,3 +76,20 @@ describe("[H1] every API error is JSON { error: { code, message } }", () => {
     expect(await res.text()).toBe("not found");
   });
 });
+
+describe("[H2] security headers", () => {
+  it("every response carries the CSP, nosniff and no framing", async () => {
+    for (const path of ["/api/models", "/api/nope", "/api/rooms/%E0%A4%A"]) {
+      const res = await fetch(t.url + path);
+      const csp = res.headers.get("content-security-policy") ?? "";
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain(`connect-src 'self' ws://${new URL(t.url).host} wss://${new URL(t.url).host}`);
+      expect(csp).not.toContain("unsafe");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("strict-transport-security")).toBeNull(); // plain http on the LAN
+    }
+  });
+});

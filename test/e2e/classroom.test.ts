@@ -10,6 +10,7 @@ import { useE2eEnvironment } from "./harness.ts";
 import { gzippedSizes } from "./measure.ts";
 import {
   counts,
+  cspViolations,
   hostParticipantCount,
   joinStudent,
   openHost,
@@ -89,6 +90,11 @@ describe("a live classroom", () => {
       .waitFor({ timeout: WAIT_MS });
     await ada.page.screenshot({ path: join(e2e.shots, "student-token.png") });
     await ada.page.getByRole("button", { name: "Close", exact: true }).click({ timeout: WAIT_MS });
+
+    // [H2] all of the above ran under the server's Content-Security-Policy without one violation
+    const csp = (await fetch(`${e2e.server.url}/`)).headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(cspViolations).toEqual([]);
   }, 60_000);
 
   it("measures the JavaScript a phone downloads to join and sample (printed; the sampling rate is pnpm bench:phone)", () => {

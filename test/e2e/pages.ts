@@ -3,15 +3,28 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 
 export const WAIT_MS = 15_000;
 
+/**
+ * [H2] Every Content-Security-Policy violation Chromium reported on a page opened by these helpers (its console
+ * and its workers'): a browser test asserts there are none, i.e. the app works under the server's CSP.
+ */
+export const cspViolations: string[] = [];
+
+export function watchCsp(page: Page): Page {
+  page.on("console", (m) => {
+    if (m.text().includes("Content Security Policy")) cspViolations.push(`${page.url()}: ${m.text()}`);
+  });
+  return page;
+}
+
 /** `context`: a context of the test's own, which then can open more pages with the host's storage. */
 export async function openHost(
   browser: Browser,
   url: string,
   context?: BrowserContext,
 ): Promise<{ page: Page; code: string; sessionId: string }> {
-  const page = context
-    ? await context.newPage()
-    : await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = watchCsp(
+    context ? await context.newPage() : await browser.newPage({ viewport: { width: 1280, height: 800 } }),
+  );
   await page.goto(`${url}/`, { timeout: WAIT_MS });
   await page.getByRole("button", { name: "Host a session" }).click({ timeout: WAIT_MS });
   await page.waitForURL(/\/host\/[^/]+$/, { timeout: WAIT_MS });
@@ -44,7 +57,7 @@ export async function joinStudent(
   context.on("request", (r) => {
     if (/\.(js|css)(\?|$)/.test(r.url())) scripts.add(new URL(r.url()).pathname);
   });
-  const page = await context.newPage();
+  const page = watchCsp(await context.newPage());
   await page.goto(`${url}/join/${code}`, { timeout: WAIT_MS });
   await page.getByLabel("Your nickname").fill(name, { timeout: WAIT_MS });
   await page.getByRole("button", { name: "Join", exact: true }).click({ timeout: WAIT_MS });
