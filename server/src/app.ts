@@ -22,6 +22,7 @@ import { trainRouter } from "./http/train-routes.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { ModelRegistry } from "./models/registry.ts";
 import { type Broadcaster, roomOf, rooms } from "./realtime/broadcaster.ts";
+import { originAllowed } from "./realtime/origin.ts";
 import { registerHandlers, type SocketData } from "./realtime/handlers.ts";
 import { reviewRouter } from "./review/routes.ts";
 import { SampleService } from "./realtime/sample-service.ts";
@@ -45,6 +46,8 @@ export interface AppComponents {
     redisUrl?: string | undefined;
     /** ADMIN_TOKEN: opens every stored session for review, export and deletion. */
     adminToken?: string;
+    /** ALLOWED_ORIGINS: browser origins besides this server's own that may open sockets. */
+    allowedOrigins?: string[];
   };
   clock?: Clock;
   log?: Logger;
@@ -76,6 +79,9 @@ export function createApplication(c: AppComponents): Application {
       maxHttpBufferSize: LIMITS.maxMessageBytes,
       serveClient: false,
       cors: { origin: false },
+      // [H3] a browser page on another site may not open a socket here
+      allowRequest: (req, callback) =>
+        callback(null, originAllowed(req, c.config.publicUrl, c.config.allowedOrigins ?? [])),
     },
   );
 

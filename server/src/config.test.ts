@@ -14,7 +14,20 @@ describe("loadConfig", () => {
       sampleRatePerSecond: 60,
       sampleBurst: 400,
       adminToken: undefined,
+      allowedOrigins: [],
     });
+  });
+
+  it("[H3] reads ALLOWED_ORIGINS as a comma-separated list of origins, and names a bad entry", () => {
+    expect(
+      loadConfig({
+        ALLOWED_ORIGINS: " https://class.example, http://10.0.0.5:3000/ ,HTTPS://Lecture.Example",
+      }).allowedOrigins,
+    ).toEqual(["https://class.example", "http://10.0.0.5:3000", "https://lecture.example"]);
+    for (const bad of ["class.example", "https://class.example/path", "ftp://x.example", "*"])
+      expect(() => loadConfig({ ALLOWED_ORIGINS: bad }), bad).toThrow(
+        /^bad environment: ALLOWED_ORIGINS: .* is not an origin; list scheme:\/\/host\[:port\]/,
+      );
   });
 
   it("reads every variable, treats empty values as unset and trims PUBLIC_URL's trailing slash", () => {

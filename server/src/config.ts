@@ -2,6 +2,7 @@
 import type { AddressInfo } from "node:net";
 import { networkInterfaces } from "node:os";
 import { z } from "zod";
+import { originOf } from "./realtime/origin.ts";
 import { type DatabaseTarget, databaseTarget } from "./store/adapters.ts";
 
 export interface ServerConfig {
@@ -18,6 +19,8 @@ export interface ServerConfig {
   sampleRatePerSecond: number;
   sampleBurst: number;
   adminToken: string | undefined;
+  /** ALLOWED_ORIGINS: browser origins besides the server's own that may open sockets (docs/operations.md). */
+  allowedOrigins: string[];
 }
 
 const envSchema = z.object({
@@ -30,6 +33,27 @@ const envSchema = z.object({
   SAMPLE_RATE_PER_SECOND: z.coerce.number().positive().default(60),
   SAMPLE_BURST: z.coerce.number().positive().default(400),
   ADMIN_TOKEN: z.string().min(16).optional(),
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((list, ctx) => {
+      const origins: string[] = [];
+      for (const item of (list ?? "")
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean)) {
+        const origin = originOf(item);
+        if (!origin || origin !== item.replace(/\/+$/, "").toLowerCase()) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${item}" is not an origin; list scheme://host[:port] entries separated by commas, e.g. https://class.example,http://10.0.0.5:3000`,
+          });
+          return z.NEVER;
+        }
+        origins.push(origin);
+      }
+      return origins;
+    }),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -50,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     sampleRatePerSecond: e.SAMPLE_RATE_PER_SECOND,
     sampleBurst: e.SAMPLE_BURST,
     adminToken: e.ADMIN_TOKEN,
+    allowedOrigins: e.ALLOWED_ORIGINS,
   };
 }
 

@@ -1,8 +1,13 @@
 /**
  * Hardening (docs/security.md): each test id [Hn] is a row there. A real server over real HTTP and sockets.
  */
+import type { AddressInfo } from "node:net";
+import { io as connect } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Booted, boot } from "./boot.ts";
+import { PROTOCOL_VERSION } from "@tokenroom/shared";
+import { createApplication } from "../src/app.ts";
+import { createLogger } from "../src/logger.ts";
+import { type Booted, boot, models } from "./boot.ts";
 
 let t: Booted;
 beforeAll(async () => {
@@ -90,6 +95,62 @@ describe("[H2] security headers", () => {
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("x-frame-options")).toBe("DENY");
       expect(res.headers.get("strict-transport-security")).toBeNull(); // plain http on the LAN
+    }
+  });
+});
+
+describe("[H3] sockets only from this server's own pages (Origin), or ALLOWED_ORIGINS", () => {
+  /** Resolves "connected" or "refused" for a websocket handshake to `url` sent with `origin`. */
+  const handshake = (url: string, origin?: string) =>
+    new Promise<"connected" | "refused">((resolve) => {
+      const s = connect(url, {
+        transports: ["websocket"],
+        auth: { protocol: PROTOCOL_VERSION },
+        forceNew: true,
+        reconnection: false,
+        ...(origin ? { extraHeaders: { origin } } : {}),
+      });
+      s.once("connect", () => {
+        s.disconnect();
+        resolve("connected");
+      });
+      s.once("connect_error", () => {
+        s.disconnect();
+        resolve("refused");
+      });
+    });
+
+  it("accepts no Origin (not a browser), the server's own origin and PUBLIC_URL's; refuses a foreign one", async () => {
+    expect(await handshake(t.url)).toBe("connected");
+    expect(await handshake(t.url, t.url)).toBe("connected"); // same origin as the Host it was sent to
+    expect(await handshake(t.url, "http://tokenroom.test")).toBe("connected"); // boot()'s PUBLIC_URL
+    expect(await handshake(t.url, "http://evil.example")).toBe("refused");
+    expect(await handshake(t.url, "null")).toBe("refused");
+    expect(await handshake(t.url, t.url.replace("127.0.0.1", "localhost"))).toBe("refused");
+  });
+
+  it("accepts an origin listed in ALLOWED_ORIGINS", async () => {
+    const app = createApplication({
+      db: t.db,
+      models: models(),
+      config: {
+        publicUrl: undefined,
+        verifyFraction: 1,
+        statsIntervalMs: 40,
+        sampleRatePerSecond: 1e4,
+        sampleBurst: 1e4,
+        allowedOrigins: ["https://class.example"],
+      },
+      log: createLogger("silent"),
+    });
+    await new Promise<void>((resolve) => app.httpServer.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
+    try {
+      expect(await handshake(url, "https://class.example")).toBe("connected");
+      expect(await handshake(url, "https://other.example")).toBe("refused");
+      expect(await handshake(url, url)).toBe("connected");
+    } finally {
+      await app.close();
     }
   });
 });
