@@ -4,10 +4,10 @@
 import type { AddressInfo } from "node:net";
 import { io as connect } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROTOCOL_VERSION } from "@tokenroom/shared";
+import { INVALID_UNICODE_MESSAGE, PROTOCOL_VERSION } from "@tokenroom/shared";
 import { createApplication } from "../src/app.ts";
-import { createLogger } from "../src/logger.ts";
-import { type Booted, boot, models } from "./boot.ts";
+import { capLog, createLogger, MAX_LOG_CHARS } from "../src/logger.ts";
+import { type Booted, boot, call, models } from "./boot.ts";
 
 let t: Booted;
 beforeAll(async () => {
@@ -152,5 +152,63 @@ describe("[H3] sockets only from this server's own pages (Origin), or ALLOWED_OR
     } finally {
       await app.close();
     }
+  });
+});
+
+describe("[H4] text that is not valid Unicode is refused with a clear error; log entries are capped", () => {
+  it("a nickname with a lone surrogate is BAD_REQUEST, not INTERNAL", async () => {
+    const { session } = await t.host();
+    const s = await t.socket();
+    for (const nickname of ["a\ud800b", "\udc00", "ok\ud83d"]) {
+      const r = await call(s, "student:join", { code: session.code, nickname });
+      expect(r).toEqual({
+        ok: false,
+        error: { code: "BAD_REQUEST", message: `student:join: nickname: ${INVALID_UNICODE_MESSAGE}` },
+      });
+    }
+    // a real emoji (a surrogate pair) is fine
+    expect((await call(s, "student:join", { code: session.code, nickname: "Ada 😀" })).ok).toBe(true);
+  });
+
+  it("a session title, a round prompt and a review title with a lone surrogate are BAD_REQUEST", async () => {
+    const res = await fetch(`${t.url}/api/sessions`, {
+      method: "POST",
+      headers: json,
+      body: '{"title":"x\\ud800"}',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: "BAD_REQUEST", message: INVALID_UNICODE_MESSAGE } });
+
+    const { socket, session } = await t.host();
+    const r = await call(socket, "round:start", {
+      modelId: "toy",
+      prompt: "the \udfff cat",
+      temperature: 1,
+      topK: 0,
+      topP: 1,
+      maxTokens: 5,
+      mode: "sample",
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.error).toEqual({
+        code: "BAD_REQUEST",
+        message: `round:start: prompt: ${INVALID_UNICODE_MESSAGE}`,
+      });
+
+    const patch = await fetch(`${t.url}/api/sessions/${session.sessionId}`, {
+      method: "PATCH",
+      headers: { ...json, authorization: `Bearer ${session.hostKey}` },
+      body: '{"title":"\\ud800"}',
+    });
+    expect(patch.status).toBe(400);
+    expect(((await patch.json()) as { error: { code: string } }).error.code).toBe("BAD_REQUEST");
+  });
+
+  it("a log entry keeps at most MAX_LOG_CHARS characters and says how many were cut", () => {
+    expect(capLog("short")).toBe("short");
+    const long = capLog("q".repeat(40_000));
+    expect(long.length).toBeLessThan(MAX_LOG_CHARS + 50);
+    expect(long).toMatch(/… \[36000 more characters cut\]$/);
   });
 });

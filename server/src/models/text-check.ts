@@ -4,6 +4,7 @@
  * and runs in the training worker (train-worker.ts).
  */
 import { z } from "zod";
+import { unicodeString } from "@tokenroom/shared";
 
 export const TRAIN_LIMITS = {
   /** UTF-8 bytes of text. */
@@ -19,14 +20,14 @@ export const TRAIN_LIMITS = {
 } as const;
 
 export const trainRequestSchema = z.object({
-  text: z.string({ error: "send the text to train on as `text`" }),
+  text: z.string({ error: "send the text to train on as `text`" }).pipe(unicodeString()),
   tokenizer: z.enum(["word", "char"], { error: 'tokenizer is "word" or "char" (for Chinese)' }),
   order: z
     .number()
     .int()
     .min(1)
     .max(TRAIN_LIMITS.maxOrder, { error: `order is an integer from 1 to ${TRAIN_LIMITS.maxOrder}` }),
-  name: z.string().trim().max(TRAIN_LIMITS.maxNameLength).optional(),
+  name: unicodeString().trim().max(TRAIN_LIMITS.maxNameLength).optional(),
 });
 export type TrainRequest = z.infer<typeof trainRequestSchema>;
 

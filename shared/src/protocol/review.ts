@@ -3,7 +3,7 @@
  * response types. Every endpoint needs the session's host key or the instance's admin token.
  */
 import { z } from "zod";
-import { LIMITS, type RoundMode } from "./schemas.ts";
+import { LIMITS, type RoundMode, unicodeString } from "./schemas.ts";
 import type { RoundStats, TheoryView } from "./views.ts";
 
 export const REVIEW_LIMITS = {
@@ -21,8 +21,8 @@ export const REVIEW_LIMITS = {
 
 export const EXPORT_SCHEMA_VERSION = 1;
 
-const id = z.string().min(1).max(64);
-const secret = z.string().min(16).max(128);
+const id = unicodeString().min(1).max(64);
+const secret = unicodeString().min(16).max(128);
 
 /** POST /api/sessions/lookup: the sessions this browser hosted, with their host keys. */
 export const sessionLookupSchema = z.strictObject({
@@ -31,7 +31,7 @@ export const sessionLookupSchema = z.strictObject({
 export type SessionLookup = z.infer<typeof sessionLookupSchema>;
 
 /** PATCH /api/sessions/:id */
-export const sessionTitleSchema = z.strictObject({ title: z.string().trim().max(LIMITS.titleMax) });
+export const sessionTitleSchema = z.strictObject({ title: unicodeString().trim().max(LIMITS.titleMax) });
 export type SessionTitle = z.infer<typeof sessionTitleSchema>;
 
 /** One stored session with counts (students = every participant who joined, removed ones included). */

@@ -23,8 +23,17 @@ export const LIMITS = {
 /** Room codes use an alphabet without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B). */
 export const ROOM_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";
 
-const id = z.string().min(1).max(64);
-const secret = z.string().min(16).max(128);
+/**
+ * [H4] Text that is valid Unicode: no lone UTF-16 surrogate ("a\ud800b" cannot be stored as UTF-8, and
+ * PostgreSQL would refuse it deep inside a query). Every string a client sends is one of these.
+ */
+export const LONE_SURROGATE = /\p{Cs}/u;
+export const INVALID_UNICODE_MESSAGE =
+  "the text is not valid Unicode (it has a broken character); retype it or paste it again";
+export const unicodeString = () => z.string().refine((s) => !LONE_SURROGATE.test(s), INVALID_UNICODE_MESSAGE);
+
+const id = unicodeString().min(1).max(64);
+const secret = unicodeString().min(16).max(128);
 
 export const roomCodeSchema = z
   .string()
@@ -36,8 +45,7 @@ export const roomCodeSchema = z
   );
 
 /** Nicknames: trimmed, inner whitespace collapsed, 1..24 characters, no control characters. */
-export const nicknameSchema = z
-  .string()
+export const nicknameSchema = unicodeString()
   .transform((s) => s.normalize("NFC").replace(/\s+/g, " ").trim())
   .pipe(
     z
@@ -52,7 +60,7 @@ export type RoundMode = z.infer<typeof roundModeSchema>;
 
 export const roundSettingsSchema = z.strictObject({
   modelId: id,
-  prompt: z.string().max(LIMITS.promptMaxChars),
+  prompt: unicodeString().max(LIMITS.promptMaxChars),
   temperature: z.number().finite().min(0).max(LIMITS.temperatureMax),
   topK: z.number().int().min(0).max(1_000_000),
   topP: z.number().gt(0).max(1),
@@ -64,7 +72,7 @@ export const roundSettingsSchema = z.strictObject({
   guessCandidates: z.number().int().min(2).max(12).default(5),
   /** "Be the model" (SPEC [BM6]): a held-out passage of the model's corpus, or `passageText`. */
   passage: z.enum(["corpus", "text"]).default("corpus"),
-  passageText: z.string().max(LIMITS.passageMaxChars).default(""),
+  passageText: unicodeString().max(LIMITS.passageMaxChars).default(""),
   /** "Be the model": how many words of the passage the class predicts, one round each. */
   words: z.number().int().min(1).max(LIMITS.beModelWordsMax).default(5),
 });
@@ -72,7 +80,7 @@ export type RoundSettingsInput = z.input<typeof roundSettingsSchema>;
 export type RoundSettings = z.output<typeof roundSettingsSchema>;
 
 export const createSessionSchema = z.strictObject({
-  title: z.string().trim().max(LIMITS.titleMax).optional(),
+  title: unicodeString().trim().max(LIMITS.titleMax).optional(),
 });
 
 export const hostAttachSchema = z.strictObject({ sessionId: id, hostKey: secret });
