@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INVALID_UNICODE_MESSAGE, PROTOCOL_VERSION } from "@tokenroom/shared";
 import { createApplication } from "../src/app.ts";
 import { capLog, createLogger, MAX_LOG_CHARS } from "../src/logger.ts";
+import { csvText, userText } from "../src/review/csv.ts";
 import { type Booted, boot, call, models } from "./boot.ts";
 
 let t: Booted;
@@ -210,5 +211,33 @@ describe("[H4] text that is not valid Unicode is refused with a clear error; log
     const long = capLog("q".repeat(40_000));
     expect(long.length).toBeLessThan(MAX_LOG_CHARS + 50);
     expect(long).toMatch(/… \[36000 more characters cut\]$/);
+  });
+});
+
+describe("[H5] CSV cells of user-controlled text never start a formula", () => {
+  it.each([
+    ["=1+2", "'=1+2"],
+    ["+SUM(A1)", "'+SUM(A1)"],
+    ["-2+3", "'-2+3"],
+    ["@SUM(A1)", "'@SUM(A1)"],
+    ["＝HYPERLINK(1)", "'＝HYPERLINK(1)"],
+    ["＋1", "'＋1"],
+    ["－1", "'－1"],
+    ["＠x", "'＠x"],
+    ["|cmd", "'|cmd"],
+    ["\t=1", "'\t=1"],
+    ["\r=1", "'\r=1"],
+    ["\n=1", "'\n=1"],
+    ["Ada", "Ada"],
+    ["a=b", "a=b"],
+    ["", ""],
+  ])("userText(%j) = %j", (input, guarded) => {
+    expect(userText(input)).toBe(guarded);
+  });
+
+  it("csvText guards, then quotes: nicknames and completion texts in the samples CSV use it", () => {
+    expect(csvText('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvText("-1, -2")).toBe(`"'-1, -2"`);
+    expect(csvText(" the cat")).toBe(" the cat");
   });
 });

@@ -15,6 +15,7 @@ import {
   type SubmitResult,
   sequenceLogProb,
 } from "@tokenroom/shared";
+import { userText } from "../src/review/csv.ts";
 import { type Database, openDatabase } from "../src/store/database.ts";
 import {
   type Booted,
@@ -331,7 +332,7 @@ describe.each(targets)("review and export on $name", ({ target }) => {
       const round = p.rounds.find((r) => r.info.id === roundId)!.info;
       expect(Number(seq)).toBe(round.seq);
       expect(tokens).toBe(s.tokens.join(" "));
-      expect(text).toBe(completionLabel(models().get(round.modelId)!.model, s.tokens));
+      expect(text).toBe(userText(completionLabel(models().get(round.modelId)!.model, s.tokens)));
       expect(Number(logProb)).toBe(s.logProb);
       expect(Math.abs(Number(prob) - Math.exp(s.logProb))).toBeLessThan(1e-15);
       expect(createdAt).toBe(s.createdAt.toISOString());
@@ -346,7 +347,8 @@ describe.each(targets)("review and export on $name", ({ target }) => {
       if (round.temperature === 1) expect(Number(modelLogProb)).toBeCloseTo(s.logProb, 12);
       else expect(Number(modelLogProb)).not.toBeCloseTo(s.logProb, 6);
       const expected = nickOf.get(participantId!)!;
-      expect(nickname).toBe(expected.startsWith("=") ? `'${expected}` : expected);
+      expect(nickname).toBe(userText(expected));
+      if (expected.startsWith("=")) expect(nickname).toBe(`'${expected}`);
     }
     expect(byKey.size).toBe(0);
 

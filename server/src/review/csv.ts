@@ -16,9 +16,18 @@ export function csvRow(values: readonly CsvValue[]): string {
 }
 
 /**
- * Text a participant typed (a nickname): a leading = + - @ (or tab / CR) would make a spreadsheet run
- * it as a formula, so it gets a leading apostrophe (OWASP's advice for CSV injection).
+ * [H5] A cell a spreadsheet would run as a formula: it starts with = + - @ (or their full-width forms
+ * ＝ ＋ － ＠, which some spreadsheets also accept), a pipe (DDE), or a tab / CR / LF that may hide one.
+ */
+const FORMULA_START = /^[=+\-@|\t\r\n\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * Text a user controls (a nickname, a completion of a model someone trained on their own text): a formula
+ * start gets a leading apostrophe, OWASP's advice for CSV injection; the spreadsheet shows the text as typed.
  */
 export function userText(s: string): string {
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return FORMULA_START.test(s) ? `'${s}` : s;
 }
+
+/** A CSV field of user-controlled text: guarded, then quoted. */
+export const csvText = (s: string): string => csvField(userText(s));

@@ -10,7 +10,7 @@ import {
   sequenceLogProb,
 } from "@tokenroom/shared";
 import type { ModelRegistry } from "../models/registry.ts";
-import { CSV_BOM, csvField, csvRow, userText } from "./csv.ts";
+import { CSV_BOM, csvRow, csvText, userText } from "./csv.ts";
 import type { ExportQueries } from "./export-queries.ts";
 import type { RoundQueries, StoredRound } from "./round-queries.ts";
 import { completionText, roundFields, roundModel } from "./round-review.ts";
@@ -63,10 +63,10 @@ async function nicknames(deps: ExportDeps, sessionId: string): Promise<Map<strin
 /** One CSV row per stored sample, rounds in order; returns the number of rows written. */
 export async function writeSamplesCsv(out: StreamOut, deps: ExportDeps, sessionId: string): Promise<number> {
   await out.write(CSV_BOM + csvRow(SAMPLE_COLUMNS));
-  const nick = new Map([...(await nicknames(deps, sessionId))].map(([id, n]) => [id, csvField(userText(n))]));
+  const nick = new Map([...(await nicknames(deps, sessionId))].map(([id, n]) => [id, csvText(n)]));
   let written = 0;
   for (const round of await deps.rounds.rounds(sessionId)) {
-    const text = textOf(round, deps.models, (t) => csvField(t));
+    const text = textOf(round, deps.models, csvText);
     const modelLogProb = modelLogProbOf(round, deps.models);
     const head = `${round.seq},${round.id},`;
     for await (const page of deps.exports.samples(round.id)) {
