@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { defaultPublicUrl, lanAddress, loadConfig } from "./config.ts";
+import { adminTokenProblem, defaultPublicUrl, lanAddress, loadConfig } from "./config.ts";
+
+/** What `openssl rand -hex 24` prints. */
+const STRONG = "9c1f4e7a2b8d3f60a5c7e1b9d4f2a8c36e0b7d1f5a9c2e84";
 
 describe("loadConfig", () => {
   it("has defaults for an empty environment (PGlite under data/pglite, port 3000)", () => {
@@ -41,7 +44,7 @@ describe("loadConfig", () => {
       STATS_INTERVAL_MS: "",
       SAMPLE_RATE_PER_SECOND: "5",
       SAMPLE_BURST: "10",
-      ADMIN_TOKEN: "a".repeat(16),
+      ADMIN_TOKEN: STRONG,
     });
     expect(c).toMatchObject({
       port: 0,
@@ -53,7 +56,7 @@ describe("loadConfig", () => {
       statsIntervalMs: 250,
       sampleRatePerSecond: 5,
       sampleBurst: 10,
-      adminToken: "a".repeat(16),
+      adminToken: STRONG,
     });
     expect(loadConfig({ DATA_DIR: ":memory:" }).database).toEqual({ kind: "pglite", dataDir: undefined });
   });
@@ -72,6 +75,34 @@ describe("loadConfig", () => {
       [{ DATABASE_URL: "mysql://db/x" }, /DATABASE_URL must start with postgres:\/\/ .*\(got "mysql:"\)/],
     ];
     for (const [env, message] of bad) expect(() => loadConfig(env), JSON.stringify(env)).toThrow(message);
+  });
+});
+
+describe("[H6] ADMIN_TOKEN is refused at start-up when weak", () => {
+  it("refuses short, low-variety, repeated and dictionary tokens, saying how to make one", () => {
+    const weak: [string, RegExp][] = [
+      ["short", /has 5 characters, at least 24 are required/],
+      ["a".repeat(40), /fewer than 8 different characters/],
+      ["Qwertyuiop-Asdfghjkl-Zxcvbnm", /contains "qwerty"/],
+      ["q7Wz!k2Pq7Wz!k2Pq7Wz!k2Pq7Wz!k2P", /one short piece repeated/],
+      ["my-Password-for-the-class-2026", /contains "password"/],
+      ["e2e-admin-token-0123456789", /contains "admin"/],
+      ["correct-horse-letmein-battery-staple", /contains "letmein"/],
+      ["zxq123456789wvu-plk-jhg-fds", /contains "123456"/],
+    ];
+    for (const [token, reason] of weak) {
+      expect(adminTokenProblem(token), token).toMatch(reason);
+      expect(() => loadConfig({ ADMIN_TOKEN: token }), token).toThrow(
+        /^bad environment: ADMIN_TOKEN: .*; make one with `openssl rand -hex 24`/,
+      );
+    }
+  });
+
+  it("accepts random tokens (hex, base64) and an unset one", () => {
+    for (const token of [STRONG, "kq3Vt9Zx2LmP8wRb4NcY7hJd", "Zm9vYmFyYmF6cXV4cXV1eHF1dXpxdXV4"])
+      expect(adminTokenProblem(token), token).toBeNull();
+    expect(loadConfig({ ADMIN_TOKEN: STRONG }).adminToken).toBe(STRONG);
+    expect(loadConfig({}).adminToken).toBeUndefined();
   });
 });
 

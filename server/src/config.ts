@@ -23,6 +23,55 @@ export interface ServerConfig {
   allowedOrigins: string[];
 }
 
+/** [H6] How to make an ADMIN_TOKEN, in every refusal. */
+export const MAKE_ADMIN_TOKEN = "make one with `openssl rand -hex 24` (48 random hex characters)";
+export const ADMIN_TOKEN_MIN_LENGTH = 24;
+
+/** Words and runs that make a token guessable wherever they appear in it (compared in lower case). */
+const WEAK_PARTS = [
+  "password",
+  "passwort",
+  "passw0rd",
+  "admin",
+  "secret",
+  "token",
+  "tokenroom",
+  "changeme",
+  "change-me",
+  "letmein",
+  "welcome",
+  "default",
+  "example",
+  "qwerty",
+  "azerty",
+  "asdfgh",
+  "123456",
+  "234567",
+  "345678",
+  "456789",
+  "987654",
+  "abcdef",
+  "iloveyou",
+  "monkey",
+  "dragon",
+  "master",
+];
+
+/**
+ * [H6] Why ADMIN_TOKEN is too weak to open every stored session, or null when it is strong enough: at least
+ * 24 characters, at least 8 different ones, not one short piece repeated, no common word or run.
+ */
+export function adminTokenProblem(token: string): string | null {
+  if (token.length < ADMIN_TOKEN_MIN_LENGTH)
+    return `ADMIN_TOKEN has ${token.length} characters, at least ${ADMIN_TOKEN_MIN_LENGTH} are required`;
+  const lower = token.toLowerCase();
+  if (new Set(lower).size < 8) return "ADMIN_TOKEN uses fewer than 8 different characters";
+  if ((lower + lower).indexOf(lower, 1) < lower.length) return "ADMIN_TOKEN is one short piece repeated";
+  const weak = WEAK_PARTS.find((w) => lower.includes(w));
+  if (weak) return `ADMIN_TOKEN contains "${weak}", a common password word or pattern`;
+  return null;
+}
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
@@ -32,7 +81,13 @@ const envSchema = z.object({
   STATS_INTERVAL_MS: z.coerce.number().int().min(20).max(10_000).default(250),
   SAMPLE_RATE_PER_SECOND: z.coerce.number().positive().default(60),
   SAMPLE_BURST: z.coerce.number().positive().default(400),
-  ADMIN_TOKEN: z.string().min(16).optional(),
+  ADMIN_TOKEN: z
+    .string()
+    .optional()
+    .superRefine((token, ctx) => {
+      const problem = token === undefined ? null : adminTokenProblem(token);
+      if (problem) ctx.addIssue({ code: "custom", message: `${problem}; ${MAKE_ADMIN_TOKEN}` });
+    }),
   ALLOWED_ORIGINS: z
     .string()
     .optional()

@@ -26,7 +26,7 @@ import {
   targets,
 } from "./boot.ts";
 
-const ADMIN = "admin-token-for-the-review-tests";
+const ADMIN = "d3a9f7c1e5b2084f6a1c9e7b3d5f2a8c0e4b6d9f1a3c7e52"; // strong ([H6]), as loadConfig requires
 const WRONG = "w".repeat(32);
 
 /** A second application on the same database, with ADMIN_TOKEN set (boot() has none). */

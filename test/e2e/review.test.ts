@@ -22,7 +22,8 @@ import {
   WAIT_MS,
 } from "./pages.ts";
 
-const ADMIN_TOKEN = "e2e-admin-token-0123456789";
+// strong enough for the server to start ([H6]): what `openssl rand -hex 24` prints
+const ADMIN_TOKEN = "4b8e1f9c3a7d2e6f0c5b9a1d8e3f7c2a6b0d4e9f1a5c8b37";
 const e2e = useE2eEnvironment({ ADMIN_TOKEN });
 
 /** RFC 4180 records of a CSV text (line breaks inside quotes do not count), without a trailing empty one. */
