@@ -22,6 +22,13 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * Codes only the HTTP API answers (never in a socket Result): `401 UNAUTHORIZED` (no Bearer token on a review or
+ * training request) and `404 BUILTIN_MODEL` (GET /api/models/:id of a model built into the app). Every HTTP
+ * error, these included, is `{ error: { code, message } }` (docs/protocol.md, "REST errors").
+ */
+export const HttpOnlyErrorCode = { UNAUTHORIZED: "UNAUTHORIZED", BUILTIN_MODEL: "BUILTIN_MODEL" } as const;
+
 export interface ProtocolError {
   code: ErrorCode;
   message: string;
