@@ -11,6 +11,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useE2eEnvironment } from "./harness.ts";
 import {
+  cspViolations,
   joinStudent,
   openHost,
   sample,
@@ -20,6 +21,7 @@ import {
   waitHostN,
   waitParticipants,
   WAIT_MS,
+  watchCsp,
 } from "./pages.ts";
 
 // strong enough for the server to start ([H6]): what `openssl rand -hex 24` prints
@@ -78,7 +80,7 @@ describe("reviewing a stored session", () => {
   }, 60_000);
 
   it("lists the session in the host's browser and shows its totals, counts and KL replay", async () => {
-    review = await host.context().newPage();
+    review = watchCsp(await host.context().newPage());
     await review.goto(`${e2e.server.url}/`, { timeout: WAIT_MS });
     await review.getByRole("link", { name: /My sessions/ }).click({ timeout: WAIT_MS });
     const row = review.locator(`tr[data-session-id="${sessionId}"]`);
@@ -166,7 +168,7 @@ describe("reviewing a stored session", () => {
   }, 30_000);
 
   it("lets the admin list and open it from another e2e.browser, with the token kept in the tab", async () => {
-    const admin = await e2e.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const admin = watchCsp(await e2e.browser.newPage({ viewport: { width: 1280, height: 800 } }));
     await admin.goto(`${e2e.server.url}/sessions/${sessionId}/review`, { timeout: WAIT_MS });
     await admin.getByText("This browser is not the host").waitFor({ timeout: WAIT_MS });
     await admin.goto(`${e2e.server.url}/admin`, { timeout: WAIT_MS });
@@ -223,4 +225,8 @@ describe("reviewing a stored session", () => {
     });
     expect(res.status).toBe(404);
   }, 30_000);
+
+  it("[H2] ran the review, admin and host pages under the server's CSP without a violation", () => {
+    expect(cspViolations).toEqual([]);
+  });
 });
