@@ -31,7 +31,18 @@ function randomValue(rng: Rng, depth = 0): unknown {
   if (r < 0.2) return undefined;
   if (r < 0.35) return pick(rng, [0, -1, 1.5, 1e308, -0, Number.MAX_SAFE_INTEGER, 2 ** 31, NaN]);
   if (r < 0.5)
-    return pick(rng, ["", "the", "x".repeat(300), "AAAAAA", "\u0000", "🙂", "__proto__", "constructor"]);
+    return pick(rng, [
+      "",
+      "the",
+      "x".repeat(300),
+      "AAAAAA",
+      "\u0000",
+      "🙂",
+      "__proto__",
+      "constructor",
+      "a\ud800b", // [H4] lone surrogates: BAD_REQUEST, never INTERNAL
+      "\udfff",
+    ]);
   if (r < 0.6) return rng.next() < 0.5;
   if (r < 0.8 && depth < 3)
     return Array.from({ length: Math.floor(rng.next() * 5) }, () => randomValue(rng, depth + 1));
