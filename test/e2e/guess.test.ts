@@ -8,6 +8,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useE2eEnvironment } from "./harness.ts";
 import {
+  cspViolations,
   joinStudent,
   openHost,
   sample,
@@ -140,4 +141,8 @@ describe("guess the next token", () => {
     await waitHostN(host, 1);
     await close.page.screenshot({ path: join(e2e.shots, "guess-phone-sampled.png"), fullPage: true });
   }, 90_000);
+
+  it("[H2] ran the guess round's host and phone pages under the server's CSP without a violation", () => {
+    expect(cspViolations).toEqual([]);
+  });
 });

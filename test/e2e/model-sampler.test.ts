@@ -9,7 +9,16 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useE2eEnvironment } from "./harness.ts";
-import { joinStudent, openHost, sample, waitAcked, waitHostN, waitParticipants, WAIT_MS } from "./pages.ts";
+import {
+  cspViolations,
+  joinStudent,
+  openHost,
+  sample,
+  waitAcked,
+  waitHostN,
+  waitParticipants,
+  WAIT_MS,
+} from "./pages.ts";
 
 const e2e = useE2eEnvironment();
 
@@ -136,4 +145,8 @@ describe("[MS1] [CUT1] the model beside the sampler, ties at the cut", () => {
     await phone.context.close();
     await context.close();
   }, 90_000);
+
+  it("[H2] ran the model-sampler host and phone pages under the server's CSP without a violation", () => {
+    expect(cspViolations).toEqual([]);
+  });
 });
