@@ -116,11 +116,17 @@ export function createApplication(c: AppComponents): Application {
       .refresh(sessionId, kind)
       .catch((error: unknown) => log.error(`sync ${kind} of ${sessionId} failed`, error));
   });
-  const samples = new SampleService(writer, stats, clock, {
-    verifyFraction: c.config.verifyFraction,
-    ratePerSecond: c.config.sampleRatePerSecond,
-    burst: c.config.sampleBurst,
-  });
+  const samples = new SampleService(
+    writer,
+    stats,
+    clock,
+    {
+      verifyFraction: c.config.verifyFraction,
+      ratePerSecond: c.config.sampleRatePerSecond,
+      burst: c.config.sampleBurst,
+    },
+    repo,
+  );
 
   app.get("/healthz", healthRoute(c.db, scale?.nodeId));
   app.use(

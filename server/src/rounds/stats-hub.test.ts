@@ -105,11 +105,13 @@ describe.each(hubs)("$name", ({ make }) => {
       const live = await s.sessions.getLive(sessionId);
       const liveRound = live.round!;
       await hub.started(liveRound);
-      const service = new SampleService(new SampleWriter(s.repo), hub, s.clock, {
-        verifyFraction: 1,
-        ratePerSecond: 10_000,
-        burst: 10_000,
-      });
+      const service = new SampleService(
+        new SampleWriter(s.repo),
+        hub,
+        s.clock,
+        { verifyFraction: 1, ratePerSecond: 10_000, burst: 10_000 },
+        s.repo,
+      );
       // three phones, uneven batches, several ticks in between
       for (const [batch, from, count] of [
         [0, 0, 7],
