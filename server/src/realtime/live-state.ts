@@ -104,6 +104,7 @@ export async function loadLiveSession(
     guessesDirty: false,
   };
   if (latest && !latest.closedAt && !session.endedAt) {
+    await registry.resolve(latest.modelId); // a custom model another process trained and this one has not loaded
     const round = makeLiveRound(latest, registry);
     for (const s of await repo.roundSamples(latest.id)) {
       round.aggregator.add(s);
