@@ -15,6 +15,7 @@ import {
 } from "@tokenroom/shared";
 import { type Clock, systemClock } from "./clock.ts";
 import { defaultPublicUrl, type ServerConfig } from "./config.ts";
+import { modelRouter } from "./http/model-routes.ts";
 import { apiRouter, healthRoute } from "./http/routes.ts";
 import { trainRouter } from "./http/train-routes.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -141,6 +142,10 @@ export function createApplication(c: AppComponents): Application {
     }),
   );
   app.use("/api", trainRouter({ prisma: c.db.prisma, models: c.models, log, trainer }));
+  app.use(
+    "/api",
+    modelRouter({ prisma: c.db.prisma, models: c.models, adminToken: c.config.adminToken, log }),
+  );
   app.use("/api", apiRouter({ sessions, models: c.models, log }));
   c.mountClient?.(app);
 

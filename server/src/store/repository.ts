@@ -104,6 +104,11 @@ export class Repository {
     return this.prisma.session.findUnique({ where: { id } });
   }
 
+  /** Whether the session's host trained the custom model (custom_model_owners): only then may its rounds use it. */
+  async ownsCustomModel(sessionId: string, modelId: string): Promise<boolean> {
+    return (await this.prisma.customModelOwner.count({ where: { sessionId, modelId } })) > 0;
+  }
+
   getSessionByCode(code: string): Promise<SessionRow | null> {
     return this.prisma.session.findUnique({ where: { code } });
   }
