@@ -149,6 +149,11 @@ describe("custom models belong to the session that trained them", () => {
     expect(await status(del(`/api/models/${trained.id}`, studentAuth(ada.joined)))).toBe(403);
     // nor do students list custom models
     expect((await list(studentAuth(ada.joined))).some((m) => m.custom)).toBe(false);
+    // a participant the host removed no longer downloads
+    const eve = await t.student(a.session.code, "Eve");
+    expect(await status(get(url, studentAuth(eve.joined)))).toBe(200);
+    await expectOk(call(a.socket, "participant:remove", { participantId: eve.joined.participantId }));
+    expect(await status(get(url, studentAuth(eve.joined)))).toBe(403);
     // once the round is closed, the download is closed too
     await expectOk(call<RoundInfo>(a.socket, "round:close", { roundId: round.id }));
     expect(await status(get(url, studentAuth(ada.joined)))).toBe(404);
