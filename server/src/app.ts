@@ -16,6 +16,7 @@ import {
 import { type Clock, systemClock } from "./clock.ts";
 import { defaultPublicUrl, type ServerConfig } from "./config.ts";
 import { apiErrorHandler, notFound } from "./http/errors.ts";
+import { modelRouter } from "./http/model-routes.ts";
 import { apiRouter, healthRoute } from "./http/routes.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { trainRouter } from "./http/train-routes.ts";
@@ -125,11 +126,17 @@ export function createApplication(c: AppComponents): Application {
       .refresh(sessionId, kind)
       .catch((error: unknown) => log.error(`sync ${kind} of ${sessionId} failed`, error));
   });
-  const samples = new SampleService(writer, stats, clock, {
-    verifyFraction: c.config.verifyFraction,
-    ratePerSecond: c.config.sampleRatePerSecond,
-    burst: c.config.sampleBurst,
-  });
+  const samples = new SampleService(
+    writer,
+    stats,
+    clock,
+    {
+      verifyFraction: c.config.verifyFraction,
+      ratePerSecond: c.config.sampleRatePerSecond,
+      burst: c.config.sampleBurst,
+    },
+    repo,
+  );
 
   app.get("/healthz", healthRoute(c.db, scale?.nodeId));
   app.use(
@@ -144,6 +151,10 @@ export function createApplication(c: AppComponents): Application {
     }),
   );
   app.use("/api", trainRouter({ prisma: c.db.prisma, models: c.models, log, trainer }));
+  app.use(
+    "/api",
+    modelRouter({ prisma: c.db.prisma, models: c.models, adminToken: c.config.adminToken, log }),
+  );
   app.use("/api", apiRouter({ sessions, models: c.models, log }));
   c.mountClient?.(app);
   // [H1] no Express HTML page, stack or path: unknown routes and every error answer JSON

@@ -60,6 +60,8 @@ export interface BootOptions {
   sampleBurst?: number;
   /** A registry of its own (default: the shared one, which phoneSamples uses). */
   models?: ModelRegistry;
+  /** ADMIN_TOKEN (default: none). */
+  adminToken?: string;
 }
 
 export interface Booted {
@@ -203,6 +205,7 @@ export async function boot(options: BootOptions = {}): Promise<Booted> {
       statsIntervalMs: options.statsIntervalMs ?? 40,
       sampleRatePerSecond: options.sampleRatePerSecond ?? 10_000,
       sampleBurst: options.sampleBurst ?? 10_000,
+      ...(options.adminToken ? { adminToken: options.adminToken } : {}),
     },
     log: createLogger(process.env.TEST_LOG ?? "silent"),
   });

@@ -116,7 +116,7 @@ async function play(t: Booted): Promise<Played> {
     const bad = await expectOk(
       call<SubmitResult>(students[0]!.socket, "sample:submit", {
         roundId: info.id,
-        samples: [{ index: 999, tokens: [0, 0, 0, 0, 0, 0, 0] }],
+        samples: [{ index: perStudent[0]!, tokens: [0, 0, 0, 0, 0, 0, 0] }],
       }),
     );
     expect(bad.results[0]?.status).toBe("rejected");

@@ -103,6 +103,10 @@ describe.each(targets)("train from your own text on $name", ({ target }) => {
       },
       body: typeof body === "string" ? body : JSON.stringify(body),
     });
+  const hostHeaders = () => ({
+    authorization: `Bearer ${host.session.hostKey}`,
+    "x-session-id": host.session.sessionId,
+  });
   const ndjson = async (res: Response): Promise<Line[]> => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/x-ndjson/);
@@ -132,7 +136,10 @@ describe.each(targets)("train from your own text on $name", ({ target }) => {
     expect(trained.card).toMatchObject({ order: 3, trainingLines: 41, vocabSize: trained.vocabSize });
     expect(trained.card!.heldOut!.perplexity).toBeGreaterThan(1);
 
-    const list = (await (await fetch(`${t.url}/api/models`)).json()) as (ModelSummary & {
+    // listed to its session's host (model-access.test.ts: and to nobody else)
+    const list = (await (
+      await fetch(`${t.url}/api/models`, { headers: hostHeaders() })
+    ).json()) as (ModelSummary & {
       custom?: boolean;
     })[];
     expect(list.find((m) => m.id === trained.id)).toEqual(trained);
@@ -142,8 +149,10 @@ describe.each(targets)("train from your own text on $name", ({ target }) => {
   });
 
   it("runs a round with it: phones sample from the artifact they download, the server verifies", async () => {
-    const res = await fetch(`${t.url}/api/models/${trained.id}?v=${trained.hash}`);
-    expect(res.headers.get("cache-control")).toMatch(/immutable/);
+    const res = await fetch(`${t.url}/api/models/${trained.id}?v=${trained.hash}`, {
+      headers: hostHeaders(),
+    });
+    expect(res.headers.get("cache-control")).toMatch(/^private, .*immutable/);
     const model = modelFromArtifact(await res.json());
     expect(model.hash).toBe(trained.hash);
 
@@ -238,11 +247,17 @@ describe.each(targets)("train from your own text on $name", ({ target }) => {
       const again = await boot({ db, models: fresh });
       try {
         if (preload) {
-          const list = (await (await fetch(`${again.url}/api/models`)).json()) as ModelSummary[];
+          const list = (await (
+            await fetch(`${again.url}/api/models`, { headers: hostHeaders() })
+          ).json()) as ModelSummary[];
           expect(list.find((m) => m.id === trained.id)).toEqual(trained);
         }
+        // the session that trained it, attached to the other process
+        const h = { socket: await again.socket() };
+        await expectOk(
+          call(h.socket, "host:attach", { sessionId: host.session.sessionId, hostKey: host.session.hostKey }),
+        );
         // round:start looks models up synchronously: a miss starts loading it, and the host's retry finds it
-        const h = await again.host();
         const settings = { ...baseSettings, modelId: trained.id, prompt: "the bird" };
         let started = await call<RoundInfo>(h.socket, "round:start", settings);
         if (!started.ok) {
@@ -252,7 +267,9 @@ describe.each(targets)("train from your own text on $name", ({ target }) => {
           started = await call<RoundInfo>(h.socket, "round:start", settings);
         }
         expect(started).toMatchObject({ ok: true, data: { modelHash: trained.hash } });
-        const res = await fetch(`${again.url}/api/models/${trained.id}?v=${trained.hash}`);
+        const res = await fetch(`${again.url}/api/models/${trained.id}?v=${trained.hash}`, {
+          headers: hostHeaders(),
+        });
         expect(res.status).toBe(200);
         expect(modelFromArtifact(await res.json()).hash).toBe(trained.hash);
       } finally {

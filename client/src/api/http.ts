@@ -1,6 +1,7 @@
 /** REST calls: create a session, list models, look a room up. Failures become ClientErrors (`call` is shared with api/review.ts). */
 import type { CreateSessionResponse, ModelSummary } from "@tokenroom/shared";
 import type { ClientError, ClientResult } from "./socket.ts";
+import type { HostAuth } from "./train.ts";
 
 export interface RoomInfo {
   code: string;
@@ -33,6 +34,13 @@ export async function call<T>(path: string, init?: RequestInit): Promise<ClientR
 export const createSession = () =>
   call<CreateSessionResponse>("/api/sessions", { method: "POST", body: "{}" });
 
-export const listModels = () => call<ModelSummary[]>("/api/models");
+/** The shipped models, and with the host's key the models its session trained (anonymously: shipped only). */
+export const listModels = (auth?: HostAuth) =>
+  call<ModelSummary[]>(
+    "/api/models",
+    auth
+      ? { headers: { authorization: `Bearer ${auth.hostKey}`, "x-session-id": auth.sessionId } }
+      : undefined,
+  );
 
 export const getRoom = (code: string) => call<RoomInfo>(`/api/rooms/${encodeURIComponent(code)}`);

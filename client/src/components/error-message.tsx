@@ -17,6 +17,7 @@ const KNOWN: ReadonlySet<ClientErrorCode> = new Set<ClientErrorCode>([
   "WRONG_PHASE",
   "INVALID_SAMPLE",
   "SAMPLE_MISMATCH",
+  "OUT_OF_ORDER",
   "RATE_LIMITED",
   "UNKNOWN_MODEL",
   "INVALID_SETTINGS",

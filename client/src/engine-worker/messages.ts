@@ -1,8 +1,17 @@
 /** The messages between the page and the engine worker (structured-clone friendly, no classes). */
 
+/**
+ * What proves the caller may download a custom model (docs/protocol.md): the session's host, or a participant
+ * of a session whose current round uses it. Shipped models need none.
+ */
+export type ModelCredentials =
+  { sessionId: string; hostKey: string } | { participantId: string; resumeToken: string };
+
 export interface ModelRef {
   id: string;
   hash: string;
+  /** Sent when the artifact is downloaded (not part of the cache key). */
+  auth?: ModelCredentials;
 }
 
 /** What the worker needs of a round to reproduce the server's samples. */

@@ -4,7 +4,7 @@
  * Used by the engine worker and by the host's preview; works in both scopes.
  */
 import { builtinModel, type LanguageModel, modelFromArtifact } from "@tokenroom/shared";
-import type { ModelRef } from "./messages.ts";
+import type { ModelCredentials, ModelRef } from "./messages.ts";
 
 const CACHE_NAME = "tokenroom-models-v1";
 const DB_NAME = "tokenroom";
@@ -14,6 +14,14 @@ const loaded = new Map<string, Promise<LanguageModel>>();
 
 export const artifactUrl = (ref: ModelRef) =>
   `/api/models/${encodeURIComponent(ref.id)}?v=${encodeURIComponent(ref.hash)}`;
+
+/** The headers that carry model credentials (none for shipped models). */
+export function credentialHeaders(auth: ModelCredentials | undefined): Record<string, string> {
+  if (!auth) return {};
+  return "hostKey" in auth
+    ? { authorization: `Bearer ${auth.hostKey}`, "x-session-id": auth.sessionId }
+    : { authorization: `Bearer ${auth.resumeToken}`, "x-participant-id": auth.participantId };
+}
 
 /** The model `ref` names, loaded at most once per scope; rejects with a one-line Error. */
 export function loadModel(ref: ModelRef): Promise<LanguageModel> {
@@ -38,7 +46,7 @@ async function load(ref: ModelRef): Promise<LanguageModel> {
       await forget(ref).catch(() => undefined); // a damaged cache entry: fetch afresh
     }
   }
-  const res = await fetch(artifactUrl(ref));
+  const res = await fetch(artifactUrl(ref), { headers: credentialHeaders(ref.auth) });
   if (!res.ok) throw new Error(`model ${ref.id}: HTTP ${res.status}`);
   const text = await res.text();
   const model = checked(modelFromArtifact(JSON.parse(text)), ref);

@@ -41,7 +41,7 @@ export function RoundSetup({
   const { t } = useTranslation();
   const id = useId();
   const summary = models.find((m) => m.id === values.modelId);
-  const { model, error: modelError } = useLoadedModel(summary);
+  const { model, error: modelError } = useLoadedModel(summary, training?.auth);
   const deferred = useDeferredValue(values);
   const temperatureInput = useRef<HTMLInputElement>(null);
   // training takes seconds: select its model in the values of that moment, not of the click

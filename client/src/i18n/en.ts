@@ -41,6 +41,8 @@ export const en = {
     WRONG_PHASE: "This round is in its guessing phase: sampling opens after the reveal.",
     INVALID_SAMPLE: "The server refused a sample. Reload the page to get a fresh copy of the model.",
     SAMPLE_MISMATCH: "A sample did not match the round's seed. Reload the page to get the current model.",
+    OUT_OF_ORDER:
+      "The server takes samples only in order, and this phone skipped some. Reload the page to continue where the server is.",
     RATE_LIMITED:
       "Samples are arriving faster than the server takes them. They are kept and sent again shortly.",
     UNKNOWN_MODEL: "The server does not have that model. Pick another model.",

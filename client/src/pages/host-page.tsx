@@ -50,7 +50,7 @@ function HostRoom({ sessionId, hostKey }: { sessionId: string; hostKey: string }
 function HostScreen({ host }: { host: HostSession }) {
   const { t, i18n } = useTranslation();
   const state = useSyncExternalStore(host.subscribe, host.getState);
-  const { models, failed, reload } = useModelList();
+  const { models, failed, reload } = useModelList(host.auth);
   const [setup, setSetup] = useState<SetupValues | null>(null);
   const [editing, setEditing] = useState<false | "new" | "temperature">(false);
   // "Run again" from a review hands its round's settings over (read once, forgotten once applied)

@@ -140,4 +140,70 @@ describe("SamplePipeline", () => {
     expect(second.sent[0]!.samples.map((s) => s.index)).toEqual([4, 5]);
     expect(second.pipeline.view()).toMatchObject({ made: 6, acked: 6 });
   });
+
+  it("[SW3] stays inside the server's in-order window: lost acks, a per-sample retry, a resume, lost storage", async () => {
+    // the server's rule [SW1], naively: a fresh index is taken iff below the first unstored index + 100
+    const stored = new Set<number>();
+    const refused: number[] = [];
+    const unavailable = new Set<number>();
+    let loseNextAck = false;
+    const firstUnstored = () => {
+      let n = 0;
+      while (stored.has(n)) n++;
+      return n;
+    };
+    const server = (p: SampleSubmit): ClientResult<SubmitResult> => {
+      const results = [...p.samples]
+        .sort((a, b) => a.index - b.index)
+        .map((x): SubmitResult["results"][number] => {
+          if (stored.has(x.index)) return { index: x.index, status: "accepted" };
+          if (unavailable.delete(x.index)) {
+            return { index: x.index, status: "rejected", code: "UNAVAILABLE", message: "resend" };
+          }
+          if (x.index >= firstUnstored() + 100) {
+            refused.push(x.index);
+            return { index: x.index, status: "rejected", code: "OUT_OF_ORDER", message: "in order" };
+          }
+          stored.add(x.index);
+          return { index: x.index, status: "accepted" };
+        });
+      if (loseNextAck) {
+        loseNextAck = false;
+        return { ok: false, error: { code: "TIMEOUT", message: "no reply" } };
+      }
+      return { ok: true, data: { results } };
+    };
+    const replies = () => Array.from({ length: 10_000 }, () => server);
+    const drain = async (h: ReturnType<typeof harness>) => {
+      for (let i = 0; i < 1_000 && h.pipeline.view().pending > 0; i++) {
+        h.advance(20_000);
+        await h.pipeline.flush();
+      }
+    };
+    const store = new Map<string, OutboxState>();
+    const h = harness(replies(), store);
+    h.pipeline.sample(250, () => true);
+    await settle();
+    await h.pipeline.settled();
+    // the next batch is stored but its ack is lost; one sample is refused for now (UNAVAILABLE)
+    loseNextAck = true;
+    unavailable.add(262);
+    h.pipeline.sample(300, () => true);
+    await settle();
+    await h.pipeline.settled();
+    h.pipeline.resumed(firstUnstored(), stored.size);
+    await drain(h);
+    h.pipeline.sample(200, () => true);
+    await settle();
+    await drain(h);
+    // lost storage: a new outbox resumes at the server's nextIndex
+    const fresh = harness(replies(), new Map());
+    fresh.pipeline.resumed(firstUnstored(), stored.size);
+    fresh.pipeline.sample(150, () => true);
+    await settle();
+    await drain(fresh);
+    expect(refused).toEqual([]);
+    expect(firstUnstored()).toBe(900);
+    expect(stored.size).toBe(900);
+  });
 });

@@ -238,7 +238,9 @@ export class StudentSession {
 
   private loadModel(round: RoundInfo): void {
     this.set({ model: "loading" });
-    this.engine.load({ id: round.modelId, hash: round.modelHash }).then(
+    // a custom model is downloaded with this participant's credentials while the round uses it
+    const auth = studentCredentials.get(this.code) ?? undefined;
+    this.engine.load({ id: round.modelId, hash: round.modelHash, ...(auth ? { auth } : {}) }).then(
       () => this.sameRound(round.id) && this.set({ model: "ready" }),
       (error: unknown) =>
         this.sameRound(round.id) &&

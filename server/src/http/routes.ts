@@ -1,4 +1,4 @@
-/** REST: create sessions, health, models (artifacts cached by content hash), room lookup. */
+/** REST: create sessions, health, room lookup. (Models: model-routes.ts and train-routes.ts.) */
 import express, { type Request, type Response, type Router } from "express";
 import { createSessionSchema, roomCodeSchema } from "@tokenroom/shared";
 import { ServiceError } from "../errors.ts";
@@ -16,7 +16,7 @@ export interface RouteDeps {
 const problem = (res: Response, status: number, code: string, message: string) =>
   res.status(status).json({ error: { code, message } });
 
-export function apiRouter({ sessions, models, log }: RouteDeps): Router {
+export function apiRouter({ sessions, log }: RouteDeps): Router {
   const router = express.Router();
   router.use(express.json({ limit: "16kb" }));
 
@@ -43,24 +43,6 @@ export function apiRouter({ sessions, models, log }: RouteDeps): Router {
       },
       () => problem(res, 503, "UNAVAILABLE", "the database is not answering"),
     );
-  });
-
-  router.get("/models", (_req, res) => void res.json(models.list()));
-
-  router.get("/models/:id", (req: Request, res: Response) => {
-    const entry = models.get(String(req.params.id));
-    if (!entry) return void problem(res, 404, "UNKNOWN_MODEL", `no model "${String(req.params.id)}"`);
-    if (!entry.artifactJson)
-      return void problem(res, 404, "BUILTIN_MODEL", "this model is built into the app");
-    const etag = `"${entry.summary.hash}"`;
-    res.setHeader("ETag", etag);
-    // a URL that names the hash never changes content
-    res.setHeader(
-      "Cache-Control",
-      req.query.v === entry.summary.hash ? "public, max-age=31536000, immutable" : "no-cache",
-    );
-    if (req.headers["if-none-match"] === etag) return void res.status(304).end();
-    res.type("application/json").send(entry.artifactJson);
   });
 
   router.use((_req, res) => void problem(res, 404, "NOT_FOUND", "no such API route"));

@@ -4,7 +4,8 @@
  * `{"stage","progress"}`, then `{"model": summary}` or `{"error": {code, message}}`. Everything that is wrong
  * with the request or the text is a plain JSON error with a 4xx status before the stream starts.
  *
- * Also: GET /api/models/:id first loads a custom model this process has not seen (trained by another process).
+ * The model becomes visible to the caller's session (custom_model_owners), also when the same text was trained
+ * before by another session: it is stored once, listed per session (model-routes.ts).
  */
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { PrismaClient } from "../generated/prisma/index.js";
@@ -67,10 +68,6 @@ export function trainRouter({ prisma, models, log, trainer = new Trainer() }: Tr
   models.setLoader(customModelLoader(store));
   const router = express.Router();
 
-  router.get("/models/:id", (req: Request, _res: Response, next: NextFunction) => {
-    void models.resolve(String(req.params.id)).then(() => next());
-  });
-
   /** Authorization: Bearer <hostKey> + X-Session-Id, checked before the (large) body is read. */
   const hostOnly = (req: Request, res: Response, next: NextFunction): void => {
     const token = /^Bearer[ ]+(\S{1,512})\s*$/i.exec(req.headers.authorization ?? "")?.[1];
@@ -128,8 +125,12 @@ export function trainRouter({ prisma, models, log, trainer = new Trainer() }: Tr
       order: parsed.data.order,
     };
     const id = customModelId(input);
+    const sessionId = String(res.locals.sessionId);
     const known = await models.resolve(id);
-    if (known) return endStream(startStream(res), { model: known.summary });
+    if (known) {
+      if (await store.own(id, sessionId)) return endStream(startStream(res), { model: known.summary });
+      models.remove(id); // deleted meanwhile (by another process): train it again
+    }
 
     const name = parsed.data.name || defaultName(input.text);
     const cancel = new AbortController();
@@ -156,8 +157,10 @@ export function trainRouter({ prisma, models, log, trainer = new Trainer() }: Tr
       hash: outcome.summary.hash,
       name,
       artifact: outcome.artifactJson,
-      createdBySession: String(res.locals.sessionId),
+      createdBySession: sessionId,
     });
+    if (!(await store.own(id, sessionId)))
+      throw new Error(`custom model ${id} was deleted while it was stored`);
     // a concurrent identical upload may have stored (and registered) it first: keep theirs
     if (!models.has(id))
       models.add(customEntry(row.artifact, row.hash === outcome.summary.hash ? outcome.summary : undefined));

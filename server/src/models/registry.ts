@@ -16,7 +16,10 @@ import {
 } from "@tokenroom/shared";
 import { SHIPPED_MODELS_DIR } from "../paths.ts";
 
-/** A model as GET /api/models lists it: custom models (trained from a host's text) say so. */
+/**
+ * A model as GET /api/models lists it: custom models (trained from a host's text) say so; they are listed only
+ * to the sessions that trained them and the admin (http/model-routes.ts).
+ */
 export type ListedModel = ModelSummary & { custom?: true };
 export type ModelCard = NonNullable<ModelSummary["card"]>;
 
@@ -81,6 +84,11 @@ export class ModelRegistry {
     const entry = this.models.get(id);
     if (!entry && this.loader) void this.resolve(id);
     return entry;
+  }
+
+  /** Forgets a model (a deleted custom model); built-in and shipped models are never removed. */
+  remove(id: string): void {
+    if (this.models.get(id)?.summary.custom) this.models.delete(id);
   }
 
   /** Whether this process has the model (never loads it). */

@@ -31,6 +31,8 @@ export interface LiveRound {
   aggregator: RoundAggregator;
   /** Sample indexes stored per participant (a fast path; the database key is the truth). */
   stored: Map<string, Set<number>>;
+  /** Per participant, an index below which every index is in `stored` (a hint for [SW1]'s window; only grows). */
+  prefix: Map<string, number>;
   /** Samples being written: a resend waits for the same write instead of writing again. */
   inflight: Map<string, Promise<boolean>>;
   dirty: boolean;
@@ -76,6 +78,7 @@ export function makeLiveRound(row: RoundRow, registry: ModelRegistry): LiveRound
       decoder.distribution(row.promptTokens),
     ),
     stored: new Map(),
+    prefix: new Map(),
     inflight: new Map(),
     dirty: true,
   };
@@ -101,6 +104,7 @@ export async function loadLiveSession(
     guessesDirty: false,
   };
   if (latest && !latest.closedAt && !session.endedAt) {
+    await registry.resolve(latest.modelId); // a custom model another process trained and this one has not loaded
     const round = makeLiveRound(latest, registry);
     for (const s of await repo.roundSamples(latest.id)) {
       round.aggregator.add(s);

@@ -7,6 +7,7 @@ import {
   participantSeed,
   type RoundInfo,
   type SampleInput,
+  type SampleResult,
 } from "@tokenroom/shared";
 import { models, phoneSamples } from "../../test/boot.ts";
 import { sampleRound, services } from "../../test/fixtures.ts";
@@ -57,12 +58,18 @@ async function setup(
   const joined = await s.sessions.join(code, "Ada");
   const round: RoundInfo = await s.sessions.startRound(sessionId, sampleRound());
   const live: LiveSession = await s.sessions.getLive(sessionId);
-  const service = new SampleService(writer?.(s.repo) ?? new SampleWriter(s.repo), s.stats, s.clock, {
-    verifyFraction: 1,
-    ratePerSecond: 1_000,
-    burst: 1_000,
-    ...options,
-  });
+  const service = new SampleService(
+    writer?.(s.repo) ?? new SampleWriter(s.repo),
+    s.stats,
+    s.clock,
+    {
+      verifyFraction: 1,
+      ratePerSecond: 1_000,
+      burst: 1_000,
+      ...options,
+    },
+    s.repo,
+  );
   const pid = joined.participantId;
   const submit = (samples: SampleInput[]) => service.submit(live, pid, round.id, samples);
   const counted = () => live.round!.aggregator.stats(s.clock.now(), true).n;
@@ -125,21 +132,86 @@ describe("SampleService", () => {
     expect(rejected / forged.length).toBeGreaterThan(0.3);
     expect(rejected / forged.length).toBeLessThan(0.7);
 
+    // [SW1] the server takes indices only in order: after each batch the phone sends the seed's own samples up to
+    // the batch's last index (the refused and the skipped ones; resends of stored ones are answered accepted)
+    const fill = async (upTo: number) => {
+      const own = honest.filter((h) => h.index <= upTo);
+      for (let k = 0; k < own.length; k += 100) {
+        const batch = own.slice(k, k + 100);
+        expect(statuses(await t.submit(batch))).toEqual(batch.map(() => "accepted"));
+      }
+    };
     for (let i = 0; i < forged.length; i += 50) {
       const r = await t.submit(forged.slice(i, i + 50));
       expect(statuses(r)).toEqual(expected.slice(i, i + 50));
       for (const x of r.results) if (x.status === "rejected") expect(x.code).toBe(ErrorCode.SAMPLE_MISMATCH);
+      if (i === 0) {
+        // a resend is checked the same way: the rejected ones stay rejected, the stored ones stay accepted
+        expect(statuses(await t.submit(forged.slice(0, 50)))).toEqual(expected.slice(0, 50));
+        expect(await t.stored()).toBe(expected.slice(0, 50).filter((x) => x === "accepted").length);
+      }
+      await fill(forged[Math.min(i + 50, forged.length) - 1]!.index);
     }
-    // a resend is checked the same way: the rejected ones stay rejected, the stored ones stay accepted
-    expect(statuses(await t.submit(forged.slice(0, 50)))).toEqual(expected.slice(0, 50));
-    expect(await t.stored()).toBe(forged.length - rejected);
+    await fill(199);
+    expect(await t.stored()).toBe(200);
+    const kept = await db.prisma.sample.findMany({
+      where: { roundId: t.round.id },
+      select: { idx: true, tokens: true },
+    });
+    const forgedAt = new Map(forged.map((f) => [f.index, f.tokens.join()]));
+    expect(kept.filter((k) => forgedAt.get(k.idx) === k.tokens.join())).toHaveLength(
+      forged.length - rejected,
+    );
 
     // an impossible completion is refused whether or not it is verified
-    const bad = [0, 1, 2, 3].map((index) => ({ index: 1000 + index, tokens: [10_000_000] }));
+    const bad = [0, 1, 2, 3].map((index) => ({ index: 200 + index, tokens: [10_000_000] }));
     const r = await t.submit(bad);
     expect(r.results.map((x) => (x.status === "rejected" ? x.code : x.status))).toEqual(
       Array(4).fill(ErrorCode.INVALID_SAMPLE),
     );
+  });
+
+  it("[SW1] takes fresh indices only in order from the first unstored one, on every process", async () => {
+    const t = await setup();
+    // a second server process over the same database: its view of the stored samples is loaded now, and lags
+    const other = services(db);
+    const otherLive = await other.sessions.getLive(t.live.session.id);
+    const otherService = new SampleService(
+      new SampleWriter(other.repo),
+      other.stats,
+      other.clock,
+      { verifyFraction: 1, ratePerSecond: 1_000, burst: 1_000 },
+      other.repo,
+    );
+    const samples = phoneSamples(t.round, t.pid, 0, 450);
+    const codes = (r: { results: SampleResult[] }) =>
+      r.results.map((x) => (x.status === "rejected" ? x.code : x.status));
+    const at = (from: number, to: number) => samples.slice(from, to);
+
+    expect(statuses(await t.submit(at(0, 10)))).toEqual(Array(10).fill("accepted"));
+    const far = await t.submit(at(150, 151));
+    expect(codes(far)).toEqual([ErrorCode.OUT_OF_ORDER]);
+    expect(far.results[0]).toMatchObject({
+      message: expect.stringMatching(/in order, starting at index 10/) as string,
+    });
+    // the window is 10..109: 109 is taken (a gap stays a gap), 110 is not
+    expect(codes(await t.submit(at(109, 111)))).toEqual(["accepted", ErrorCode.OUT_OF_ORDER]);
+    expect(await t.repo.participantProgress(t.round.id, t.pid)).toEqual({ stored: 11, nextIndex: 10 });
+    // filling the gap moves the window; a full batch in order slides it along
+    expect(statuses(await t.submit(at(10, 109)))).toEqual(Array(99).fill("accepted"));
+    expect(statuses(await t.submit(at(110, 210)))).toEqual(Array(100).fill("accepted"));
+    expect(statuses(await t.submit(at(0, 5)))).toEqual(Array(5).fill("accepted"));
+    expect(await t.stored()).toBe(210);
+    expect(await t.repo.participantProgress(t.round.id, t.pid)).toEqual({ stored: 210, nextIndex: 210 });
+
+    // the other process has not seen those: it reads the database before refusing anything
+    const submitOther = (batch: SampleInput[]) => otherService.submit(otherLive, t.pid, t.round.id, batch);
+    expect(statuses(await submitOther(at(210, 310)))).toEqual(Array(100).fill("accepted"));
+    expect(codes(await submitOther([...at(5, 6), ...at(410, 411)]))).toEqual([
+      "accepted",
+      ErrorCode.OUT_OF_ORDER,
+    ]);
+    expect(await t.stored()).toBe(310);
   });
 
   it("with verification off, accepts any completion the settings can produce", async () => {

@@ -1,18 +1,20 @@
 /**
  * Accepting samples: check each one, store the batch durably, count each (round, participant, index) once.
- * Order per batch: phase and rate checks → per-sample validation or regeneration from the seed →
- * one durable write (rows the database already had are not counted again) → count → ack.
+ * Order per batch: phase and rate checks → [SW1] window (indices only in order from the first unstored one) →
+ * per-sample validation, or [V2] replay of the seed's stream token by token → one durable write (rows the database
+ * already had are not counted again) → count → ack.
  */
 import {
   checkCompletion,
   createRng,
   ErrorCode,
-  generate,
   hashString32,
+  LIMITS,
   participantSeed,
   type SampleInput,
   type SampleResult,
   type SubmitResult,
+  verifySample,
 } from "@tokenroom/shared";
 import type { Clock } from "../clock.ts";
 import { ServiceError, unavailable } from "../errors.ts";
@@ -21,6 +23,14 @@ import type { StatsHub } from "../rounds/stats-hub.ts";
 import type { SampleWriter } from "../store/sample-writer.ts";
 import type { LiveParticipant, LiveRound, LiveSession } from "./live-state.ts";
 import { storedSet } from "./live-state.ts";
+
+/** Where the stored sample indices are the truth (the database): the window check reads it when its cache lags. */
+export interface StoredIndexes {
+  storedIndexes(roundId: string, participantId: string, from: number): Promise<number[]>;
+}
+
+/** [SW1] Fresh indices are taken only in [first unstored, first unstored + W). */
+export const SAMPLE_WINDOW = LIMITS.sampleWindow;
 
 export interface SampleServiceOptions {
   verifyFraction: number;
@@ -36,6 +46,7 @@ export class SampleService {
     private readonly stats: StatsHub,
     private readonly clock: Clock,
     private readonly options: SampleServiceOptions,
+    private readonly truth: StoredIndexes,
   ) {}
 
   /** Token bucket: `n` samples may pass if the bucket holds them (refilled at ratePerSecond, capped at burst). */
@@ -67,32 +78,57 @@ export class SampleService {
     const r = round.row;
     const settings = { temperature: r.temperature, topK: r.topK, topP: r.topP };
     if (this.shouldVerify(participantId, s.index)) {
+      // [V2] replayed token by token: a wrong sample costs the steps up to its first difference
       const rng = createRng(participantSeed(r.seed, participantId), s.index);
-      const g = generate(round.model, r.promptTokens, settings, rng, r.maxTokens, round.decoder);
-      const same = g.tokens.length === s.tokens.length && g.tokens.every((t, i) => t === s.tokens[i]);
-      if (!same) {
-        const c = checkCompletion(
-          round.model,
-          r.promptTokens,
-          s.tokens,
-          settings,
-          r.maxTokens,
-          round.decoder,
-        );
-        return c.ok
-          ? {
-              ok: false,
-              code: E.SAMPLE_MISMATCH,
-              message: `sample ${s.index} is not the one its seed gives; use the shared engine with the round's seed`,
-            }
-          : { ok: false, code: E.INVALID_SAMPLE, message: `sample ${s.index}: ${c.reason}` };
-      }
-      return { ok: true, logProb: g.probs.reduce((sum, p) => sum + Math.log(p), 0) };
+      const v = verifySample(
+        round.model,
+        r.promptTokens,
+        s.tokens,
+        settings,
+        rng,
+        r.maxTokens,
+        round.decoder,
+      );
+      if (v.ok) return { ok: true, logProb: v.logProb };
+      return v.kind === "mismatch"
+        ? {
+            ok: false,
+            code: E.SAMPLE_MISMATCH,
+            message: `sample ${s.index} is not the one its seed gives; use the shared engine with the round's seed`,
+          }
+        : { ok: false, code: E.INVALID_SAMPLE, message: `sample ${s.index}: ${v.reason}` };
     }
     const c = checkCompletion(round.model, r.promptTokens, s.tokens, settings, r.maxTokens, round.decoder);
     return c.ok
       ? { ok: true, logProb: c.logProb }
       : { ok: false, code: E.INVALID_SAMPLE, message: `sample ${s.index}: ${c.reason}` };
+  }
+
+  /** The lowest index not in the participant's stored set (advancing and keeping the round's hint). */
+  private firstUnstored(round: LiveRound, participantId: string, stored: Set<number>): number {
+    let n = round.prefix.get(participantId) ?? 0;
+    while (stored.has(n)) n++;
+    round.prefix.set(participantId, n);
+    return n;
+  }
+
+  /**
+   * [SW1] Whether every fresh sample of the batch would be inside the window as this process sees it, if all of
+   * them were accepted: walking by index, each one must be below the first index neither stored, being written,
+   * nor taken earlier in the batch, plus the window.
+   */
+  private fitsWindow(round: LiveRound, participantId: string, stored: Set<number>, sorted: SampleInput[]) {
+    const taken = new Set<number>();
+    const filled = (i: number) =>
+      stored.has(i) || taken.has(i) || round.inflight.has(`${participantId}:${i}`);
+    let next = this.firstUnstored(round, participantId, stored);
+    for (const s of sorted) {
+      while (filled(next)) next++;
+      if (filled(s.index)) continue;
+      if (s.index >= next + SAMPLE_WINDOW) return false;
+      taken.add(s.index);
+    }
+    return true;
   }
 
   async submit(
@@ -132,10 +168,27 @@ export class SampleService {
       throw new ServiceError(E.RATE_LIMITED, "too many samples at once; slow down and resend in a second");
     }
 
+    // [SW1] by index; the stored set is this process's view: other processes (or this one before a restart) may
+    // have stored more, so a batch that looks out of order is checked against the database before refusing any
+    const sorted = [...samples].sort((a, b) => a.index - b.index);
+    if (fresh.length > 0 && !this.fitsWindow(round, participantId, stored, sorted)) {
+      const from = this.firstUnstored(round, participantId, stored);
+      try {
+        for (const i of await this.truth.storedIndexes(roundId, participantId, from)) stored.add(i);
+      } catch {
+        throw unavailable();
+      }
+    }
+
     const results = new Map<number, SampleResult>();
     const waits: Promise<void>[] = [];
     const rows: { index: number; tokens: number[]; logProb: number }[] = [];
-    for (const s of samples) {
+    const taken = new Set<number>();
+    const filled = (i: number) =>
+      stored.has(i) || taken.has(i) || round.inflight.has(`${participantId}:${i}`);
+    let next = this.firstUnstored(round, participantId, stored);
+    for (const s of sorted) {
+      while (filled(next)) next++;
       const key = `${participantId}:${s.index}`;
       if (stored.has(s.index)) {
         results.set(s.index, { index: s.index, status: "accepted" });
@@ -158,6 +211,17 @@ export class SampleService {
         );
         continue;
       }
+      if (s.index >= next + SAMPLE_WINDOW) {
+        results.set(s.index, {
+          index: s.index,
+          status: "rejected",
+          code: E.OUT_OF_ORDER,
+          message:
+            `sample ${s.index} is out of order: send samples in order, starting at index ${next}, ` +
+            `the first one not stored yet (indices up to ${next + SAMPLE_WINDOW - 1} are taken now)`,
+        });
+        continue;
+      }
       const checked = this.check(round, participantId, s);
       if (!checked.ok) {
         results.set(s.index, {
@@ -169,6 +233,7 @@ export class SampleService {
         continue;
       }
       rows.push({ index: s.index, tokens: s.tokens, logProb: checked.logProb });
+      taken.add(s.index);
     }
 
     if (rows.length > 0) {

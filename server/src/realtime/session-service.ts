@@ -150,7 +150,11 @@ export class SessionService {
   async startRound(sessionId: string, settings: RoundSettings): Promise<RoundInfo> {
     const live = await this.hostLive(sessionId);
     const entry = await this.deps.models.resolve(settings.modelId);
-    if (!entry)
+    // a model trained from a host's text is the training session's own: another session cannot run it
+    if (
+      !entry ||
+      (entry.summary.custom && !(await this.deps.repo.ownsCustomModel(sessionId, settings.modelId)))
+    )
       throw new ServiceError(E.UNKNOWN_MODEL, `no model "${settings.modelId}"; pick one from the list`);
     const seed = newSeed();
     if (settings.mode === "be-model") {
@@ -512,7 +516,10 @@ export class SessionService {
       else if (live.round?.id === latest.id) {
         live.round.row = latest;
         live.round.dirty = true;
-      } else live.round = makeLiveRound(latest, this.deps.models);
+      } else {
+        await this.deps.models.resolve(latest.modelId);
+        live.round = makeLiveRound(latest, this.deps.models);
+      }
     }
   }
 

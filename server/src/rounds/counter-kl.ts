@@ -1,8 +1,9 @@
 /**
- * Counts of outcomes with KL(empirical ‖ theory) and cross-entropy kept up to date in O(1) per sample:
- *   KL = Σ_x (c_x/N) log2(c_x / (N q_x)) = (Σ_x c_x log2 c_x) / N − log2 N − (Σ_samples log2 q) / N   [bits]
- *   cross-entropy = −(Σ_samples log2 q) / N                                                          [bits]
+ * Counts of outcomes and the running sums KL and cross-entropy are built from, kept up to date in O(1) per
+ * sample (stats.ts turns the sums into the numbers: klFromSums, buildStats).
  */
+import { cLogC } from "./stats.ts";
+
 export class CounterKl<K> {
   readonly counts = new Map<K, number>();
   n = 0;
@@ -15,22 +16,10 @@ export class CounterKl<K> {
   add(key: K, log2q: number): number {
     const c = this.counts.get(key) ?? 0;
     this.counts.set(key, c + 1);
-    // (c+1) log2(c+1) − c log2 c; c log2 c is 0 at c = 0
-    this.sumCLogC += (c + 1) * Math.log2(c + 1) - (c > 0 ? c * Math.log2(c) : 0);
+    this.sumCLogC += cLogC(c + 1) - cLogC(c);
     this.sumLogQ += log2q;
     this.n += 1;
     return c + 1;
-  }
-
-  /** KL(empirical ‖ theory) in bits; 0 before any sample. Clamped at 0 against rounding. */
-  klBits(): number {
-    if (this.n === 0) return 0;
-    return Math.max(0, this.sumCLogC / this.n - Math.log2(this.n) - this.sumLogQ / this.n);
-  }
-
-  /** Mean −log2 q over the samples (bits); 0 before any sample. */
-  crossEntropyBits(): number {
-    return this.n === 0 ? 0 : -this.sumLogQ / this.n;
   }
 
   sums(): { n: number; sumCLogC: number; sumLogQ: number } {

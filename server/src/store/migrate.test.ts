@@ -74,6 +74,27 @@ describe("applyMigrations", () => {
     );
   });
 
+  it("the ownership migration gives each stored custom model to the session that trained it, if it still exists", async () => {
+    const all = readMigrations();
+    const at = all.findIndex((m) => m.name.endsWith("_custom_model_owners"));
+    expect(at).toBeGreaterThan(0);
+    await applyMigrations(runner, all.slice(0, at));
+    await runner.exec(`
+      INSERT INTO sessions (id, code, host_key_hash) VALUES ('s1', 'AAAAAA', 'h');
+      INSERT INTO custom_models (id, hash, name, artifact, created_by_session) VALUES
+        ('custom-000000000001', 'x1', 'kept', '{}', 's1'),
+        ('custom-000000000002', 'x2', 'session deleted', '{}', 'gone'),
+        ('custom-000000000003', 'x3', 'no session', '{}', NULL);`);
+    expect(await applyMigrations(runner, all)).toEqual(all.slice(at).map((m) => m.name));
+    expect(await runner.query(`SELECT model_id, session_id FROM custom_model_owners`)).toEqual([
+      { model_id: "custom-000000000001", session_id: "s1" },
+    ]);
+    // the session's deletion takes its ownership with it; the model stays stored
+    await runner.exec(`DELETE FROM sessions WHERE id = 's1'`);
+    expect(await runner.query(`SELECT model_id FROM custom_model_owners`)).toEqual([]);
+    expect(await runner.query(`SELECT count(*)::int AS n FROM custom_models`)).toEqual([{ n: 3 }]);
+  });
+
   it("reads migration folders in name order with sha-256 checksums of their SQL", () => {
     const dir = mkdtempSync(join(tmpdir(), "migrations-"));
     try {

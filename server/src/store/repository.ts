@@ -104,6 +104,11 @@ export class Repository {
     return this.prisma.session.findUnique({ where: { id } });
   }
 
+  /** Whether the session's host trained the custom model (custom_model_owners): only then may its rounds use it. */
+  async ownsCustomModel(sessionId: string, modelId: string): Promise<boolean> {
+    return (await this.prisma.customModelOwner.count({ where: { sessionId, modelId } })) > 0;
+  }
+
   getSessionByCode(code: string): Promise<SessionRow | null> {
     return this.prisma.session.findUnique({ where: { code } });
   }
@@ -314,17 +319,36 @@ export class Repository {
     }));
   }
 
-  /** How many samples a participant has stored in a round, and the first index after the highest. */
+  /**
+   * How many samples a participant has stored in a round, and the lowest index not stored ([SW1]: 0..9 stored
+   * gives 10; a gap stays a gap). One statement over the primary key.
+   */
   async participantProgress(
     roundId: string,
     participantId: string,
   ): Promise<{ stored: number; nextIndex: number }> {
-    const r = await this.prisma.sample.aggregate({
-      where: { roundId, participantId },
-      _count: { _all: true },
-      _max: { idx: true },
+    const [r] = await this.prisma.$queryRawUnsafe<{ stored: number; next: number }[]>(
+      `SELECT
+         (SELECT count(*)::int FROM samples WHERE round_id = $1 AND participant_id = $2) AS stored,
+         CASE WHEN NOT EXISTS (SELECT 1 FROM samples WHERE round_id = $1 AND participant_id = $2 AND idx = 0) THEN 0
+           ELSE (SELECT min(s.idx) + 1 FROM samples s
+                 WHERE s.round_id = $1 AND s.participant_id = $2
+                   AND NOT EXISTS (SELECT 1 FROM samples t
+                                   WHERE t.round_id = $1 AND t.participant_id = $2 AND t.idx = s.idx + 1))
+         END AS next`,
+      roundId,
+      participantId,
+    );
+    return { stored: Number(r!.stored), nextIndex: Number(r!.next) };
+  }
+
+  /** A participant's stored sample indices in a round from `from` on (the window check's view of the truth). */
+  async storedIndexes(roundId: string, participantId: string, from: number): Promise<number[]> {
+    const rows = await this.prisma.sample.findMany({
+      where: { roundId, participantId, idx: { gte: from } },
+      select: { idx: true },
     });
-    return { stored: r._count._all, nextIndex: r._max.idx === null ? 0 : r._max.idx + 1 };
+    return rows.map((r) => r.idx);
   }
 
   async countSamples(roundId: string): Promise<number> {

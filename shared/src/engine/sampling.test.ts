@@ -3,7 +3,14 @@ import { Decoder } from "./decoder.ts";
 import { nextTokenDistribution, probabilityOf } from "./decoding.ts";
 import { empiricalKlBits, expectedEmpiricalKlBits } from "./info.ts";
 import { createRng } from "./prng.ts";
-import { checkCompletion, generate, sampleIndex, sampleToken, sequenceLogProb } from "./sampling.ts";
+import {
+  checkCompletion,
+  generate,
+  sampleIndex,
+  sampleToken,
+  sequenceLogProb,
+  verifySample,
+} from "./sampling.ts";
 import { wordTokenizer } from "./tokenizer.ts";
 import { createBigramTableModel, createToyModel } from "./toy.ts";
 import type { DecodingSettings, LanguageModel, Rng, TokenDistribution, TokenId } from "./types.ts";
@@ -290,6 +297,87 @@ describe("sampling", () => {
     }
     expect(checkCompletion(eos, [], [0, 2], T1, 3)).toMatchObject({ ok: true });
     expect(checkCompletion(toy, [THE], [MOUSE, ATE, THE, CHEESE], T1, 4)).toMatchObject({ ok: true });
+  });
+
+  it("[V2] accepts exactly generate's sample, with the log-prob summed over its probs bit for bit", () => {
+    for (const model of [createToyModel(), eosModel()]) {
+      for (const s of SETTINGS) {
+        const decoder = new Decoder(model, s);
+        for (let i = 0; i < 100; i++) {
+          const g = generate(model, [0], s, createRng(5, i), 4, decoder);
+          const logProb = g.probs.reduce((a, p) => a + Math.log(p), 0);
+          expect(verifySample(model, [0], g.tokens, s, createRng(5, i), 4, decoder)).toEqual({
+            ok: true,
+            logProb,
+          });
+          // any other completion of the same seed is refused
+          const other = verifySample(model, [0], g.tokens, s, createRng(5, i + 1000), 4, decoder);
+          const same = generate(model, [0], s, createRng(5, i + 1000), 4, decoder).tokens.join();
+          expect(other.ok).toBe(same === g.tokens.join());
+        }
+      }
+    }
+  });
+
+  it("[V2] hand-computed: replays the stream and stops at the first difference", () => {
+    const eos = eosModel();
+    // start a .5, b .3, </s> .2 (cdf .5 .8 1): u = .6 draws b; after b: a .6, </s> .3, b .1 (cdf .6 .9 1): u = .7 draws </s>
+    let rng = scripted([0.6, 0.7]);
+    const ok = verifySample(eos, [], [1, 2], T1, rng, 3);
+    expect(ok.ok && ok.logProb).toBeCloseTo(2 * Math.log(0.3), 12);
+    expect(rng.draws()).toBe(2);
+    rng = scripted([0.6, 0.7]);
+    expect(verifySample(eos, [], [0, 2], T1, rng, 3)).toMatchObject({ ok: false, kind: "mismatch", step: 0 });
+    expect(rng.draws()).toBe(1);
+    rng = scripted([0.6, 0.7]);
+    expect(verifySample(eos, [], [1, 0, 2], T1, rng, 3)).toMatchObject({
+      ok: false,
+      kind: "mismatch",
+      step: 1,
+    });
+    expect(rng.draws()).toBe(2);
+    // shape problems cost no step
+    rng = scripted([]);
+    expect(verifySample(eos, [], [2, 0], T1, rng, 3)).toMatchObject({ ok: false, kind: "invalid", step: -1 });
+    expect(verifySample(eos, [], [0, 1], T1, rng, 3)).toMatchObject({ ok: false, kind: "invalid", step: -1 });
+    expect(rng.draws()).toBe(0);
+    // after "the", top-1 keeps only "mouse": "cheese" there is impossible, not merely different
+    const toy = createToyModel();
+    const k1: DecodingSettings = { temperature: 1, topK: 1, topP: 1 };
+    expect(verifySample(toy, [THE], [CHEESE, ATE], k1, scripted([0.5]), 2)).toMatchObject({
+      ok: false,
+      kind: "invalid",
+      step: 0,
+      reason: expect.stringMatching(/probability 0/) as string,
+    });
+  });
+
+  it("[V2] a junk sample costs one model step, an honest one what generating it costs", () => {
+    const toy = createToyModel();
+    let calls = 0;
+    const counted: LanguageModel = Object.create(toy, {
+      nextTokenLogProbs: {
+        value: (context: readonly TokenId[]) => {
+          calls++;
+          return toy.nextTokenLogProbs(context);
+        },
+      },
+    }) as LanguageModel;
+    const s = SETTINGS[2]!;
+    for (let i = 0; i < 20; i++) {
+      const g = generate(toy, [THE], s, createRng(8, i), 6);
+      calls = 0;
+      generate(counted, [THE], s, createRng(8, i), 6);
+      const generation = calls;
+      calls = 0;
+      expect(verifySample(counted, [THE], g.tokens, s, createRng(8, i), 6).ok).toBe(true);
+      expect(calls).toBe(generation);
+      // the same length, but a first token the seed does not draw
+      const junk = g.tokens.map((t, k) => (k === 0 ? (t + 1) % toy.vocab.length : t));
+      calls = 0;
+      expect(verifySample(counted, [THE], junk, s, createRng(8, i), 6).ok).toBe(false);
+      expect(calls).toBe(1);
+    }
   });
 
   it("[V1] never throws on hostile completions, settings or maxTokens (seeded fuzz)", () => {

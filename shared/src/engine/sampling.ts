@@ -120,6 +120,80 @@ function describe(value: unknown): string {
   return typeof value === "number" ? String(value) : typeof value;
 }
 
+export type SampleVerdict =
+  { ok: true; logProb: number } | { ok: false; kind: "invalid" | "mismatch"; step: number; reason: string };
+
+/**
+ * [V2] Is `completion` exactly `generate(model, prompt, settings, rng, maxTokens)`? Replays the seed's stream
+ * token by token and stops at the first token that differs, so an honest sample costs one generation and a wrong
+ * one only the steps up to its first difference. On success its log-prob is Σ ln p_i of the drawn tokens, summed
+ * in order from 0 (bit for bit the sum over generate's `probs`). A difference at step i is "invalid" when the
+ * submitted token has probability 0 there, else "mismatch"; the shape checks of [V1] (settings, length, ids, EOS)
+ * come first and cost no step ("invalid", step -1). Never throws on a hostile completion, settings or maxTokens.
+ */
+export function verifySample(
+  model: LanguageModel,
+  promptTokens: readonly TokenId[],
+  completion: readonly TokenId[],
+  settings: DecodingSettings,
+  rng: Rng,
+  maxTokens: number,
+  decoder?: Decoder,
+): SampleVerdict {
+  const shape = checkShape(model, completion, settings, maxTokens);
+  if (shape !== null) return { ok: false, kind: "invalid", step: -1, reason: shape };
+  const steps = decoderFor(model, settings, decoder);
+  const context = promptTokens.slice();
+  let logProb = 0;
+  for (let i = 0; i < completion.length; i++) {
+    const { dist, cdf } = steps.step(context);
+    const j = sampleIndex(cdf, rng.next());
+    const submitted = completion[i]!;
+    if (dist.ids[j] !== submitted) {
+      if (probabilityOf(dist, submitted) > 0) {
+        return { ok: false, kind: "mismatch", step: i, reason: `token ${i} is not the one the seed draws` };
+      }
+      const word = model.vocab[submitted] ?? "";
+      const reason = `token ${i} ("${word}") has probability 0 under the settings`;
+      return { ok: false, kind: "invalid", step: i, reason };
+    }
+    logProb += Math.log(dist.probs[j]!);
+    context.push(submitted);
+  }
+  return { ok: true, logProb };
+}
+
+/** [V1]'s checks that need no model step (settings, maxTokens, array, length, ids, EOS placement); null if fine. */
+function checkShape(
+  model: LanguageModel,
+  completion: readonly TokenId[],
+  settings: DecodingSettings,
+  maxTokens: number,
+): string | null {
+  const settingsProblem = settingsError(settings);
+  if (settingsProblem !== null) return `invalid settings: ${settingsProblem}`;
+  if (!(Number.isInteger(maxTokens) && maxTokens >= 1)) return `maxTokens must be an integer >= 1`;
+  const untrusted: unknown = completion; // narrowing `completion` itself would widen it to any[]
+  if (!Array.isArray(untrusted)) return "completion must be an array of token ids";
+  const n = completion.length;
+  if (n === 0) return "empty completion";
+  if (n > maxTokens) return `completion has ${n} tokens, more than maxTokens (${maxTokens})`;
+  for (let i = 0; i < n; i++) {
+    const id: unknown = completion[i];
+    if (typeof id !== "number" || !Number.isInteger(id) || id < 0 || id >= model.vocab.length) {
+      return `token ${i} is not a vocabulary id (got ${describe(id)})`;
+    }
+  }
+  const eos = model.eosId;
+  for (let i = 0; i < n - 1; i++) {
+    if (completion[i] === eos) return `token ${i + 1} follows EOS`;
+  }
+  if (n < maxTokens && completion[n - 1] !== eos) {
+    return `completion stopped after ${n} of ${maxTokens} tokens without EOS`;
+  }
+  return null;
+}
+
 /**
  * [V1] Could `generate(model, prompt, settings, ·, maxTokens)` have produced `completion`? If so, its log-prob.
  * Never throws on a hostile completion, settings or maxTokens (a mismatched decoder is a programming error).
@@ -133,27 +207,8 @@ export function checkCompletion(
   decoder?: Decoder,
 ): CompletionCheck {
   const fail = (reason: string): CompletionCheck => ({ ok: false, reason });
-  const settingsProblem = settingsError(settings);
-  if (settingsProblem !== null) return fail(`invalid settings: ${settingsProblem}`);
-  if (!(Number.isInteger(maxTokens) && maxTokens >= 1)) return fail(`maxTokens must be an integer >= 1`);
-  const untrusted: unknown = completion; // narrowing `completion` itself would widen it to any[]
-  if (!Array.isArray(untrusted)) return fail("completion must be an array of token ids");
-  const n = completion.length;
-  if (n === 0) return fail("empty completion");
-  if (n > maxTokens) return fail(`completion has ${n} tokens, more than maxTokens (${maxTokens})`);
-  for (let i = 0; i < n; i++) {
-    const id: unknown = completion[i];
-    if (typeof id !== "number" || !Number.isInteger(id) || id < 0 || id >= model.vocab.length) {
-      return fail(`token ${i} is not a vocabulary id (got ${describe(id)})`);
-    }
-  }
-  const eos = model.eosId;
-  for (let i = 0; i < n - 1; i++) {
-    if (completion[i] === eos) return fail(`token ${i + 1} follows EOS`);
-  }
-  if (n < maxTokens && completion[n - 1] !== eos) {
-    return fail(`completion stopped after ${n} of ${maxTokens} tokens without EOS`);
-  }
+  const shape = checkShape(model, completion, settings, maxTokens);
+  if (shape !== null) return fail(shape);
   const { logProb, impossibleAt } = chainRule(decoderFor(model, settings, decoder), promptTokens, completion);
   if (impossibleAt >= 0) {
     const word = model.vocab[completion[impossibleAt]!] ?? "";

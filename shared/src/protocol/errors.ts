@@ -14,6 +14,8 @@ export const ErrorCode = {
   WRONG_PHASE: "WRONG_PHASE",
   INVALID_SAMPLE: "INVALID_SAMPLE",
   SAMPLE_MISMATCH: "SAMPLE_MISMATCH",
+  /** [SW1] A sample index beyond the window after the participant's first unstored index: send in order. */
+  OUT_OF_ORDER: "OUT_OF_ORDER",
   RATE_LIMITED: "RATE_LIMITED",
   UNKNOWN_MODEL: "UNKNOWN_MODEL",
   INVALID_SETTINGS: "INVALID_SETTINGS",

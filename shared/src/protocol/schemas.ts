@@ -13,6 +13,11 @@ export const LIMITS = {
   completionMaxTokens: 40,
   temperatureMax: 10,
   samplesPerBatch: 100,
+  /**
+   * [SW1] A participant's fresh sample indices must lie in [nextIndex, nextIndex + sampleWindow), nextIndex being the
+   * lowest index not yet stored (a batch's own in-order samples move it along). One full batch: see docs/security.md.
+   */
+  sampleWindow: 100,
   /** "Be the model": a pasted passage, and how many of its words a series predicts. */
   passageMaxChars: 2000,
   beModelWordsMax: 20,

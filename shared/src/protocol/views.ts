@@ -205,7 +205,10 @@ export interface StudentSnapshot {
   session: Pick<SessionInfo, "id" | "code" | "title" | "locked" | "ended">;
   participant: { id: string; nickname: string };
   round: RoundInfo | null;
-  /** The next sample index this participant has not used in the current round (resume point). */
+  /**
+   * The lowest sample index not yet stored for this participant in the current round (resume point): the server
+   * takes fresh samples only from here on, in order ([SW1]: indices in [nextIndex, nextIndex + LIMITS.sampleWindow)).
+   */
   nextIndex: number;
   /** Samples of this participant the server has stored in the current round. */
   acked: number;
