@@ -83,8 +83,11 @@ export interface Booted {
 }
 
 export async function call<T>(socket: ClientSocket, event: string, payload: unknown): Promise<Result<T>> {
-  // the typed maps do not allow arbitrary event names: tests also send unknown events and bad payloads
-  const untyped = socket.timeout(10_000) as unknown as {
+  // the typed maps do not allow arbitrary event names: tests also send unknown events and bad payloads.
+  // 30 s is a safety net against a server that never answers, not a speed bound: on a loaded 2-core
+  // machine an honest first answer can take over 10 s (e.g. a "be the model" round on a shipped passage
+  // trains its held-out model first, [BM3])
+  const untyped = socket.timeout(30_000) as unknown as {
     emitWithAck(e: string, p: unknown): Promise<Result<T>>;
   };
   return untyped.emitWithAck(event, payload);
