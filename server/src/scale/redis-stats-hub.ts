@@ -32,6 +32,13 @@ import {
 
 /** How often the leader compares its counters with the database. */
 const RECONCILE_MS = 2_000;
+/**
+ * The leader publishes unchanged statistics again after this long. A publish reaches the other processes'
+ * hosts through Redis pub/sub, and one sent while a process's subscriber is still reconnecting after a
+ * Redis restart is lost; without a repeat, a projector on that process would keep an old N until the next
+ * sample arrives (at the end of sampling: for good).
+ */
+const REPUBLISH_MS = 2_000;
 /** Samples per COUNT call (and per page read from the database when rebuilding). */
 const CHUNK = 2_000;
 /**
@@ -45,6 +52,8 @@ interface RedisState {
   /** Pending samples were dropped during an outage: the counters must be rebuilt from the database. */
   dropped: boolean;
   lastN: number;
+  /** When this process last published the round's statistics (as the leader). */
+  publishedAt: number;
   rate: RateMeter;
   lastHistN: number;
   /** Last reconciliation with the database: when, and the counts seen. */
@@ -111,6 +120,7 @@ export class RedisStatsHub implements StatsHub {
       pending: [],
       dropped: false,
       lastN: -1,
+      publishedAt: 0,
       rate: new RateMeter(),
       lastHistN: 0,
       check: { at: 0, db: -1, n: -1 },
@@ -304,8 +314,9 @@ export class RedisStatsHub implements StatsHub {
       if (stuck) this.startRebuild(round);
       if (c.n > db) this.log?.error(`statistics: round ${round.id} counts ${c.n} samples, database ${db}`);
     }
-    if (c.n === st.lastN && !round.dirty) return null;
+    if (c.n === st.lastN && !round.dirty && now - st.publishedAt < REPUBLISH_MS) return null;
     round.dirty = false;
+    st.publishedAt = now;
     if (st.lastN >= 0) st.rate.note(now, c.n - st.lastN);
     st.lastN = c.n;
     if (c.n > 0 && c.n >= st.lastHistN * 1.02 && c.n !== st.lastHistN) await this.recordHistory(round, c);
