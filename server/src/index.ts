@@ -1,8 +1,8 @@
 /** Entry point: read the environment, open the database (migrating it), load models, listen. */
 import { existsSync } from "node:fs";
-import express from "express";
 import { createApplication } from "./app.ts";
 import { defaultPublicUrl, loadConfig } from "./config.ts";
+import { clientRouter } from "./http/static-client.ts";
 import { createLogger } from "./logger.ts";
 import { loadCustomModels } from "./models/custom-models.ts";
 import { loadModelRegistry } from "./models/registry.ts";
@@ -24,11 +24,7 @@ async function main(): Promise<void> {
     log,
     mountClient: (server) => {
       if (!existsSync(CLIENT_DIST)) return;
-      server.use(express.static(CLIENT_DIST, { index: false, maxAge: "1h" }));
-      // the single-page app answers every other GET (/host/…, /join/CODE, …)
-      server.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) =>
-        res.sendFile("index.html", { root: CLIENT_DIST }),
-      );
+      server.use(clientRouter(CLIENT_DIST));
     },
   });
   await new Promise<void>((resolve, reject) => {

@@ -41,13 +41,15 @@ export interface Student {
   scripts: Set<string>;
 }
 
+/** `context`: a phone context of the test's own (e.g. one that records the network from its first request). */
 export async function joinStudent(
   browser: Browser,
   url: string,
   code: string,
   name: string,
+  context?: BrowserContext,
 ): Promise<Student> {
-  const context = await browser.newContext({
+  context ??= await browser.newContext({
     viewport: { width: 390, height: 844 },
     isMobile: true,
     hasTouch: true,

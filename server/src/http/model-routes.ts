@@ -16,6 +16,7 @@ import type { PrismaClient } from "../generated/prisma/index.js";
 import type { Logger } from "../logger.ts";
 import { CUSTOM_ID_PATTERN, CustomModelStore } from "../models/custom-models.ts";
 import type { ListedModel, ModelRegistry } from "../models/registry.ts";
+import { sendArtifact } from "./compressed-artifact.ts";
 import { bearerToken, HttpError, isAdminToken } from "../review/auth.ts";
 import { secretMatches } from "../secrets.ts";
 import { Repository } from "../store/repository.ts";
@@ -156,7 +157,7 @@ export function modelRouter({ prisma, models, adminToken, log }: ModelRouteDeps)
         req.query.v === entry.summary.hash ? `${scope}, max-age=31536000, immutable` : `${scope}, no-cache`,
       );
       if (req.headers["if-none-match"] === etag) return void res.status(304).end();
-      res.type("application/json").send(entry.artifactJson);
+      await sendArtifact(req, res, entry, entry.artifactJson);
     }),
   );
 
