@@ -39,6 +39,7 @@ await build({
   entryPoints: {
     index: `${server}src/index.ts`,
     "train-worker": `${server}src/models/train-worker.ts`,
+    "pglite-thread": `${server}src/store/pglite-thread.ts`,
   },
   outdir: `${server}dist`,
   bundle: true,

@@ -1,10 +1,10 @@
 /** Opens the database (PGlite or PostgreSQL), applies migrations, and returns a Prisma client over it. */
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/index.js";
-import { type DatabaseTarget, openPglite } from "./adapters.ts";
-import { applyMigrations, type SqlRunner } from "./migrate.ts";
+import type { DatabaseTarget } from "./adapters.ts";
+import { applyMigrations } from "./migrate.ts";
+import { startPgliteThread } from "./pglite-remote.ts";
 
 type AdapterOption = NonNullable<ConstructorParameters<typeof PrismaClient>[0]>["adapter"];
 
@@ -20,16 +20,16 @@ export interface Database {
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === "pglite") {
-    const db = openPglite(target.dataDir);
-    await db.waitReady;
-    const runner: SqlRunner = {
-      exec: async (sql) => void (await db.exec(sql)),
-      query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
-    };
-    const applied = await applyMigrations(runner);
-    // pglite-prisma-adapter is typed against an older @prisma/driver-adapter-utils; the runtime contract is the same.
-    const adapter = new PrismaPGlite(db) as unknown as AdapterOption;
-    const prisma = new PrismaClient({ adapter });
+    // PGlite runs on a thread of its own (pglite-thread.ts): its statements never hold up the sockets
+    const thread = await startPgliteThread(target.dataDir);
+    let applied: string[];
+    try {
+      applied = await applyMigrations(thread.runner);
+    } catch (error) {
+      await thread.close();
+      throw error;
+    }
+    const prisma = new PrismaClient({ adapter: thread.adapter as AdapterOption });
     return {
       kind: "pglite",
       prisma,
@@ -37,7 +37,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       ping: () => ping(prisma),
       close: async () => {
         await prisma.$disconnect();
-        await db.close();
+        await thread.close();
       },
     };
   }

@@ -1,0 +1,119 @@
+/**
+ * The main thread's side of the embedded database (pglite-thread.ts runs PGlite in a worker thread): a Prisma
+ * driver adapter whose every call is a message to that thread, and the migrations' SQL runner.
+ */
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { SqlRunner } from "./migrate.ts";
+import type { ThreadReply, ThreadRequest } from "./pglite-protocol.ts";
+
+type Request = ThreadRequest extends infer R ? (R extends ThreadRequest ? Omit<R, "id"> : never) : never;
+
+/**
+ * The worker's code: the bundled server/dist/pglite-thread.js next to a built server (scripts/build-server.mjs);
+ * from source (tsx, vitest), CommonJS evaluated in the worker registers tsx and loads the TypeScript entry.
+ */
+function threadSource(): { code: string | URL; eval: boolean } {
+  if (import.meta.url.endsWith(".js"))
+    return { code: new URL("./pglite-thread.js", import.meta.url), eval: false };
+  const require = createRequire(import.meta.url);
+  const tsxApi = new URL("dist/esm/api/index.mjs", pathToFileURL(require.resolve("tsx/package.json"))).href;
+  const entry = new URL("./pglite-thread.ts", import.meta.url).href;
+  const code = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return { code, eval: true };
+}
+
+/** A thread's error rebuilt: Prisma maps a driver adapter error by its name and `cause` (a unique violation → P2002). */
+function rebuild(error: NonNullable<ThreadReply["error"]>): Error {
+  const rebuilt = new Error(error.message, error.cause ? { cause: error.cause } : undefined);
+  rebuilt.name = error.name;
+  return rebuilt;
+}
+
+export interface PgliteThread {
+  /** For `new PrismaClient({ adapter })`: Prisma's SqlDriverAdapterFactory contract. */
+  readonly adapter: object;
+  readonly runner: SqlRunner;
+  close(): Promise<void>;
+}
+
+/** Starts the database thread on `dataDir` (undefined: in memory) and waits until PGlite is open. */
+export async function startPgliteThread(dataDir: string | undefined): Promise<PgliteThread> {
+  const source = threadSource();
+  const worker = new Worker(source.code, { eval: source.eval, workerData: { dataDir } });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let stopped: Error | null = null;
+
+  const opened = new Promise<void>((resolve, reject) => {
+    pending.set(0, { resolve: () => resolve(), reject });
+  });
+  worker.on("message", (reply: ThreadReply) => {
+    const waiter = pending.get(reply.id);
+    if (!waiter) return;
+    pending.delete(reply.id);
+    if (reply.error) waiter.reject(rebuild(reply.error));
+    else waiter.resolve(reply.result);
+  });
+  const fail = (error: Error) => {
+    stopped = error;
+    for (const waiter of pending.values()) waiter.reject(error);
+    pending.clear();
+  };
+  worker.on("error", (error) => fail(new Error(`the embedded database stopped: ${error.message}`)));
+  worker.on("exit", (code) => fail(new Error(`the embedded database stopped (thread exited with ${code})`)));
+
+  const call = (request: Request): Promise<unknown> => {
+    if (stopped) return Promise.reject(stopped);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id });
+    });
+  };
+  await opened;
+
+  const queryable = (tx?: number) => ({
+    provider: "postgres" as const,
+    adapterName: "tokenroom-pglite-thread",
+    queryRaw: (query: unknown) => call({ op: "queryRaw", query, ...(tx === undefined ? {} : { tx }) }),
+    executeRaw: (query: unknown) =>
+      call({ op: "executeRaw", query, ...(tx === undefined ? {} : { tx }) }) as Promise<number>,
+  });
+  const connection = {
+    ...queryable(),
+    executeScript: (script: string) => call({ op: "executeScript", script }).then(() => undefined),
+    getConnectionInfo: () => ({ supportsRelationJoins: true }),
+    async startTransaction(isolationLevel?: string) {
+      const { tx, options } = (await call({
+        op: "begin",
+        ...(isolationLevel === undefined ? {} : { isolationLevel }),
+      })) as { tx: number; options: unknown };
+      return {
+        ...queryable(tx),
+        options,
+        commit: () => call({ op: "commit", tx }).then(() => undefined),
+        rollback: () => call({ op: "rollback", tx }).then(() => undefined),
+      };
+    },
+    dispose: () => Promise.resolve(),
+  };
+
+  return {
+    adapter: {
+      provider: "postgres",
+      adapterName: "tokenroom-pglite-thread",
+      connect: () => Promise.resolve(connection),
+    },
+    runner: {
+      exec: async (sql) => void (await call({ op: "exec", sql })),
+      query: async <T>(sql: string, params?: unknown[]) =>
+        (await call({ op: "rows", sql, ...(params === undefined ? {} : { params }) })) as T[],
+    },
+    async close() {
+      if (!stopped) await call({ op: "close" }).catch(() => undefined);
+      await worker.terminate();
+    },
+  };
+}
