@@ -1,46 +1,55 @@
 /**
- * `pnpm bench:load --students S --rate R --duration D [--json]`: real socket.io-client bots against a real
- * server process. S students join, a round starts (and is revealed, so students get live stats), each
- * student submits R samples per second for D seconds, made with the shared engine exactly as a phone
- * does. Then the same load against a bare socket.io server that only counts messages, for a ratio.
+ * `pnpm bench:load --students S --rate R --duration D [--processes P] [--bot-workers W] [--max-tokens T] [--json]`:
+ * real socket.io-client bots against a real server process. S students join, a round starts (and is
+ * revealed, so students get live stats), each student submits R samples per second for D seconds, made with
+ * the shared engine exactly as a phone does. The bots run on W worker threads (bot-worker.ts), so the load
+ * generator is not the bottleneck; each reports its own event-loop delay. The server runs with
+ * DEBUG_EVENT_LOOP=1 and its event-loop delay over the load comes from GET /debug/event-loop. Then the same
+ * load against a bare socket.io server that only counts messages, for a ratio.
  * A benchmark, not a test: it prints figures.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
 import { io, type Socket } from "socket.io-client";
-import {
-  createRng,
-  Decoder,
-  generate,
-  type HostSnapshot,
-  type JoinResult,
-  participantSeed,
-  PROTOCOL_VERSION,
-  type Result,
-  type RoundInfo,
-  type RoundStats,
-  type SubmitResult,
-} from "@tokenroom/shared";
-import { loadModelRegistry } from "../../server/src/models/registry.ts";
+import { type HostSnapshot, PROTOCOL_VERSION, type Result, type RoundInfo } from "@tokenroom/shared";
 import { openDatabase } from "../../server/src/store/database.ts";
 import { listeningPort, startServer } from "../../server/test/process.ts";
 import { createTestDatabase, startRedis } from "../../server/test/services.ts";
+import type { BotJob, BotReport, ToBots, ToMain } from "./bot-worker.ts";
 import { cpuSeconds, rssMb } from "./proc-stats.ts";
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
+const { values: opts } = parseArgs({
+  options: {
+    students: { type: "string", default: "200" },
+    rate: { type: "string", default: "2" },
+    duration: { type: "string", default: "20" },
+    "max-tokens": { type: "string", default: "8" },
+    processes: { type: "string", default: "1" },
+    "bot-workers": { type: "string", default: String(Math.min(4, Math.max(2, availableParallelism()))) },
+    json: { type: "boolean", default: false },
+  },
+});
+const count = (name: keyof typeof opts, min: number, max: number): number => {
+  const n = Number(opts[name]);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    console.error(`--${name} must be a number from ${min} to ${max} (got ${String(opts[name])})`);
+    process.exit(2);
+  }
+  return n;
 };
-const S = flag("students", 200);
-const R = flag("rate", 2);
-const D = flag("duration", 20);
-const JSON_OUT = args.includes("--json");
-const MAX_TOKENS = flag("max-tokens", 8);
-const P = flag("processes", 1);
+const S = count("students", 1, 5000);
+const R = count("rate", 0.1, 100);
+const D = count("duration", 1, 600);
+const MAX_TOKENS = count("max-tokens", 1, 64);
+const P = count("processes", 1, 8);
+const W = Math.min(S, count("bot-workers", 1, 16));
+const JSON_OUT = opts.json;
 const log = (m: string) => void (JSON_OUT ? process.stderr.write(m + "\n") : console.log(m));
 
 const percentile = (xs: number[], p: number) => {
@@ -48,9 +57,13 @@ const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
+const epochNow = () => performance.timeOrigin + performance.now();
+const TSX_API = new URL(
+  "dist/esm/api/index.mjs",
+  pathToFileURL(createRequire(import.meta.url).resolve("tsx/package.json")),
+).href;
 
-type Bot = Socket;
-function connect(url: string): Promise<Bot> {
+function connect(url: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = io(url, {
       transports: ["websocket"],
@@ -63,7 +76,7 @@ function connect(url: string): Promise<Bot> {
     s.once("connect_error", reject);
   });
 }
-const ask = <T>(s: Bot, event: string, payload: unknown) =>
+const ask = <T>(s: Socket, event: string, payload: unknown) =>
   s.timeout(30_000).emitWithAck(event, payload) as Promise<Result<T>>;
 
 interface LoadResult {
@@ -77,100 +90,108 @@ interface LoadResult {
   peakRssMb: number;
   finalN: number;
   connected: number;
+  botLagP99Ms: number;
+  serverLag: { p50Ms: number; p99Ms: number } | null;
 }
 
-/** Drives the load: bots submit for D seconds; returns what they saw. */
+/**
+ * Starts W bot workers with S bots between them, waits until every bot has joined, lets them sample for D
+ * seconds and gathers what they saw. `lag`: the server's event-loop delay over the load, when it has it.
+ */
 async function drive(
-  url: string,
-  pids: number[],
-  bots: { socket: Bot; participantId: string }[],
+  urls: string[],
+  code: string | null,
   round: RoundInfo | null,
+  pids: number[],
+  lag?: { reset(): Promise<void>; read(): Promise<{ p50Ms: number; p99Ms: number } | null> },
 ): Promise<LoadResult> {
-  const models = loadModelRegistry();
-  const settings = round
-    ? { temperature: round.temperature, topK: round.topK, topP: round.topP }
-    : { temperature: 1, topK: 0, topP: 0.9 };
-  const model = models.get(round?.modelId ?? "tiny-stories")!.model;
-  const decoder = new Decoder(model, settings);
-  const prompt = round?.promptTokens ?? [];
-  const r: LoadResult = {
-    sent: 0,
-    acked: 0,
-    rejected: 0,
-    errors: 0,
-    ackMs: [],
-    statsMs: [],
-    cpu: 0,
-    peakRssMb: 0,
-    finalN: 0,
-    connected: bots.length,
-  };
-  const ackTimeline: number[] = []; // ackTimeline[k] = when the (k+1)-th ack arrived
-  for (const b of bots) {
-    b.socket.on("round:stats", (s: RoundStats) => {
-      const at = ackTimeline[s.n - 1];
-      if (at !== undefined) r.statsMs.push(performance.now() - at);
+  const per = Math.ceil(S / W);
+  const workers = Array.from({ length: W }, (_, w) => {
+    const job: BotJob = {
+      urls,
+      code,
+      first: w * per,
+      count: Math.max(0, Math.min(per, S - w * per)),
+      round,
+      rate: R,
+      durationS: D,
+      maxTokens: MAX_TOKENS,
+    };
+    // a worker does not inherit tsx's loader: the evaluated entry registers tsx, then loads the .ts file
+    const entry = new URL("./bot-worker.ts", import.meta.url).href;
+    const source = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+    return new Worker(source, { eval: true, workerData: job });
+  });
+  const next = (worker: Worker) =>
+    new Promise<ToMain>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
     });
+  try {
+    const ready = await Promise.all(workers.map(next));
+    const failed = ready.find((m) => m.type === "error");
+    if (failed?.type === "error") throw new Error(`a bot worker failed: ${failed.message}`);
+    log(`${S} students connected on ${W} bot workers; sampling ${R}/s each for ${D} s…`);
+    const cpuAll = () => pids.reduce((sum, p) => sum + cpuSeconds(p), 0);
+    const reports = workers.map(next);
+    await lag?.reset();
+    const cpu0 = cpuAll();
+    const startAt = epochNow() + 200;
+    for (const w of workers) w.postMessage({ type: "go", startAt } satisfies ToBots);
+    const progress = setInterval(() => {
+      const rss = pids.reduce((sum, p) => sum + rssMb(p).rss, 0);
+      log(`  … ${((epochNow() - startAt) / 1000).toFixed(0)} s: server rss ${rss.toFixed(0)} MB`);
+    }, 5000);
+    const done = await Promise.all(reports).finally(() => clearInterval(progress));
+    // the workers' last 1.5 s waits for the final statistics: CPU and lag are read after it, as before
+    const cpu = cpuAll() - cpu0;
+    const serverLag = (await lag?.read()) ?? null;
+    const all: BotReport[] = [];
+    for (const m of done) {
+      if (m.type === "error") throw new Error(`a bot worker failed: ${m.message}`);
+      if (m.type === "report") all.push(m.report);
+    }
+    // the k-th ack of the whole run (in time order) against every statistics message that says N = k
+    const ackTimeline = all.flatMap((r) => r.ackAt).sort((a, b) => a - b);
+    const statsMs = all.flatMap((r) =>
+      r.stats.flatMap(([n, at]) => {
+        const acked = ackTimeline[n - 1];
+        return acked === undefined ? [] : [at - acked];
+      }),
+    );
+    return {
+      sent: all.reduce((s, r) => s + r.sent, 0),
+      acked: all.reduce((s, r) => s + r.acked, 0),
+      rejected: all.reduce((s, r) => s + r.rejected, 0),
+      errors: all.reduce((s, r) => s + r.errors, 0),
+      ackMs: all.flatMap((r) => r.ackMs),
+      statsMs,
+      cpu,
+      peakRssMb: pids.reduce((sum, p) => sum + rssMb(p).peak, 0),
+      finalN: 0,
+      connected: S,
+      botLagP99Ms: Math.max(...all.map((r) => r.lagP99Ms)),
+      serverLag,
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
   }
-  const cpuAll = () => pids.reduce((sum, p) => sum + cpuSeconds(p), 0);
-  const rssAll = () => pids.reduce((sum, p) => sum + rssMb(p).rss, 0);
-  const cpu0 = cpuAll();
-  const start = performance.now();
-  const interval = Math.max(1000 / R, 200);
-  const perTick = Math.max(1, Math.round((R * interval) / 1000));
-  let lastReport = start;
-  await Promise.all(
-    bots.map(async (b, i) => {
-      const seed = round ? participantSeed(round.seed, b.participantId) : i;
-      let index = 0;
-      await new Promise((res) => setTimeout(res, (i / bots.length) * interval)); // spread the bots over a tick
-      const pending: Promise<void>[] = [];
-      while (performance.now() - start < D * 1000) {
-        const t0 = performance.now();
-        const samples = Array.from({ length: perTick }, () => {
-          const idx = index++;
-          return {
-            index: idx,
-            tokens: generate(model, prompt, settings, createRng(seed, idx), MAX_TOKENS, decoder).tokens,
-          };
-        });
-        r.sent += samples.length;
-        pending.push(
-          ask<SubmitResult>(b.socket, "sample:submit", { roundId: round?.id ?? "bare", samples }).then(
-            (res) => {
-              const now = performance.now();
-              if (!res.ok) return void (r.rejected += samples.length);
-              for (const x of res.data.results) {
-                if (x.status === "accepted") {
-                  r.acked++;
-                  ackTimeline.push(now);
-                  r.ackMs.push(now - t0);
-                } else r.rejected++;
-              }
-            },
-            () => void (r.errors += samples.length),
-          ),
-        );
-        if (i === 0 && performance.now() - lastReport > 5000) {
-          lastReport = performance.now();
-          log(
-            `  … ${((lastReport - start) / 1000).toFixed(0)} s: sent ${r.sent}, acked ${r.acked}, rss ${rssAll().toFixed(0)} MB`,
-          );
-        }
-        await new Promise((res) => setTimeout(res, Math.max(0, interval - (performance.now() - t0))));
-      }
-      await Promise.all(pending);
-    }),
-  );
-  r.cpu = cpuAll() - cpu0;
-  r.peakRssMb = pids.reduce((sum, p) => sum + rssMb(p).peak, 0);
-  void url;
-  return r;
+}
+
+/** The server's event-loop delay from GET /debug/event-loop (DEBUG_EVENT_LOOP=1); null where it is not served. */
+function serverLagProbe(url: string) {
+  const get = async (reset: boolean) => {
+    const res = await fetch(`${url}/debug/event-loop${reset ? "?reset=1" : ""}`).catch(() => null);
+    // a server without DEBUG_EVENT_LOOP answers with the web app's page
+    if (!res?.ok || !res.headers.get("content-type")?.includes("json")) return null;
+    return (await res.json()) as { p50Ms: number; p99Ms: number };
+  };
+  return { reset: async () => void (await get(true)), read: () => get(false) };
 }
 
 async function runTokenroom() {
   const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-load-"));
-  const common = { SAMPLE_RATE_PER_SECOND: "1000", SAMPLE_BURST: "1000" };
+  const common = { SAMPLE_RATE_PER_SECOND: "1000", SAMPLE_BURST: "1000", DEBUG_EVENT_LOOP: "1" };
   // one process: the embedded default; several: PostgreSQL + Redis, as in production (a private
   // redis-server and a database of the run's own, both gone afterwards)
   const redis = P > 1 ? await startRedis() : undefined;
@@ -190,22 +211,7 @@ async function runTokenroom() {
     };
     const host = await connect(url);
     await ask<HostSnapshot>(host, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey });
-    log(`connecting ${S} students to ${P} process${P > 1 ? "es" : ""}…`);
-    const bots: { socket: Bot; participantId: string }[] = [];
-    for (let i = 0; i < S; i += 50) {
-      const chunk = await Promise.all(
-        Array.from({ length: Math.min(50, S - i) }, async (_, k) => {
-          const socket = await connect(servers[(i + k) % P]!.url);
-          const res = await ask<JoinResult>(socket, "student:join", {
-            code: created.code,
-            nickname: `bot${i + k}`,
-          });
-          if (!res.ok) throw new Error(res.error.message);
-          return { socket, participantId: res.data.participantId };
-        }),
-      );
-      bots.push(...chunk);
-    }
+    // the round starts before the bots join: each bot's join answer carries it
     const started = await ask<RoundInfo>(host, "round:start", {
       modelId: "tiny-stories",
       prompt: "once upon a time",
@@ -217,15 +223,19 @@ async function runTokenroom() {
     });
     if (!started.ok) throw new Error(started.error.message);
     await ask(host, "round:reveal", { roundId: started.data.id });
-    log(`${bots.length} students connected; sampling ${R}/s each for ${D} s…`);
-    const r = await drive(url, pids, bots, started.data);
-    await new Promise((res) => setTimeout(res, 1500));
+    log(`connecting ${S} students to ${P} process${P > 1 ? "es" : ""}…`);
+    const r = await drive(
+      servers.map((s) => s.url),
+      created.code,
+      started.data,
+      pids,
+      serverLagProbe(url),
+    );
     const snap = await ask<HostSnapshot>(host, "host:attach", {
       sessionId: created.sessionId,
       hostKey: created.hostKey,
     });
     r.finalN = snap.ok ? (snap.data.stats?.n ?? 0) : -1;
-    for (const b of bots) b.socket.disconnect();
     host.disconnect();
     await Promise.all(servers.map((s) => s.stop("SIGTERM")));
     const db = await openDatabase(
@@ -252,12 +262,7 @@ async function runBare() {
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   const url = `http://127.0.0.1:${await listeningPort(child, () => out, 30_000, /bare server on (\d+)/)}`;
   try {
-    const bots = await Promise.all(
-      Array.from({ length: S }, async () => ({ socket: await connect(url), participantId: "" })),
-    );
-    const r = await drive(url, [child.pid!], bots, null);
-    for (const b of bots) b.socket.disconnect();
-    return r;
+    return await drive([url], null, null, [child.pid!]);
   } finally {
     child.kill("SIGKILL");
   }
@@ -289,9 +294,14 @@ const result = {
   serverCpuS: +t.cpu.toFixed(2),
   serverCpuPerSampleUs: +perSample(t).toFixed(1),
   serverRssMb: +t.peakRssMb.toFixed(0),
+  serverLagP50Ms: t.serverLag ? +t.serverLag.p50Ms.toFixed(1) : "n/a",
+  serverLagP99Ms: t.serverLag ? +t.serverLag.p99Ms.toFixed(1) : "n/a",
+  botWorkers: W,
+  botLagP99Ms: +t.botLagP99Ms.toFixed(1),
   bareCpuPerSampleUs: +perSample(bare).toFixed(1),
   bareAckP99Ms: +percentile(bare.ackMs, 99).toFixed(1),
   bareRatio: +(perSample(t) / Math.max(1e-9, perSample(bare))).toFixed(2),
+  bareBotLagP99Ms: +bare.botLagP99Ms.toFixed(1),
 };
 if (JSON_OUT) console.log(JSON.stringify(result));
 else {

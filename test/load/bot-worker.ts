@@ -1,0 +1,175 @@
+/**
+ * A share of the load benchmark's students, on a worker thread of its own (bench-load.ts `--bot-workers`):
+ * connects its bots, joins them, then on "go" makes and submits samples exactly as a phone does (the shared
+ * engine, the participant's seed stream) and reports what it saw, with its own event-loop delay, so a
+ * saturated load generator shows as such instead of as a slow server.
+ */
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { parentPort, workerData } from "node:worker_threads";
+import { io, type Socket } from "socket.io-client";
+import {
+  createRng,
+  Decoder,
+  generate,
+  type JoinResult,
+  participantSeed,
+  PROTOCOL_VERSION,
+  type Result,
+  type RoundInfo,
+  type RoundStats,
+  type SubmitResult,
+} from "@tokenroom/shared";
+import { loadModelRegistry } from "../../server/src/models/registry.ts";
+
+export interface BotJob {
+  /** The server processes' URLs; bot k connects to urls[k % urls.length]. */
+  urls: string[];
+  /** Room code to join; null: a bare server (no join, no round). */
+  code: string | null;
+  /** Bot numbers [first, first + count). */
+  first: number;
+  count: number;
+  round: RoundInfo | null;
+  rate: number;
+  durationS: number;
+  maxTokens: number;
+}
+
+/** Times are epoch milliseconds (performance.timeOrigin + now), comparable across threads. */
+export interface BotReport {
+  sent: number;
+  acked: number;
+  rejected: number;
+  errors: number;
+  ackMs: number[];
+  ackAt: number[];
+  /** Every round:stats a bot received: its N and when. */
+  stats: [n: number, at: number][];
+  lagP50Ms: number;
+  lagP99Ms: number;
+}
+
+export type ToMain =
+  { type: "ready" } | { type: "report"; report: BotReport } | { type: "error"; message: string };
+export type ToBots = { type: "go"; startAt: number };
+
+const epochNow = () => performance.timeOrigin + performance.now();
+
+function connect(url: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = io(url, {
+      transports: ["websocket"],
+      auth: { protocol: PROTOCOL_VERSION },
+      forceNew: true,
+      reconnection: false,
+      timeout: 20_000,
+    });
+    s.once("connect", () => resolve(s));
+    s.once("connect_error", reject);
+  });
+}
+const ask = <T>(s: Socket, event: string, payload: unknown) =>
+  s.timeout(30_000).emitWithAck(event, payload) as Promise<Result<T>>;
+
+async function main(job: BotJob, port: NonNullable<typeof parentPort>): Promise<void> {
+  const bots: { socket: Socket; participantId: string }[] = [];
+  for (let i = 0; i < job.count; i += 50) {
+    const chunk = await Promise.all(
+      Array.from({ length: Math.min(50, job.count - i) }, async (_, k) => {
+        const n = job.first + i + k;
+        const socket = await connect(job.urls[n % job.urls.length]!);
+        if (job.code === null) return { socket, participantId: "" };
+        const res = await ask<JoinResult>(socket, "student:join", { code: job.code, nickname: `bot${n}` });
+        if (!res.ok) throw new Error(res.error.message);
+        return { socket, participantId: res.data.participantId };
+      }),
+    );
+    bots.push(...chunk);
+  }
+  const { startAt } = await new Promise<ToBots>((resolve) => {
+    port.postMessage({ type: "ready" } satisfies ToMain);
+    port.once("message", resolve);
+  });
+
+  const round = job.round;
+  const settings = round
+    ? { temperature: round.temperature, topK: round.topK, topP: round.topP }
+    : { temperature: 1, topK: 0, topP: 0.9 };
+  const model = loadModelRegistry().get(round?.modelId ?? "tiny-stories")!.model;
+  const decoder = new Decoder(model, settings);
+  const prompt = round?.promptTokens ?? [];
+  const report: BotReport = {
+    sent: 0,
+    acked: 0,
+    rejected: 0,
+    errors: 0,
+    ackMs: [],
+    ackAt: [],
+    stats: [],
+    lagP50Ms: 0,
+    lagP99Ms: 0,
+  };
+  for (const b of bots) b.socket.on("round:stats", (s: RoundStats) => report.stats.push([s.n, epochNow()]));
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+
+  const interval = Math.max(1000 / job.rate, 200);
+  const perTick = Math.max(1, Math.round((job.rate * interval) / 1000));
+  const end = startAt + job.durationS * 1000;
+  await new Promise((r) => setTimeout(r, Math.max(0, startAt - epochNow())));
+  await Promise.all(
+    bots.map(async (b, i) => {
+      const seed = round ? participantSeed(round.seed, b.participantId) : job.first + i;
+      let index = 0;
+      // spread the bots over a tick
+      await new Promise((r) => setTimeout(r, (i / bots.length) * interval));
+      const pending: Promise<void>[] = [];
+      while (epochNow() < end) {
+        const t0 = epochNow();
+        const samples = Array.from({ length: perTick }, () => {
+          const idx = index++;
+          return {
+            index: idx,
+            tokens: generate(model, prompt, settings, createRng(seed, idx), job.maxTokens, decoder).tokens,
+          };
+        });
+        report.sent += samples.length;
+        pending.push(
+          ask<SubmitResult>(b.socket, "sample:submit", { roundId: round?.id ?? "bare", samples }).then(
+            (res) => {
+              const now = epochNow();
+              if (!res.ok) return void (report.rejected += samples.length);
+              for (const x of res.data.results) {
+                if (x.status === "accepted") {
+                  report.acked++;
+                  report.ackAt.push(now);
+                  report.ackMs.push(now - t0);
+                } else report.rejected++;
+              }
+            },
+            () => void (report.errors += samples.length),
+          ),
+        );
+        await new Promise((r) => setTimeout(r, Math.max(0, interval - (epochNow() - t0))));
+      }
+      await Promise.all(pending);
+    }),
+  );
+  lag.disable();
+  report.lagP50Ms = lag.percentile(50) / 1e6;
+  report.lagP99Ms = lag.percentile(99) / 1e6;
+  // the last statistics of the round arrive after the last ack
+  await new Promise((r) => setTimeout(r, 1500));
+  for (const b of bots) b.socket.disconnect();
+  port.postMessage({ type: "report", report } satisfies ToMain);
+}
+
+if (parentPort) {
+  const port = parentPort;
+  main(workerData as BotJob, port).catch((error: unknown) =>
+    port.postMessage({
+      type: "error",
+      message: error instanceof Error ? error.message : String(error),
+    } satisfies ToMain),
+  );
+}
