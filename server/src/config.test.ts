@@ -18,7 +18,53 @@ describe("loadConfig", () => {
       sampleBurst: 400,
       adminToken: undefined,
       allowedOrigins: [],
+      trustProxy: false,
+      limits: {
+        rates: {
+          sessionsPerIp: { points: 30, seconds: 600 },
+          roomLookupsPerIp: { points: 3000, seconds: 60 },
+          failedJoinsPerIp: { points: 300, seconds: 600 },
+          failedJoinsPerSocket: { points: 10, seconds: 600 },
+          guessesPerParticipant: { points: 30, seconds: 60 },
+          trainingsPerSession: { points: 10, seconds: 3600 },
+          trainingsPerIp: { points: 30, seconds: 3600 },
+        },
+        maxStudentsPerSession: 1000,
+        maxSocketsPerIp: 2000,
+      },
     });
+  });
+
+  it("[L1]–[L7] reads every limit as N/window or off, and TRUST_PROXY as Express's trust proxy", () => {
+    const c = loadConfig({
+      LIMIT_SESSIONS_PER_IP: "5/s",
+      LIMIT_ROOM_LOOKUPS_PER_IP: "off",
+      LIMIT_FAILED_JOINS_PER_IP: "100 / 2h",
+      LIMIT_FAILED_JOINS_PER_SOCKET: "3/30s",
+      LIMIT_GUESSES_PER_PARTICIPANT: "OFF",
+      LIMIT_TRAININGS_PER_SESSION: "1/1h",
+      LIMIT_TRAININGS_PER_IP: "2/10m",
+      MAX_STUDENTS_PER_SESSION: "40",
+      MAX_SOCKETS_PER_IP: "100",
+      TRUST_PROXY: "loopback, 10.0.0.0/8",
+    });
+    expect(c.limits).toEqual({
+      rates: {
+        sessionsPerIp: { points: 5, seconds: 1 },
+        roomLookupsPerIp: null,
+        failedJoinsPerIp: { points: 100, seconds: 7200 },
+        failedJoinsPerSocket: { points: 3, seconds: 30 },
+        guessesPerParticipant: null,
+        trainingsPerSession: { points: 1, seconds: 3600 },
+        trainingsPerIp: { points: 2, seconds: 600 },
+      },
+      maxStudentsPerSession: 40,
+      maxSocketsPerIp: 100,
+    });
+    expect(c.trustProxy).toEqual(["loopback", "10.0.0.0/8"]);
+    expect(loadConfig({ TRUST_PROXY: "1" }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: "true" }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: "FALSE" }).trustProxy).toBe(false);
   });
 
   it("[H3] reads ALLOWED_ORIGINS as a comma-separated list of origins, and names a bad entry", () => {
@@ -72,6 +118,15 @@ describe("loadConfig", () => {
       [{ SAMPLE_RATE_PER_SECOND: "0" }, /^bad environment: SAMPLE_RATE_PER_SECOND: /],
       [{ SAMPLE_BURST: "-1" }, /^bad environment: SAMPLE_BURST: /],
       [{ ADMIN_TOKEN: "short" }, /^bad environment: ADMIN_TOKEN: /],
+      [
+        { LIMIT_SESSIONS_PER_IP: "30" },
+        /^bad environment: LIMIT_SESSIONS_PER_IP: "30" is not a rate; write N\/window/,
+      ],
+      [{ LIMIT_GUESSES_PER_PARTICIPANT: "0/1m" }, /^bad environment: LIMIT_GUESSES_PER_PARTICIPANT: /],
+      [{ LIMIT_TRAININGS_PER_IP: "5/8d" }, /^bad environment: LIMIT_TRAININGS_PER_IP: /],
+      [{ MAX_STUDENTS_PER_SESSION: "0" }, /^bad environment: MAX_STUDENTS_PER_SESSION: /],
+      [{ MAX_SOCKETS_PER_IP: "many" }, /^bad environment: MAX_SOCKETS_PER_IP: /],
+      [{ TRUST_PROXY: "10.0.0.0/99" }, /^bad environment: TRUST_PROXY: .*write false, true, a hop count/],
       [{ DATABASE_URL: "mysql://db/x" }, /DATABASE_URL must start with postgres:\/\/ .*\(got "mysql:"\)/],
     ];
     for (const [env, message] of bad) expect(() => loadConfig(env), JSON.stringify(env)).toThrow(message);

@@ -2,6 +2,9 @@
 import type { AddressInfo } from "node:net";
 import { networkInterfaces } from "node:os";
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "./limits/client-ip.ts";
+import { LIMIT_NAMES, type LimitName, type LimitsConfig } from "./limits/limiter.ts";
+import { parseRate } from "./limits/rate.ts";
 import { originOf } from "./realtime/origin.ts";
 import { type DatabaseTarget, databaseTarget } from "./store/adapters.ts";
 
@@ -21,7 +24,48 @@ export interface ServerConfig {
   adminToken: string | undefined;
   /** ALLOWED_ORIGINS: browser origins besides the server's own that may open sockets (docs/operations.md). */
   allowedOrigins: string[];
+  /** TRUST_PROXY: which proxies' X-Forwarded-For names the client, as Express's `trust proxy`. */
+  trustProxy: TrustProxy;
+  /** [L1]–[L7] Limits per IP, socket, participant and session (docs/security.md). */
+  limits: LimitsConfig;
 }
+
+/**
+ * The environment variable of each rate limit and its default, chosen so that a lecture hall of 1,000 phones
+ * behind one campus NAT address (one IP for every student) stays well inside them (docs/operations.md).
+ */
+export const RATE_LIMIT_ENV: Record<LimitName, { env: string; default: string }> = {
+  sessionsPerIp: { env: "LIMIT_SESSIONS_PER_IP", default: "30/10m" },
+  roomLookupsPerIp: { env: "LIMIT_ROOM_LOOKUPS_PER_IP", default: "3000/1m" },
+  failedJoinsPerIp: { env: "LIMIT_FAILED_JOINS_PER_IP", default: "300/10m" },
+  failedJoinsPerSocket: { env: "LIMIT_FAILED_JOINS_PER_SOCKET", default: "10/10m" },
+  guessesPerParticipant: { env: "LIMIT_GUESSES_PER_PARTICIPANT", default: "30/1m" },
+  trainingsPerSession: { env: "LIMIT_TRAININGS_PER_SESSION", default: "10/1h" },
+  trainingsPerIp: { env: "LIMIT_TRAININGS_PER_IP", default: "30/1h" },
+};
+
+const rateSetting = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        return parseRate(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const rateSchemas = Object.fromEntries(
+  LIMIT_NAMES.map((name) => [RATE_LIMIT_ENV[name].env, rateSetting(RATE_LIMIT_ENV[name].default)]),
+) as Record<string, ReturnType<typeof rateSetting>>;
+
+export const DEFAULT_MAX_STUDENTS_PER_SESSION = 1000;
+export const DEFAULT_MAX_SOCKETS_PER_IP = 2000;
+
+/** The limits of an empty environment (tests boot with these unless they set their own). */
+export const defaultLimits = (): LimitsConfig => loadConfig({}).limits;
 
 /** [H6] How to make an ADMIN_TOKEN, in every refusal. */
 export const MAKE_ADMIN_TOKEN = "make one with `openssl rand -hex 24` (48 random hex characters)";
@@ -109,6 +153,28 @@ const envSchema = z.object({
       }
       return origins;
     }),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return parseTrustProxy(text);
+      } catch (error) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${(error as Error).message}; write false, true, a hop count (1 for one proxy in front), or a comma-separated list of addresses, subnets (10.0.0.0/8) and loopback, linklocal, uniquelocal`,
+        });
+        return z.NEVER;
+      }
+    }),
+  MAX_STUDENTS_PER_SESSION: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(DEFAULT_MAX_STUDENTS_PER_SESSION),
+  MAX_SOCKETS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_SOCKETS_PER_IP),
+  ...rateSchemas,
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -130,6 +196,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     sampleBurst: e.SAMPLE_BURST,
     adminToken: e.ADMIN_TOKEN,
     allowedOrigins: e.ALLOWED_ORIGINS,
+    trustProxy: e.TRUST_PROXY,
+    limits: {
+      rates: Object.fromEntries(
+        LIMIT_NAMES.map((name) => [name, (e as Record<string, unknown>)[RATE_LIMIT_ENV[name].env] ?? null]),
+      ) as LimitsConfig["rates"],
+      maxStudentsPerSession: e.MAX_STUDENTS_PER_SESSION,
+      maxSocketsPerIp: e.MAX_SOCKETS_PER_IP,
+    },
   };
 }
 
