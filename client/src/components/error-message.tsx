@@ -19,6 +19,7 @@ const KNOWN: ReadonlySet<ClientErrorCode> = new Set<ClientErrorCode>([
   "SAMPLE_MISMATCH",
   "OUT_OF_ORDER",
   "RATE_LIMITED",
+  "SESSION_FULL",
   "UNKNOWN_MODEL",
   "INVALID_SETTINGS",
   "UNAVAILABLE",

@@ -44,7 +44,9 @@ export const en = {
     OUT_OF_ORDER:
       "The server takes samples only in order, and this phone skipped some. Reload the page to continue where the server is.",
     RATE_LIMITED:
-      "Samples are arriving faster than the server takes them. They are kept and sent again shortly.",
+      "Too many requests in a short time. Wait a moment and try again; samples are kept and sent again by themselves.",
+    SESSION_FULL:
+      "This session is full. Ask your instructor to start another session for the rest of the class.",
     UNKNOWN_MODEL: "The server does not have that model. Pick another model.",
     INVALID_SETTINGS:
       "The server refused these settings. Check the prompt: every word must be in the model's vocabulary.",

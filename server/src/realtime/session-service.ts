@@ -57,6 +57,8 @@ export interface ServiceDeps {
   presence?: (sessionId: string) => Promise<Set<string>>;
   /** Base URL phones use, without trailing slash. */
   publicUrl: () => string;
+  /** [L3] MAX_STUDENTS_PER_SESSION (default: no limit). */
+  maxStudents?: number;
 }
 
 const E = ErrorCode;
@@ -66,6 +68,12 @@ export interface SyncBus {
   publish(sessionId: string, kind: SyncKind): void;
 }
 export const noSync: SyncBus = { publish: () => undefined };
+
+const activeStudents = (live: LiveSession): number => {
+  let n = 0;
+  for (const p of live.participants.values()) if (!p.row.removedAt) n++;
+  return n;
+};
 
 export class SessionService {
   readonly live = new Map<string, Promise<LiveSession>>();
@@ -390,6 +398,14 @@ export class SessionService {
     const live = await this.getLive(session.id, session);
     if (live.session.locked)
       throw new ServiceError(E.ROOM_LOCKED, "the room is locked; ask the instructor to unlock it");
+    // [L3] students not removed by the host, as this process sees them: joins racing on several processes
+    // may pass the limit by a few
+    const max = this.deps.maxStudents ?? Infinity;
+    if (live.participants.size >= max && activeStudents(live) >= max)
+      throw new ServiceError(
+        E.SESSION_FULL,
+        `this session is full (${max} students); ask the instructor to start another session for the rest of the class`,
+      );
     const resumeToken = newSecret();
     let row;
     try {

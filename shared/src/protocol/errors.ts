@@ -16,7 +16,10 @@ export const ErrorCode = {
   SAMPLE_MISMATCH: "SAMPLE_MISMATCH",
   /** [SW1] A sample index beyond the window after the participant's first unstored index: send in order. */
   OUT_OF_ORDER: "OUT_OF_ORDER",
+  /** Too many requests of one kind (docs/security.md [L1]–[L7]); the error's `retryAfterMs` says when to try again. */
   RATE_LIMITED: "RATE_LIMITED",
+  /** [L3] The session already has its maximum number of students (MAX_STUDENTS_PER_SESSION). */
+  SESSION_FULL: "SESSION_FULL",
   UNKNOWN_MODEL: "UNKNOWN_MODEL",
   INVALID_SETTINGS: "INVALID_SETTINGS",
   UNAVAILABLE: "UNAVAILABLE",
@@ -34,13 +37,15 @@ export const HttpOnlyErrorCode = { UNAUTHORIZED: "UNAUTHORIZED", BUILTIN_MODEL: 
 export interface ProtocolError {
   code: ErrorCode;
   message: string;
+  /** RATE_LIMITED: milliseconds until the same request may succeed. */
+  retryAfterMs?: number;
 }
 
 /** Every request is acknowledged with a Result. */
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ProtocolError };
 
 export const ok = <T>(data: T): Result<T> => ({ ok: true, data });
-export const fail = (code: ErrorCode, message: string): Result<never> => ({
+export const fail = (code: ErrorCode, message: string, retryAfterMs?: number): Result<never> => ({
   ok: false,
-  error: { code, message },
+  error: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs },
 });
