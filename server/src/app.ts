@@ -4,6 +4,7 @@
  */
 import { createServer, type Server as HttpServer } from "node:http";
 import express from "express";
+import { Redis } from "ioredis";
 import { Server } from "socket.io";
 import {
   type ClientToServerEvents,
@@ -14,12 +15,14 @@ import {
   type ServerToClientEvents,
 } from "@tokenroom/shared";
 import { type Clock, systemClock } from "./clock.ts";
-import { defaultPublicUrl, type ServerConfig } from "./config.ts";
+import { defaultLimits, defaultPublicUrl, type ServerConfig } from "./config.ts";
 import { apiErrorHandler, notFound } from "./http/errors.ts";
 import { modelRouter } from "./http/model-routes.ts";
 import { apiRouter, healthRoute } from "./http/routes.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { trainRouter } from "./http/train-routes.ts";
+import { type TrustProxy, trustFunction } from "./limits/client-ip.ts";
+import { type LimitsConfig, Limits } from "./limits/limiter.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { ModelRegistry } from "./models/registry.ts";
 import { type Broadcaster, roomOf, rooms } from "./realtime/broadcaster.ts";
@@ -30,6 +33,7 @@ import { SampleService } from "./realtime/sample-service.ts";
 import { Trainer } from "./models/trainer.ts";
 import { BeModelService } from "./realtime/be-model-service.ts";
 import { GuessService } from "./realtime/guess-service.ts";
+import { SocketLimits } from "./realtime/socket-limits.ts";
 import { noSync, SessionService } from "./realtime/session-service.ts";
 import { LocalStatsHub } from "./rounds/stats-hub.ts";
 import { setupScale } from "./scale/index.ts";
@@ -49,6 +53,10 @@ export interface AppComponents {
     adminToken?: string;
     /** ALLOWED_ORIGINS: browser origins besides this server's own that may open sockets. */
     allowedOrigins?: string[];
+    /** TRUST_PROXY (default: none; the peer address is the client's). */
+    trustProxy?: TrustProxy;
+    /** [L1]–[L7] (default: the defaults of an empty environment, config.ts). */
+    limits?: LimitsConfig;
   };
   clock?: Clock;
   log?: Logger;
@@ -72,6 +80,8 @@ export function createApplication(c: AppComponents): Application {
   const log = c.log ?? createLogger();
   const app = express();
   app.disable("x-powered-by");
+  const trust = trustFunction(c.config.trustProxy ?? false);
+  app.set("trust proxy", trust); // req.ip and req.protocol agree with the limits' client address
   app.use(securityHeaders());
   const httpServer = createServer(app);
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
@@ -94,6 +104,16 @@ export function createApplication(c: AppComponents): Application {
     disconnectParticipant: (participantId) =>
       void io.in(rooms.participant(participantId)).disconnectSockets(true),
   };
+  // [L1]–[L7] counts shared through Redis when several processes serve the class
+  const limitRedis = c.config.redisUrl
+    ? new Redis(c.config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    : null;
+  limitRedis?.on("error", () => undefined); // the limits fall back to memory; scale/ logs Redis outages
+  const limits = new Limits(
+    c.config.limits ?? defaultLimits(),
+    limitRedis ? { kind: "redis", client: limitRedis } : { kind: "memory" },
+  );
+  const socketLimits = new SocketLimits(limits, trust, log);
   const repo = new Repository(c.db.prisma);
   const writer = new SampleWriter(repo);
   const scale = c.config.redisUrl
@@ -120,6 +140,7 @@ export function createApplication(c: AppComponents): Application {
     stats,
     sync: scale?.sync ?? noSync,
     presence,
+    maxStudents: limits.config.maxStudentsPerSession,
   });
   scale?.onSync((sessionId, kind) => {
     sessions
@@ -150,12 +171,15 @@ export function createApplication(c: AppComponents): Application {
       log,
     }),
   );
-  app.use("/api", trainRouter({ prisma: c.db.prisma, models: c.models, log, trainer }));
+  app.use(
+    "/api",
+    trainRouter({ prisma: c.db.prisma, models: c.models, log, trainer, limits: { limits, trust } }),
+  );
   app.use(
     "/api",
     modelRouter({ prisma: c.db.prisma, models: c.models, adminToken: c.config.adminToken, log }),
   );
-  app.use("/api", apiRouter({ sessions, models: c.models, log }));
+  app.use("/api", apiRouter({ sessions, models: c.models, log, limits, trust }));
   c.mountClient?.(app);
   // [H1] no Express HTML page, stack or path: unknown routes and every error answer JSON
   app.use(notFound);
@@ -174,7 +198,8 @@ export function createApplication(c: AppComponents): Application {
     }
     next();
   });
-  io.on("connection", (socket) => registerHandlers(socket, sessions, samples, guesses, log));
+  socketLimits.install(io);
+  io.on("connection", (socket) => registerHandlers(socket, sessions, samples, guesses, log, socketLimits));
 
   let ticking = false;
   const timer = clock.setInterval(() => {
@@ -199,6 +224,7 @@ export function createApplication(c: AppComponents): Application {
         void io.close(() => resolve());
       });
       await scale?.close();
+      limitRedis?.disconnect();
     },
   };
 }

@@ -5,6 +5,12 @@ export class ServiceError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly options: {
+      /** RATE_LIMITED: when the client may try again (sent as `error.retryAfterMs`). */
+      retryAfterMs?: number;
+      /** Close the socket once the error is acknowledged ([L2] a socket that fails too many joins). */
+      closeAfterReply?: boolean;
+    } = {},
   ) {
     super(message);
   }

@@ -2,25 +2,32 @@
 import express, { type Request, type Response, type Router } from "express";
 import { createSessionSchema, roomCodeSchema } from "@tokenroom/shared";
 import { ServiceError } from "../errors.ts";
+import type { TrustFunction } from "../limits/client-ip.ts";
+import type { Limits } from "../limits/limiter.ts";
 import type { Logger } from "../logger.ts";
 import type { ModelRegistry } from "../models/registry.ts";
 import type { SessionService } from "../realtime/session-service.ts";
 import type { Database } from "../store/database.ts";
+import { limitPerIp, requestIp, tooMany } from "./rate-limit.ts";
 
 export interface RouteDeps {
   sessions: SessionService;
   models: ModelRegistry;
   log: Logger;
+  limits: Limits;
+  trust: TrustFunction;
 }
 
 const problem = (res: Response, status: number, code: string, message: string) =>
   res.status(status).json({ error: { code, message } });
 
-export function apiRouter({ sessions, log }: RouteDeps): Router {
+export function apiRouter({ sessions, log, limits, trust }: RouteDeps): Router {
   const router = express.Router();
   router.use(express.json({ limit: "16kb" }));
 
-  router.post("/sessions", (req: Request, res: Response) => {
+  // [L1] anyone may create a session, but not thousands
+  const sessionLimit = limitPerIp(limits, "sessionsPerIp", trust, "creating sessions", log);
+  router.post("/sessions", sessionLimit, (req: Request, res: Response) => {
     const parsed = createSessionSchema.safeParse(req.body ?? {});
     if (!parsed.success)
       return void problem(res, 400, "BAD_REQUEST", parsed.error.issues[0]?.message ?? "invalid body");
@@ -33,16 +40,25 @@ export function apiRouter({ sessions, log }: RouteDeps): Router {
     );
   });
 
-  router.get("/rooms/:code", (req: Request, res: Response) => {
+  // [L2] every lookup counts per IP; a code that is not found is also a failed join of that IP (taken before
+  // the lookup, given back when the room exists), so codes cannot be enumerated
+  const lookupLimit = limitPerIp(limits, "roomLookupsPerIp", trust, "looking up rooms", log);
+  router.get("/rooms/:code", lookupLimit, (req: Request, res: Response) => {
     const code = roomCodeSchema.safeParse(req.params.code);
     if (!code.success) return void problem(res, 400, "BAD_REQUEST", "a room code is 6 letters/digits");
-    sessions.deps.repo.getSessionByCode(code.data).then(
-      (s) => {
-        if (!s) return void problem(res, 404, "NOT_FOUND", `no session has the code ${code.data}`);
-        res.json({ code: s.code, title: s.title, locked: s.locked, ended: s.endedAt !== null });
-      },
-      () => problem(res, 503, "UNAVAILABLE", "the database is not answering"),
-    );
+    const ip = requestIp(req, trust);
+    const lookup = async () => {
+      const refusal = await limits.take("failedJoinsPerIp", ip);
+      if (refusal) return tooMany(res, refusal, "trying room codes that do not exist");
+      const s = await sessions.deps.repo.getSessionByCode(code.data);
+      if (!s) return void problem(res, 404, "NOT_FOUND", `no session has the code ${code.data}`);
+      await limits.giveBack("failedJoinsPerIp", ip);
+      res.json({ code: s.code, title: s.title, locked: s.locked, ended: s.endedAt !== null });
+    };
+    lookup().catch((error: unknown) => {
+      log.error("GET /api/rooms/:code failed", error);
+      if (!res.headersSent) problem(res, 503, "UNAVAILABLE", "the database is not answering");
+    });
   });
 
   router.use((_req, res) => void problem(res, 404, "NOT_FOUND", "no such API route"));

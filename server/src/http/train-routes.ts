@@ -9,6 +9,8 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { PrismaClient } from "../generated/prisma/index.js";
+import type { TrustFunction } from "../limits/client-ip.ts";
+import { Concurrency, type Limits } from "../limits/limiter.ts";
 import type { Logger } from "../logger.ts";
 import {
   customEntry,
@@ -29,13 +31,19 @@ import {
 import { type TrainOutcome, Trainer } from "../models/trainer.ts";
 import { secretMatches } from "../secrets.ts";
 import { Repository } from "../store/repository.ts";
+import { requestIp, retryAfterSeconds, tooMany } from "./rate-limit.ts";
 
 export interface TrainRouteDeps {
   prisma: PrismaClient;
   models: ModelRegistry;
   log: Logger;
   trainer?: Trainer;
+  /** [L5] Trainings per session and per IP (none when absent). */
+  limits?: { limits: Limits; trust: TrustFunction };
 }
+
+/** [L5] How long a session training a second model at once is told to wait. */
+export const TRAINING_BUSY_RETRY_MS = 10_000;
 
 const problem = (res: Response, status: number, code: string, message: string): void => {
   if (status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="tokenroom"');
@@ -62,7 +70,15 @@ const FAILURE: Record<Failure, [status: number, code: string]> = {
   failed: [500, "INTERNAL"],
 };
 
-export function trainRouter({ prisma, models, log, trainer = new Trainer() }: TrainRouteDeps): Router {
+export function trainRouter({
+  prisma,
+  models,
+  log,
+  trainer = new Trainer(),
+  limits,
+}: TrainRouteDeps): Router {
+  // [L5] one training at a time per session (per process)
+  const training = new Concurrency(1);
   const store = new CustomModelStore(prisma);
   const repo = new Repository(prisma);
   models.setLoader(customModelLoader(store));
@@ -130,6 +146,25 @@ export function trainRouter({ prisma, models, log, trainer = new Trainer() }: Tr
     if (known) {
       if (await store.own(id, sessionId)) return endStream(startStream(res), { model: known.summary });
       models.remove(id); // deleted meanwhile (by another process): train it again
+    }
+
+    // [L5] a model already trained above costs nothing; a new training counts per session and per IP
+    const release = training.acquire(sessionId);
+    if (!release) {
+      res.setHeader("Retry-After", String(retryAfterSeconds(TRAINING_BUSY_RETRY_MS)));
+      return problem(
+        res,
+        429,
+        "RATE_LIMITED",
+        "this session is already training a model: wait for that one to finish, then try again",
+      );
+    }
+    res.on("close", release);
+    if (limits) {
+      const bySession = await limits.limits.take("trainingsPerSession", sessionId);
+      if (bySession) return tooMany(res, bySession, "training models", "session");
+      const byIp = await limits.limits.take("trainingsPerIp", requestIp(req, limits.trust));
+      if (byIp) return tooMany(res, byIp, "training models");
     }
 
     const name = parsed.data.name || defaultName(input.text);

@@ -29,6 +29,7 @@ import { rooms } from "./broadcaster.ts";
 import type { GuessService } from "./guess-service.ts";
 import type { SampleService } from "./sample-service.ts";
 import type { SessionService } from "./session-service.ts";
+import type { SocketLimits } from "./socket-limits.ts";
 
 export interface SocketData {
   role?: "host" | "student";
@@ -53,7 +54,9 @@ export function registerHandlers(
   samples: SampleService,
   guesses: GuessService,
   log: Logger,
+  limits: SocketLimits,
 ): void {
+  const ip = limits.ipOf(socket);
   /** Wraps a handler: parse → run → ack; every failure becomes an error ack, never a crash. */
   function on<S extends z.ZodType, T>(
     event: string,
@@ -70,7 +73,11 @@ export function registerHandlers(
         new Promise<T>((resolve) => resolve(run(parsed.data))).then(
           (data) => reply(ok(data)),
           (error: unknown) => {
-            if (error instanceof ServiceError) return reply(fail(error.code, error.message));
+            if (error instanceof ServiceError) {
+              reply(fail(error.code, error.message, error.options.retryAfterMs));
+              if (error.options.closeAfterReply) socket.disconnect(true); // the ack is written first
+              return;
+            }
             log.error(`${event} failed`, error);
             reply(fail(E.INTERNAL, "something went wrong on the server; try again"));
           },
@@ -102,7 +109,7 @@ export function registerHandlers(
 
   on("host:attach", hostAttachSchema, async ({ sessionId, hostKey }) => {
     if (socket.data.role === "student") throw new ServiceError(E.FORBIDDEN, "this connection is a student's");
-    const snapshot = await sessions.hostAttach(sessionId, hostKey);
+    const snapshot = await limits.attempt(socket, ip, () => sessions.hostAttach(sessionId, hostKey));
     socket.data.role = "host";
     socket.data.sessionId = sessionId;
     await socket.join(rooms.host(sessionId));
@@ -138,12 +145,15 @@ export function registerHandlers(
   on("student:join", studentJoinSchema, async ({ code, nickname }) => {
     if (socket.data.role)
       throw new ServiceError(E.FORBIDDEN, "this connection has already joined; reload to join again");
-    const result = await sessions.join(code, nickname);
+    await limits.lookup(ip);
+    const result = await limits.attempt(socket, ip, () => sessions.join(code, nickname));
     await becomeStudent(result.snapshot.session.id, result.participantId);
     return result;
   });
   on("student:resume", studentResumeSchema, async ({ participantId, resumeToken }) => {
-    const { live, snapshot } = await sessions.resume(participantId, resumeToken);
+    const { live, snapshot } = await limits.attempt(socket, ip, () =>
+      sessions.resume(participantId, resumeToken),
+    );
     await becomeStudent(live.session.id, participantId);
     return snapshot;
   });
@@ -151,6 +161,7 @@ export function registerHandlers(
   on("guess:lock", roundRefSchema, ({ roundId }) => sessions.lockGuesses(hostSession(), roundId));
   on("guess:submit", guessSubmitSchema, async ({ roundId, probs }) => {
     const { sessionId, participantId } = student();
+    await limits.guess(participantId);
     const result = await guesses.submit(await sessions.getLive(sessionId), participantId, roundId, probs);
     sessions.deps.sync.publish(sessionId, "guesses");
     return result;
@@ -161,6 +172,7 @@ export function registerHandlers(
   });
 
   socket.on("disconnect", () => {
+    limits.forget(socket);
     const { role, sessionId, participantId } = socket.data;
     if (role === "student" && sessionId && participantId) {
       sessions
