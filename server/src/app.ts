@@ -71,6 +71,8 @@ export interface Application {
   io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
   sessions: SessionService;
   writer: SampleWriter;
+  /** [L1]–[L7] The rate limits (shared through Redis when REDIS_URL is set). */
+  limits: Limits;
   /** Stops timers, closes sockets and the HTTP server (the database is the caller's). */
   close(): Promise<void>;
 }
@@ -216,6 +218,7 @@ export function createApplication(c: AppComponents): Application {
     io,
     sessions,
     writer,
+    limits,
     async close() {
       timer.cancel();
       await writer.idle();

@@ -19,6 +19,9 @@ import {
   type ServerToClientEvents,
 } from "@tokenroom/shared";
 import { type Application, createApplication } from "../src/app.ts";
+import { defaultLimits } from "../src/config.ts";
+import type { TrustProxy } from "../src/limits/client-ip.ts";
+import type { LimitsConfig } from "../src/limits/limiter.ts";
 import { createLogger } from "../src/logger.ts";
 import { loadModelRegistry, type ModelRegistry } from "../src/models/registry.ts";
 import type { DatabaseTarget } from "../src/store/adapters.ts";
@@ -62,6 +65,12 @@ export interface BootOptions {
   models?: ModelRegistry;
   /** ADMIN_TOKEN (default: none). */
   adminToken?: string;
+  /** [L1]–[L7] Limits to change from the defaults of an empty environment (the honest path runs on those). */
+  limits?: Partial<Omit<LimitsConfig, "rates">> & { rates?: Partial<LimitsConfig["rates"]> };
+  /** TRUST_PROXY (default: none). */
+  trustProxy?: TrustProxy;
+  /** REDIS_URL (default: none). */
+  redisUrl?: string;
 }
 
 export interface Booted {
@@ -209,6 +218,13 @@ export async function boot(options: BootOptions = {}): Promise<Booted> {
       sampleRatePerSecond: options.sampleRatePerSecond ?? 10_000,
       sampleBurst: options.sampleBurst ?? 10_000,
       ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+      ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+      limits: {
+        ...defaultLimits(),
+        ...options.limits,
+        rates: { ...defaultLimits().rates, ...options.limits?.rates },
+      },
     },
     log: createLogger(process.env.TEST_LOG ?? "silent"),
   });

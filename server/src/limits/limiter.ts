@@ -51,7 +51,7 @@ export class Limits {
 
   constructor(
     readonly config: LimitsConfig,
-    store: LimitStore = { kind: "memory" },
+    private readonly store: LimitStore = { kind: "memory" },
   ) {
     for (const name of LIMIT_NAMES) {
       const rate = config.rates[name];
@@ -71,6 +71,13 @@ export class Limits {
           : new RateLimiterMemory(options),
       );
     }
+  }
+
+  /** Resolves once counts are shared (Redis connected); at once in memory. Until then each process counts alone. */
+  shared(): Promise<void> {
+    const { store } = this;
+    if (store.kind === "memory" || store.client.status === "ready") return Promise.resolve();
+    return new Promise((resolve) => store.client.once("ready", () => resolve()));
   }
 
   /** Takes one action from `key`'s allowance: null when it may go ahead, else the refusal. */

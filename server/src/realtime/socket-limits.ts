@@ -67,7 +67,8 @@ export class SocketLimits {
     if (bySocket)
       throw limited(
         bySocket,
-        `${refusalMessage(bySocket, "trying codes, tokens or keys that do not match", "connection")}; this connection is closed, check the code on the projector and reload the page`,
+        `too many codes, tokens or keys that do not match on this connection (at most ${bySocket.rate}): ` +
+          "it is closed; check the code on the projector and reload the page",
         true,
       );
     const byIp = await this.limits.take("failedJoinsPerIp", ip).catch((error: unknown) => {
