@@ -338,4 +338,24 @@ describe("[L8] several processes share the counts through Redis", () => {
       await redis.close();
     }
   });
+
+  it("counts alone in memory while Redis is unreachable, without waiting for it", async () => {
+    const redis = await startRedis();
+    const b = await start({
+      redisUrl: redis.url,
+      limits: { rates: { sessionsPerIp: { points: 2, seconds: 600 } } },
+    });
+    try {
+      await b.app.limits.shared();
+      await redis.stop();
+      expect((await createSession(b, "203.0.113.1")).status).toBe(201);
+      expect((await createSession(b, "203.0.113.1")).status).toBe(201);
+      await expectTooMany(await createSession(b, "203.0.113.1"), 600, /creating sessions/);
+    } finally {
+      await redis.start(); // scale/ quits its Redis clients, which waits for Redis
+      await b.cleanup();
+      t = undefined;
+      await redis.close();
+    }
+  });
 });
