@@ -38,6 +38,22 @@ export function connectSocket(): AppSocket {
   });
 }
 
+/** A refused handshake: `data` is what the server's middleware attached. */
+export type ConnectError = Error & { data?: { code?: string; retryAfterMs?: number } };
+
+/**
+ * [L6] A handshake refused RATE_LIMITED (too many open sockets from this network address): socket.io does not
+ * retry a refusal by itself, so connect again once the server's `retryAfterMs` has passed. Returns the error to
+ * show, or null for any other refusal.
+ */
+export function retryWhenAllowed(socket: AppSocket, error: ConnectError): ClientError | null {
+  if (error.data?.code !== "RATE_LIMITED") return null;
+  setTimeout(() => {
+    if (!socket.connected) socket.connect();
+  }, error.data.retryAfterMs ?? 25_000);
+  return { code: "RATE_LIMITED", message: error.message };
+}
+
 /** Emits `event` and resolves with its Result; a missing ack becomes TIMEOUT, a lost connection OFFLINE. */
 export async function request<E extends keyof ClientToServerEvents>(
   socket: AppSocket,

@@ -19,8 +19,10 @@ import {
   type AppSocket,
   type ClientError,
   type ClientResult,
+  type ConnectError,
   connectSocket,
   request,
+  retryWhenAllowed,
 } from "../api/socket.ts";
 
 export interface HostState {
@@ -101,13 +103,15 @@ export class HostSession {
     const socket = connectSocket();
     this.socket = socket;
     socket.on("connect", () => {
-      this.set({ connected: true });
+      this.set({ connected: true, ...(this.state.error?.code === "RATE_LIMITED" ? { error: null } : {}) });
       void this.attach();
     });
     socket.on("disconnect", () => this.set({ connected: false }));
-    socket.on("connect_error", (error: Error & { data?: { code?: string } }) => {
+    socket.on("connect_error", (error: ConnectError) => {
       if (error.data?.code === "PROTOCOL_MISMATCH")
         this.set({ error: { code: "PROTOCOL_MISMATCH", message: error.message } });
+      const limited = retryWhenAllowed(socket, error);
+      if (limited) this.set({ error: limited });
     });
     socket.on("session:state", (session) => this.set({ session }));
     socket.on("session:ended", (session) => this.set({ session }));

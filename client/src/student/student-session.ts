@@ -15,8 +15,10 @@ import {
   type AppSocket,
   type ClientError,
   type ClientResult,
+  type ConnectError,
   connectSocket,
   request,
+  retryWhenAllowed,
 } from "../api/socket.ts";
 import type { EngineClient } from "../engine-worker/engine-client.ts";
 import type { InspectView } from "../engine-worker/messages.ts";
@@ -110,16 +112,18 @@ export class StudentSession {
     const socket = connectSocket();
     this.socket = socket;
     socket.on("connect", () => {
-      this.set({ connected: true });
+      this.set({ connected: true, ...(this.state.error?.code === "RATE_LIMITED" ? { error: null } : {}) });
       if (studentCredentials.get(this.code)) void this.resume();
     });
     socket.on("disconnect", () => {
       this.authed = false;
       this.set({ connected: false });
     });
-    socket.on("connect_error", (error: Error & { data?: { code?: string } }) => {
+    socket.on("connect_error", (error: ConnectError) => {
       if (error.data?.code === "PROTOCOL_MISMATCH")
         this.set({ error: { code: "PROTOCOL_MISMATCH", message: error.message } });
+      const limited = retryWhenAllowed(socket, error);
+      if (limited) this.set({ error: limited });
     });
     socket.on("round:started", (round) => {
       this.set({ guess: null });
