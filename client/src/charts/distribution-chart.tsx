@@ -79,18 +79,21 @@ export const DistributionChart = memo(function DistributionChart({
           ) : null}
         </BarChart>
       </ResponsiveContainer>
-      <table className="visually-hidden">
-        <caption>{t("charts.firstTokenAria", { count: n })}</caption>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.key}>
-              <th scope="row">{r.token}</th>
-              <td>{formatPercent(r.empirical)}</td>
-              <td>{r.theory === null ? "" : formatPercent(r.theory)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {/* a table ignores a 1px width: the wrapper clips it, or the page would scroll sideways */}
+      <div className="visually-hidden">
+        <table>
+          <caption>{t("charts.firstTokenAria", { count: n })}</caption>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key}>
+                <th scope="row">{r.token}</th>
+                <td>{formatPercent(r.empirical)}</td>
+                <td>{r.theory === null ? "" : formatPercent(r.theory)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 });

@@ -92,25 +92,28 @@ export const GuessTruthChart = memo(function GuessTruthChart({
           </Bar>
         </BarChart>
       </ResponsiveContainer>
-      <table className="visually-hidden">
-        <caption>{t("guess.chartAria")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("charts.token")}</th>
-            <th scope="col">{t("guess.average")}</th>
-            <th scope="col">{t("guess.truth")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.key}>
-              <th scope="row">{r.token}</th>
-              <td>{formatPercent(r.average)}</td>
-              <td>{formatPercent(r.truth)}</td>
+      {/* a table ignores a 1px width: the wrapper clips it, or the page would scroll sideways */}
+      <div className="visually-hidden">
+        <table>
+          <caption>{t("guess.chartAria")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("charts.token")}</th>
+              <th scope="col">{t("guess.average")}</th>
+              <th scope="col">{t("guess.truth")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key}>
+                <th scope="row">{r.token}</th>
+                <td>{formatPercent(r.average)}</td>
+                <td>{formatPercent(r.truth)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 });
@@ -145,19 +148,22 @@ export const ScoreHistogram = memo(function ScoreHistogram({ scores }: { scores:
           </Bar>
         </BarChart>
       </ResponsiveContainer>
-      <table className="visually-hidden">
-        <caption>{t("guess.scoresAria")}</caption>
-        <tbody>
-          {bins.map((b) => (
-            <tr key={b.from}>
-              <th scope="row">
-                {t("guess.scoresX")}: {b.label}
-              </th>
-              <td>{t("guess.students", { count: b.count })}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {/* a table ignores a 1px width: the wrapper clips it, or the page would scroll sideways */}
+      <div className="visually-hidden">
+        <table>
+          <caption>{t("guess.scoresAria")}</caption>
+          <tbody>
+            {bins.map((b) => (
+              <tr key={b.from}>
+                <th scope="row">
+                  {t("guess.scoresX")}: {b.label}
+                </th>
+                <td>{t("guess.students", { count: b.count })}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 });
