@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Outbox, type OutboxState, type OutboxStore } from "./outbox.ts";
+import { isOutboxState, Outbox, type OutboxState, type OutboxStore } from "./outbox.ts";
 
 function memoryStore(): OutboxStore & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -66,5 +66,29 @@ describe("Outbox", () => {
     box.discard();
     expect(store.data.has("k")).toBe(false);
     expect(box.size).toBe(0);
+  });
+
+  it("keeps the newest completions with the samples, so the list survives a reload", () => {
+    const store = memoryStore();
+    const box = new Outbox("k", store);
+    const done = {
+      index: 0,
+      tokens: [3, 4],
+      probs: [0.5, 0.25],
+      labels: ["a", "cat"],
+      spaceBefore: [true, true],
+    };
+    box.add([sample(0)], [done]);
+    box.settle([{ index: 0, status: "accepted" }]);
+    const reloaded = new Outbox("k", store);
+    expect(reloaded.size).toBe(0);
+    expect(reloaded.recent).toEqual([done]);
+    expect(isOutboxState(JSON.parse(store.data.get("k")!))).toBe(true);
+  });
+
+  it("reads an outbox stored before completions were kept, and refuses malformed completions", () => {
+    expect(new Outbox("k", memoryStore()).recent).toEqual([]);
+    expect(isOutboxState({ nextIndex: 1, pending: [] })).toBe(true);
+    expect(isOutboxState({ nextIndex: 1, pending: [], recent: [{ index: 0, tokens: [1] }] })).toBe(false);
   });
 });

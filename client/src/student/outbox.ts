@@ -4,6 +4,7 @@
  * only on an ack that settles it (accepted, or a final rejection); anything else is resent later.
  */
 import { ErrorCode, type SampleResult } from "@tokenroom/shared";
+import type { GeneratedSample } from "../engine-worker/messages.ts";
 
 export interface PendingSample {
   index: number;
@@ -13,6 +14,8 @@ export interface PendingSample {
 export interface OutboxState {
   nextIndex: number;
   pending: PendingSample[];
+  /** The newest completions (newest first), kept so the phone's list survives a reload. */
+  recent?: GeneratedSample[];
 }
 
 /** Where an outbox lives (localStorage in the app, a Map in tests). */
@@ -36,6 +39,22 @@ const RETRYABLE = new Set<string>([ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL, Er
 
 export const outboxKey = (participantId: string, roundId: string) => `outbox:${participantId}:${roundId}`;
 
+const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === "number");
+
+function isGeneratedSample(v: unknown): v is GeneratedSample {
+  if (typeof v !== "object" || v === null) return false;
+  const s = v as Partial<GeneratedSample>;
+  return (
+    Number.isInteger(s.index) &&
+    isNumbers(s.tokens) &&
+    isNumbers(s.probs) &&
+    Array.isArray(s.labels) &&
+    s.labels.every((l) => typeof l === "string") &&
+    (s.spaceBefore === undefined ||
+      (Array.isArray(s.spaceBefore) && s.spaceBefore.every((b) => typeof b === "boolean")))
+  );
+}
+
 export function isOutboxState(v: unknown): v is OutboxState {
   if (typeof v !== "object" || v === null) return false;
   const s = v as Partial<OutboxState>;
@@ -46,7 +65,8 @@ export function isOutboxState(v: unknown): v is OutboxState {
     Array.isArray(s.pending) &&
     s.pending.every(
       (p) => typeof p === "object" && p !== null && Number.isInteger(p.index) && Array.isArray(p.tokens),
-    )
+    ) &&
+    (s.recent === undefined || (Array.isArray(s.recent) && s.recent.every(isGeneratedSample)))
   );
 }
 
@@ -68,6 +88,11 @@ export class Outbox {
     return this.state.pending.length;
   }
 
+  /** The completions kept with the outbox (newest first; empty for an outbox stored before they were). */
+  get recent(): GeneratedSample[] {
+    return this.state.recent ?? [];
+  }
+
   pendingIndexes(): number[] {
     return this.state.pending.map((p) => p.index);
   }
@@ -80,9 +105,13 @@ export class Outbox {
     }
   }
 
-  /** Adds freshly generated samples (indexes from nextIndex on) and moves nextIndex past them. */
-  add(samples: readonly PendingSample[]): void {
+  /**
+   * Adds freshly generated samples (indexes from nextIndex on) and moves nextIndex past them; `recent`, the
+   * newest completions to show, is stored with them in the same write.
+   */
+  add(samples: readonly PendingSample[], recent?: GeneratedSample[]): void {
     if (samples.length === 0) return;
+    if (recent) this.state.recent = recent;
     const known = new Set(this.state.pending.map((p) => p.index));
     for (const s of samples) {
       if (s.index < this.state.nextIndex || known.has(s.index)) continue; // a stale generation: never reuse an index

@@ -82,6 +82,7 @@ export class SamplePipeline {
   ) {
     this.spec = roundSpec(round);
     this.outbox = new Outbox(outboxKey(participantId, round.id), deps.store);
+    this.completions = this.outbox.recent.slice(0, KEEP_COMPLETIONS);
   }
 
   view(): PipelineView {
@@ -141,9 +142,12 @@ export class SamplePipeline {
           count,
         );
         if (this.discarded) return;
-        this.outbox.add(fresh.map((s) => ({ index: s.index, tokens: s.tokens })));
+        this.completions = [...fresh.slice().reverse(), ...this.completions].slice(0, KEEP_COMPLETIONS);
+        this.outbox.add(
+          fresh.map((s) => ({ index: s.index, tokens: s.tokens })),
+          this.completions,
+        );
         this.wanted = Math.max(0, this.wanted - count);
-        this.completions = [...fresh.reverse(), ...this.completions].slice(0, KEEP_COMPLETIONS);
         this.deps.onChange();
         void this.flush();
       }
