@@ -82,6 +82,11 @@ export const en = {
     roundTitle: "Round {{seq}}: the prompt",
     guessing: "Guessing phase: sampling opens when the instructor reveals the answer.",
     closed: "This round is closed. Wait for the next one.",
+    closedSummary_one:
+      "The round closed before the reveal. You made {{count, number}} sample ({{acked}} counted): the class's results are on the projector.",
+    closedSummary_other:
+      "The round closed before the reveal. You made {{count, number}} samples ({{acked}} counted): the class's results are on the projector.",
+    settingsSummary: "How this round samples",
     loadingModel: "Loading the model onto your phone…",
     controls: "Sampling",
     made: "made",

@@ -79,6 +79,11 @@ export const zh: typeof en = {
     roundTitle: "第 {{seq}} 轮：提示词",
     guessing: "猜测阶段：老师揭晓答案后才能开始采样。",
     closed: "这一轮已结束。请等待下一轮。",
+    closedSummary_one:
+      "这一轮在揭晓之前就结束了。你抽了 {{count, number}} 个样本（计入 {{acked}} 个）：全班的结果在投影上。",
+    closedSummary_other:
+      "这一轮在揭晓之前就结束了。你抽了 {{count, number}} 个样本（计入 {{acked}} 个）：全班的结果在投影上。",
+    settingsSummary: "这一轮怎么采样",
     loadingModel: "正在把模型加载到你的手机上…",
     controls: "采样",
     made: "已生成",

@@ -21,7 +21,10 @@ export function RoundView({ state, session }: { state: StudentState; session: St
   const guessing = round.mode === "guess" && round.status === "open";
   const closed = round.status === "closed";
   const canSample = session.canSample();
-  const showChart = round.status !== "open" || (round.showClassChart && !guessing);
+  // a round closed before its reveal sends no class counts to phones: show this phone's own, not "0 samples"
+  const showChart =
+    round.status === "revealed" || (closed && state.stats !== null) || (round.showClassChart && !guessing);
+  const sampled = s !== null && s.completions.length > 0;
 
   if (round.mode === "be-model") return <BeModelPanel state={state} session={session} />;
   return (
@@ -31,23 +34,32 @@ export function RoundView({ state, session }: { state: StudentState; session: St
           {t("student.roundTitle", { seq: round.seq })}
         </h1>
         <p className="prompt-text">{round.prompt}</p>
-        <ul className="settings-words">
-          {describeSettings(round, t).map((line) => (
-            <li key={line}>{line}</li>
-          ))}
-        </ul>
+        {/* open until the first completion, then folded: the newest completion must fit above the dock */}
+        <details className="settings-details" open={!sampled}>
+          <summary>{t("student.settingsSummary")}</summary>
+          <ul className="settings-words">
+            {describeSettings(round, t).map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </details>
       </section>
 
       {round.mode === "guess" ? <GuessPanel state={state} session={session} /> : null}
       {guessing && !round.candidates ? <p className="notice phase">{t("student.guessing")}</p> : null}
       {closed ? <p className="notice phase">{t("student.closed")}</p> : null}
+      {closed && !state.stats && round.mode !== "guess" ? (
+        <p className="closed-summary" data-testid="closed-summary">
+          {t("student.closedSummary", { count: s?.made ?? 0, acked: formatInt(s?.acked ?? 0) })}
+        </p>
+      ) : null}
       {state.model === "loading" ? <p className="notice">{t("student.loadingModel")}</p> : null}
       <ErrorMessage error={state.error} />
 
       {!guessing && !closed && (!s || s.completions.length === 0) ? (
         <p className="hint">{t("student.firstHint")}</p>
       ) : null}
-      {s && s.completions.length > 0 ? (
+      {sampled ? (
         <section className="completions" aria-labelledby="completions-title">
           <h2 id="completions-title">{t("student.completions")}</h2>
           <p className="hint">{t("student.tapHint")}</p>

@@ -65,6 +65,8 @@ export class StudentSession {
   private readonly listeners = new Set<() => void>();
   private socket: AppSocket | null = null;
   private pipeline: SamplePipeline | null = null;
+  /** The closed round's last counts and completions: still shown until the next round starts. */
+  private finished: { roundId: string; view: PipelineView } | null = null;
   private authed = false;
   private resuming = false;
   private timers: ReturnType<typeof setInterval>[] = [];
@@ -104,7 +106,9 @@ export class StudentSession {
 
   private set(patch: Partial<StudentState>): void {
     if (this.disposed) return;
-    this.state = { ...this.state, ...patch, samples: this.pipeline?.view() ?? null };
+    const next = { ...this.state, ...patch };
+    const finished = this.finished?.roundId === next.round?.id ? this.finished?.view : undefined;
+    this.state = { ...next, samples: this.pipeline?.view() ?? finished ?? null };
     for (const listener of this.listeners) listener();
   }
 
@@ -136,6 +140,7 @@ export class StudentSession {
     socket.on("round:stats", (stats) => this.sameRound(stats.roundId) && this.set({ stats }));
     socket.on("round:closed", (round) => {
       if (!this.sameRound(round.id)) return;
+      this.finished = this.pipeline ? { roundId: round.id, view: this.pipeline.view() } : null;
       this.dropPipeline();
       this.set({ round, auto: false });
     });
