@@ -6,7 +6,7 @@ import { outcomeColor } from "../lib/prob-colors.ts";
 
 /** A segment shows its word when it is at least this wide (percent of the bar), and its share from PERCENT_MIN. */
 const LABEL_MIN = 9;
-const PERCENT_MIN = 25;
+const PERCENT_MIN = 40;
 
 export const StackedGuessBar = memo(function StackedGuessBar({
   labels,
@@ -34,7 +34,7 @@ export const StackedGuessBar = memo(function StackedGuessBar({
             className={i === labels.length - 1 ? "stacked-segment else" : "stacked-segment"}
             style={{ width: `${p}%`, background: color.background, color: color.text }}
           >
-            {p >= LABEL_MIN ? label : ""}
+            {p >= LABEL_MIN ? <span className="segment-label">{label}</span> : null}
             {p >= PERCENT_MIN ? <span className="segment-p">{formatWholePercent(p)}</span> : null}
           </span>
         );

@@ -1,8 +1,8 @@
 /**
- * The guessing phase on a phone: +/− steppers that keep the guess at exactly 100%, the guess as a stacked
- * bar, undo, and submit (again and again until the lock). No timer and no speed bonus.
+ * The guessing phase on a phone: a slider and +/− steppers per outcome that keep the guess at exactly 100%,
+ * the guess as a stacked bar, undo, and submit (again and again until the lock). No timer and no speed bonus.
  */
-import { useState } from "react";
+import { useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { GuessResult } from "@tokenroom/shared";
 import type { ClientError, ClientResult } from "../api/socket.ts";
@@ -41,17 +41,21 @@ export function GuessEditor({
   submittedHint,
 }: GuessEditorProps) {
   const { t } = useTranslation();
+  const id = useId();
   const savedPercents = saved ? probsToPercents(saved.probs, labels.length) : null;
   const [percents, setPercents] = useState<number[]>(() => savedPercents ?? evenPercents(labels.length));
   const [history, setHistory] = useState<number[][]>([]);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<ClientError | null>(null);
   const submitted = samePercents(percents, savedPercents);
+  /** The outcome the last slider move changed: one drag is one undo step. */
+  const sliding = useRef<number | null>(null);
 
-  const press = (index: number, delta: number) => {
+  const press = (index: number, delta: number, fromSlider = false) => {
     const next = stepPercents(percents, index, delta);
     if (samePercents(next, percents)) return;
-    setHistory((h) => [...h, percents]);
+    if (!fromSlider || sliding.current !== index) setHistory((h) => [...h, percents]);
+    sliding.current = fromSlider ? index : null;
     setPercents(next);
     setError(null);
   };
@@ -59,6 +63,7 @@ export function GuessEditor({
     const last = history[history.length - 1];
     if (!last) return;
     setHistory((h) => h.slice(0, -1));
+    sliding.current = null;
     setPercents(last);
   };
   const submit = async () => {
@@ -80,31 +85,45 @@ export function GuessEditor({
           const color = outcomeColor(i, labels.length);
           return (
             <li key={i} className="stepper">
-              <span className="stepper-label">
+              <span className="stepper-label" id={`${id}-label-${i}`}>
                 <span className="swatch-dot" style={{ background: color.background }} aria-hidden="true" />
                 <span className={i === labels.length - 1 ? "else-label" : undefined}>{label}</span>
               </span>
               <button
                 type="button"
-                className="button step"
+                className="button step minus"
                 disabled={p <= 0 || sending}
                 aria-label={t("guess.less", { token: label })}
                 onClick={() => press(i, -STEP)}
               >
                 −
               </button>
-              <output className="stepper-value" aria-live="polite" data-testid={`guess-value-${i}`}>
-                {formatWholePercent(p)}
-              </output>
+              <input
+                type="range"
+                className="guess-slider"
+                min={0}
+                max={TOTAL}
+                step={1}
+                value={p}
+                disabled={sending}
+                aria-labelledby={`${id}-label-${i}`}
+                aria-valuetext={formatWholePercent(p)}
+                style={{ accentColor: color.background }}
+                onChange={(e) => press(i, Number(e.target.value) - p, true)}
+                onPointerUp={() => (sliding.current = null)}
+              />
               <button
                 type="button"
-                className="button step"
+                className="button step plus"
                 disabled={p >= TOTAL || sending}
                 aria-label={t("guess.more", { token: label })}
                 onClick={() => press(i, STEP)}
               >
                 +
               </button>
+              <output className="stepper-value" aria-live="polite" data-testid={`guess-value-${i}`}>
+                {formatWholePercent(p)}
+              </output>
             </li>
           );
         })}
