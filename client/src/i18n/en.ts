@@ -17,6 +17,12 @@ export const en = {
     joinTitle: "Join a room",
     codeLabel: "Room code",
     codeHint: "6 letters and digits, shown on the projector.",
+    codeEmpty: "Type the room code shown on the projector.",
+    codeLetters_one:
+      "Room codes never use {{letters}}: they leave out look-alikes (0 O, 1 I L, 2 Z, 5 S, 8 B). Check that character on the projector.",
+    codeLetters_other:
+      "Room codes never use {{letters}}: they leave out look-alikes (0 O, 1 I L, 2 Z, 5 S, 8 B). Check those characters on the projector.",
+    checking: "Checking the code…",
     codeInvalid:
       "That is not a room code: it has 6 letters and digits. Check the projector and type it again.",
     join: "Join",
@@ -57,6 +63,8 @@ export const en = {
     generic: "Something went wrong. Reload the page and try again.",
   },
   join: {
+    checking: "Checking the room code…",
+    checkCode: "Check the code",
     title: "Join the class",
     code: "Room {{code}}",
     nickname: "Your nickname",

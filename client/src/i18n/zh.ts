@@ -19,6 +19,12 @@ export const zh: typeof en = {
     joinTitle: "加入课堂",
     codeLabel: "房间码",
     codeHint: "6 位字母和数字，显示在投影上。",
+    codeEmpty: "请输入投影上显示的房间码。",
+    codeLetters_one:
+      "房间码里不会出现 {{letters}}：房间码不用容易看混的字符（0 O、1 I L、2 Z、5 S、8 B）。请对照投影检查这个字符。",
+    codeLetters_other:
+      "房间码里不会出现 {{letters}}：房间码不用容易看混的字符（0 O、1 I L、2 Z、5 S、8 B）。请对照投影检查这些字符。",
+    checking: "正在检查房间码…",
     codeInvalid: "这不是有效的房间码：房间码由 6 位字母和数字组成。请看一下投影，再输入一次。",
     join: "加入",
     hostTitle: "开始上课",
@@ -54,6 +60,8 @@ export const zh: typeof en = {
     generic: "出了点问题。请刷新页面后重试。",
   },
   join: {
+    checking: "正在检查房间码…",
+    checkCode: "检查房间码",
     title: "加入课堂",
     code: "房间 {{code}}",
     nickname: "你的昵称",

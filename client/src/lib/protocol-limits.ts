@@ -7,4 +7,3 @@ export const NICKNAME_MAX = 24;
 export const SAMPLES_PER_BATCH = 100;
 export const ROOM_CODE_LENGTH = 6;
 export const ROOM_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";
-export const ROOM_CODE_PATTERN = new RegExp(`^[${ROOM_CODE_ALPHABET}]{${ROOM_CODE_LENGTH}}$`);

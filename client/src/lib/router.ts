@@ -1,5 +1,6 @@
 /** A tiny router on location.pathname: the current path as React state, and navigate(). */
 import { useSyncExternalStore } from "react";
+import { normaliseRoomCode } from "./room-code.ts";
 
 const CHANGE = "tokenroom:navigate";
 
@@ -40,7 +41,7 @@ function safeDecode(part: string): string {
 }
 
 /**
- * `/`, `/host/:sessionId`, `/join/:code` (code upper-cased), `/sessions`, `/sessions/:id/review`, `/admin`;
+ * `/`, `/host/:sessionId`, `/join/:code` (code normalised: upper case, no spaces), `/sessions`, `/sessions/:id/review`, `/admin`;
  * anything else is not found.
  */
 export function matchRoute(pathname: string): Route {
@@ -52,7 +53,7 @@ export function matchRoute(pathname: string): Route {
   const [first, second] = parts;
   if (parts.length === 2 && first === "host" && second) return { page: "host", sessionId: second };
   if (parts.length === 2 && first === "join" && second)
-    return { page: "student", code: second.toUpperCase() };
+    return { page: "student", code: normaliseRoomCode(second) };
   if (parts.length === 1 && first === "sessions") return { page: "sessions" };
   if (parts.length === 1 && first === "admin") return { page: "admin" };
   if (parts.length === 3 && first === "sessions" && second && parts[2] === "review")

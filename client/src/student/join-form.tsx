@@ -1,10 +1,15 @@
-/** The nickname form, with errors that say what to do (wrong code, name taken, room locked…). */
+/**
+ * Joining from a /join link: the code is checked first (`GET /api/rooms/:code`); a wrong or ended code gets the
+ * code field back, editable, and only a room that exists asks for a nickname, with errors that say what to do
+ * (name taken, room locked…).
+ */
 import { type FormEvent, useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { getRoom, type RoomInfo } from "../api/http.ts";
 import type { ClientError } from "../api/socket.ts";
 import { NICKNAME_MAX } from "../lib/protocol-limits.ts";
-import { ErrorMessage } from "../components/error-message.tsx";
+import { ErrorMessage, useErrorText } from "../components/error-message.tsx";
+import { RoomCodeForm } from "../components/room-code-form.tsx";
 import type { StudentState } from "./student-session.ts";
 
 export function JoinForm({ state, onJoin }: { state: StudentState; onJoin: (nickname: string) => void }) {
@@ -14,6 +19,7 @@ export function JoinForm({ state, onJoin }: { state: StudentState; onJoin: (nick
   const [room, setRoom] = useState<RoomInfo | null>(null);
   const [roomError, setRoomError] = useState<ClientError | null>(null);
   const [localError, setLocalError] = useState<string | null>(null);
+  const errorText = useErrorText();
 
   useEffect(() => {
     let live = true;
@@ -39,13 +45,28 @@ export function JoinForm({ state, onJoin }: { state: StudentState; onJoin: (nick
     onJoin(name);
   };
 
-  const error = state.joinError ?? roomError;
+  if (roomError || room?.ended) {
+    return (
+      <section className="join-form">
+        <h1>{t("join.title")}</h1>
+        <RoomCodeForm
+          initialCode={state.code}
+          initialError={room?.ended ? t("errors.SESSION_ENDED") : errorText(roomError!)}
+          submitLabel={t("join.checkCode")}
+        />
+      </section>
+    );
+  }
+  if (!room) return <p className="notice">{t("join.checking")}</p>;
+  const error = state.joinError;
   return (
     <form className="join-form" onSubmit={submit} noValidate>
-      <h1>{room?.title ? room.title : t("join.title")}</h1>
+      <h1>{room.title ? room.title : t("join.title")}</h1>
       <p className="join-code">{t("join.code", { code: state.code })}</p>
-      {room?.locked ? <p className="notice">{t("errors.ROOM_LOCKED")}</p> : null}
-      {room?.ended ? <p className="notice">{t("errors.SESSION_ENDED")}</p> : null}
+      {/* once a join was refused as locked, the error below says it: not twice */}
+      {room.locked && error?.code !== "ROOM_LOCKED" ? (
+        <p className="notice">{t("errors.ROOM_LOCKED")}</p>
+      ) : null}
       <label htmlFor={id} className="field-label">
         {t("join.nickname")}
       </label>
