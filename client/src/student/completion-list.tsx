@@ -1,10 +1,28 @@
-/** Completions, newest first, each token coloured by its probability and tappable. */
-import { memo } from "react";
+/**
+ * Completions, newest first, each token coloured by its probability and tappable. One tab stop per
+ * completion (its first word); the arrow keys move between its words (a roving tabindex).
+ */
+import { type KeyboardEvent, memo } from "react";
 import { useTranslation } from "react-i18next";
 import type { GeneratedSample } from "../engine-worker/messages.ts";
 import { formatPercent } from "../lib/format.ts";
 import { joinTokens } from "../lib/token-spacing.ts";
 import { probBin } from "../lib/prob-colors.ts";
+
+/** ← → Home End between the words of one completion. */
+function moveFocus(e: KeyboardEvent<HTMLLIElement>): void {
+  const keys: Record<string, number> = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+  if (!(e.key in keys) && e.key !== "Home" && e.key !== "End") return;
+  const tokens = [...e.currentTarget.querySelectorAll<HTMLButtonElement>("button.token")];
+  const at = tokens.indexOf(document.activeElement as HTMLButtonElement);
+  if (at < 0) return;
+  const to = e.key === "Home" ? 0 : e.key === "End" ? tokens.length - 1 : at + (keys[e.key] ?? 0);
+  const target = tokens[Math.max(0, Math.min(tokens.length - 1, to))];
+  if (!target) return;
+  e.preventDefault();
+  for (const b of tokens) b.tabIndex = b === target ? 0 : -1;
+  target.focus();
+}
 
 export interface Inspect {
   sample: GeneratedSample;
@@ -34,7 +52,7 @@ export const CompletionList = memo(function CompletionList({
       </p>
       <ol className="completion-list">
         {completions.map((c) => (
-          <li key={c.index} className="completion">
+          <li key={c.index} className="completion" onKeyDown={moveFocus}>
             <span className="completion-index">{t("student.sampleNumber", { index: c.index + 1 })}</span>
             <span className="completion-prompt" aria-hidden="true">
               {prompt}
@@ -46,6 +64,7 @@ export const CompletionList = memo(function CompletionList({
                 <button
                   key={step}
                   type="button"
+                  tabIndex={step === 0 ? 0 : -1}
                   // no gap where the text has no space (between Chinese characters)
                   className={step > 0 && c.spaceBefore?.[step] === false ? "token joined" : "token"}
                   style={{ background: bin.background, color: bin.text }}
