@@ -1,6 +1,7 @@
 /** Round setup: model, prompt (with a live token preview), decoding settings, mode, and the exact next-token preview. */
 import { type FormEvent, useDeferredValue, useEffect, useId, useMemo, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { useModelText } from "../i18n/model-text.ts";
 import { LIMITS, type ModelSummary } from "@tokenroom/shared";
 import { ModelSamplerBars } from "../components/model-sampler-bars.tsx";
 import { formatBits, formatInt, formatNumber } from "../lib/format.ts";
@@ -39,6 +40,7 @@ export function RoundSetup({
   training,
 }: RoundSetupProps) {
   const { t } = useTranslation();
+  const modelText = useModelText();
   const id = useId();
   const summary = models.find((m) => m.id === values.modelId);
   const { model, error: modelError } = useLoadedModel(summary, training?.auth);
@@ -97,13 +99,16 @@ export function RoundSetup({
       >
         {models.map((m) => (
           <option key={m.id} value={m.id}>
-            {m.name}
+            {modelText(m).name}
           </option>
         ))}
       </select>
       <p id={f("model-desc")} className="hint">
         {summary
-          ? t("setup.modelInfo", { description: summary.description, vocab: formatInt(summary.vocabSize) })
+          ? t("setup.modelInfo", {
+              description: modelText(summary).description,
+              vocab: formatInt(summary.vocabSize),
+            })
           : ""}
       </p>
       {modelError ? (

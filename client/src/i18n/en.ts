@@ -182,6 +182,22 @@ export const en = {
     chainRule: "P (chain rule)",
     compare: "Share vs probability",
   },
+  models: {
+    toy: {
+      name: "Toy bigram (CS324 lecture 1)",
+      description: "The lecture's five-word model: ate, ball, cheese, mouse, the.",
+    },
+    tinyStories: {
+      name: "Tiny Stories trigram",
+      description:
+        "A word-level interpolated Kneser-Ney trigram trained on about 35,000 words of original children's stories.",
+    },
+    zhStories: {
+      name: "中文小故事 (Chinese stories, characters)",
+      description:
+        "A character-level 4-gram trained on simple Chinese stories written for Tokenroom: try 今天天气很",
+    },
+  },
   setup: {
     title: "Next round",
     model: "Model",

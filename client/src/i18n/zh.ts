@@ -176,6 +176,20 @@ export const zh: typeof en = {
     chainRule: "P（链式法则）",
     compare: "占比与概率对比",
   },
+  models: {
+    toy: {
+      name: "玩具二元模型（CS324 第 1 讲）",
+      description: "课上那个只有五个词的模型：ate、ball、cheese、mouse、the。",
+    },
+    tinyStories: {
+      name: "英文小故事三元模型（Tiny Stories）",
+      description: "一个词级别、插值 Kneser-Ney 平滑的三元模型，用约 35,000 词原创英文儿童故事训练。",
+    },
+    zhStories: {
+      name: "中文小故事（按字）",
+      description: "一个字级别的四元模型，用为 Tokenroom 编写的简单中文故事训练：试试“今天天气很”",
+    },
+  },
   setup: {
     title: "下一轮",
     model: "模型",
