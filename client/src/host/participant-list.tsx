@@ -1,5 +1,5 @@
-/** Students with connected / disconnected badges and a remove button. */
-import { memo } from "react";
+/** Students with connected / disconnected badges and a remove button that asks first. */
+import { memo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ParticipantInfo } from "@tokenroom/shared";
 
@@ -13,6 +13,8 @@ export const ParticipantList = memo(function ParticipantList({
   disabled: boolean;
 }) {
   const { t } = useTranslation();
+  /** The student whose removal waits for "Yes, remove". */
+  const [confirming, setConfirming] = useState<string | null>(null);
   const present = participants.filter((p) => !p.removed);
   const online = present.filter((p) => p.connected).length;
   return (
@@ -31,15 +33,39 @@ export const ParticipantList = memo(function ParticipantList({
             <span className={`badge ${p.connected ? "online" : "offline"}`}>
               {p.connected ? t("lobby.connected") : t("lobby.disconnected")}
             </span>
-            <button
-              type="button"
-              className="button small"
-              disabled={disabled}
-              onClick={() => onRemove(p.id)}
-              aria-label={t("lobby.removeName", { name: p.nickname })}
-            >
-              {t("lobby.remove")}
-            </button>
+            {confirming === p.id ? (
+              <span
+                className="confirm"
+                role="group"
+                aria-label={t("lobby.removeConfirm", { name: p.nickname })}
+              >
+                <span>{t("lobby.removeConfirm", { name: p.nickname })}</span>
+                <button
+                  type="button"
+                  className="button small danger"
+                  disabled={disabled}
+                  onClick={() => {
+                    setConfirming(null);
+                    onRemove(p.id);
+                  }}
+                >
+                  {t("lobby.removeYes")}
+                </button>
+                <button type="button" className="button small" onClick={() => setConfirming(null)}>
+                  {t("lobby.removeNo")}
+                </button>
+              </span>
+            ) : (
+              <button
+                type="button"
+                className="button small"
+                disabled={disabled}
+                onClick={() => setConfirming(p.id)}
+                aria-label={t("lobby.removeName", { name: p.nickname })}
+              >
+                {t("lobby.remove")}
+              </button>
+            )}
           </li>
         ))}
       </ul>
