@@ -27,6 +27,7 @@ export default function StudentPage({ code }: { code: string }) {
 function StudentScreen({ session }: { session: StudentSession }) {
   const { t } = useTranslation();
   const state = useSyncExternalStore(session.subscribe, session.getState);
+  const over = state.phase === "ended" || state.phase === "removed";
   useEffect(() => {
     document.title = t("student.documentTitle", { code: state.code });
   }, [t, state.code]);
@@ -35,9 +36,16 @@ function StudentScreen({ session }: { session: StudentSession }) {
       <header className="student-header">
         <span className="student-room">{t("student.room", { code: state.code })}</span>
         {state.nickname ? <span className="student-name">{state.nickname}</span> : null}
-        <span className={`status-dot ${state.connected ? "online" : "offline"}`} role="status">
-          <span className="status-text">{state.connected ? t("student.online") : t("student.offline")}</span>
-        </span>
+        {/* over: no "online" badge for a session that is gone */}
+        {over ? (
+          <span className="status-spacer" />
+        ) : (
+          <span className={`status-dot ${state.connected ? "online" : "offline"}`} role="status">
+            <span className="status-text">
+              {state.connected ? t("student.online") : t("student.offline")}
+            </span>
+          </span>
+        )}
         <LanguageSwitcher compact />
       </header>
       <main className="student-main">
@@ -48,8 +56,10 @@ function StudentScreen({ session }: { session: StudentSession }) {
         {state.phase === "connecting" ? <p className="notice">{t("student.reconnecting")}</p> : null}
         {state.phase === "ready" && !state.round ? <Waiting nickname={state.nickname} /> : null}
         {state.phase === "ready" && state.round ? <RoundView state={state} session={session} /> : null}
-        {state.phase === "removed" ? <Ended text={t("student.removed")} /> : null}
-        {state.phase === "ended" ? <Ended text={t("student.ended")} /> : null}
+        {state.phase === "removed" ? (
+          <Ended title={t("student.removedTitle")} text={t("student.removed")} />
+        ) : null}
+        {state.phase === "ended" ? <Ended title={t("student.endedTitle")} text={t("student.ended")} /> : null}
       </main>
     </div>
   );
@@ -66,10 +76,11 @@ function Waiting({ nickname }: { nickname: string | null }) {
   );
 }
 
-function Ended({ text }: { text: string }) {
+function Ended({ title, text }: { title: string; text: string }) {
   const { t } = useTranslation();
   return (
-    <section className="waiting" role="status">
+    <section className="waiting ended" role="status">
+      <h1>{title}</h1>
       <p>{text}</p>
       <button type="button" className="button" onClick={() => navigate("/")}>
         {t("app.home")}

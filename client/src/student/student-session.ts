@@ -276,6 +276,8 @@ export class StudentSession {
     this.dropPipeline();
     if (phase === "removed") studentCredentials.clear(this.code);
     this.set({ phase, auto: false });
+    // the session is over for this phone: stop reconnecting to it
+    this.socket?.disconnect();
   }
 
   private batchError(error: ClientError): void {
