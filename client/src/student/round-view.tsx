@@ -47,12 +47,6 @@ export function RoundView({ state, session }: { state: StudentState; session: St
 
       {round.mode === "guess" ? <GuessPanel state={state} session={session} /> : null}
       {guessing && !round.candidates ? <p className="notice phase">{t("student.guessing")}</p> : null}
-      {closed ? <p className="notice phase">{t("student.closed")}</p> : null}
-      {closed && !state.stats && round.mode !== "guess" ? (
-        <p className="closed-summary" data-testid="closed-summary">
-          {t("student.closedSummary", { count: s?.made ?? 0, acked: formatInt(s?.acked ?? 0) })}
-        </p>
-      ) : null}
       {state.model === "loading" ? <p className="notice">{t("student.loadingModel")}</p> : null}
       <ErrorMessage error={state.error} />
 
@@ -62,9 +56,10 @@ export function RoundView({ state, session }: { state: StudentState; session: St
       {sampled ? (
         <section className="completions" aria-labelledby="completions-title">
           <h2 id="completions-title">{t("student.completions")}</h2>
+          {/* the newest completion first, right under the heading: the hint and the colour key follow */}
+          <CompletionList completions={s.completions} prompt={round.prompt} onInspect={setInspecting} />
           <p className="hint">{t("student.tapHint")}</p>
           <ProbLegend />
-          <CompletionList completions={s.completions} prompt={round.prompt} onInspect={setInspecting} />
         </section>
       ) : null}
 
@@ -121,6 +116,18 @@ export function RoundView({ state, session }: { state: StudentState; session: St
               <span className="toggle-state">{state.auto ? t("student.autoOn") : t("student.autoOff")}</span>
             </button>
           </div>
+        </section>
+      ) : null}
+
+      {closed ? (
+        // in the dock's place, so it shows wherever the student had scrolled to
+        <section className="sample-dock closed-dock" role="status">
+          <p className="notice phase">{t("student.closed")}</p>
+          {!state.stats && round.mode !== "guess" ? (
+            <p className="closed-summary" data-testid="closed-summary">
+              {t("student.closedSummary", { count: s?.made ?? 0, acked: formatInt(s?.acked ?? 0) })}
+            </p>
+          ) : null}
         </section>
       ) : null}
 
