@@ -1,7 +1,8 @@
 /** A guess round on the phone, phase by phase: guess (until the lock), wait for the reveal, then the score. */
 import { useTranslation } from "react-i18next";
 import type { GuessResult } from "@tokenroom/shared";
-import { formatBits, formatInt } from "../lib/format.ts";
+import { formatBits, formatInt, formatWholePercent } from "../lib/format.ts";
+import { outcomeColor } from "../lib/prob-colors.ts";
 import { GuessVsTruth, StackedGuessBar } from "./guess-bars.tsx";
 import { GuessEditor } from "./guess-editor.tsx";
 import { probsToPercents } from "./guess-percents.ts";
@@ -32,7 +33,26 @@ export function GuessPanel({ state, session }: { state: StudentState; session: S
           {t("guess.lockedWait")}
         </p>
         <h2 id="guess-title">{t("guess.yourGuess")}</h2>
-        {percents ? <StackedGuessBar labels={labels} percents={percents} /> : <p>{t("guess.noGuess")}</p>}
+        {percents ? (
+          <>
+            <StackedGuessBar labels={labels} percents={percents} />
+            {/* every word in full with its share: the bar abbreviates narrow segments */}
+            <ul className="guess-summary" aria-hidden="true">
+              {labels.map((label, i) => (
+                <li key={i}>
+                  <span
+                    className="swatch-dot"
+                    style={{ background: outcomeColor(i, labels.length).background }}
+                  />
+                  <span className={i === labels.length - 1 ? "else-label" : undefined}>{label}</span>
+                  <span className="guess-summary-p">{formatWholePercent(percents[i] ?? 0)}</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          <p>{t("guess.noGuess")}</p>
+        )}
       </section>
     );
   }
