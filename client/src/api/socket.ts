@@ -6,14 +6,16 @@ import { io, type Socket } from "socket.io-client";
 import {
   type ClientToServerEvents,
   type ErrorCode,
+  type HttpOnlyErrorCode,
   PROTOCOL_VERSION,
   type ServerToClientEvents,
 } from "@tokenroom/shared";
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Server error codes plus the client's own: no answer in time, or not connected. */
-export type ClientErrorCode = ErrorCode | "TIMEOUT" | "OFFLINE";
+/** Server error codes (socket and HTTP) plus the client's own: no answer in time, or not connected. */
+export type ClientErrorCode =
+  ErrorCode | (typeof HttpOnlyErrorCode)[keyof typeof HttpOnlyErrorCode] | "TIMEOUT" | "OFFLINE";
 export interface ClientError {
   code: ClientErrorCode;
   message: string;

@@ -2,7 +2,8 @@
 import { useTranslation } from "react-i18next";
 import type { ClientError, ClientErrorCode } from "../api/socket.ts";
 
-const KNOWN: ReadonlySet<ClientErrorCode> = new Set<ClientErrorCode>([
+/** Every code with a catalogue entry (error-message.test.ts checks that each protocol code has one). */
+export const KNOWN: ReadonlySet<ClientErrorCode> = new Set<ClientErrorCode>([
   "BAD_REQUEST",
   "PROTOCOL_MISMATCH",
   "NOT_FOUND",
@@ -26,6 +27,8 @@ const KNOWN: ReadonlySet<ClientErrorCode> = new Set<ClientErrorCode>([
   "INTERNAL",
   "TIMEOUT",
   "OFFLINE",
+  "UNAUTHORIZED",
+  "BUILTIN_MODEL",
 ]);
 
 export function useErrorText(): (error: ClientError) => string {

@@ -60,6 +60,9 @@ export const en = {
     INTERNAL: "Something went wrong on the server. Try again in a moment.",
     TIMEOUT: "The server did not answer in time. Check your connection; it will retry.",
     OFFLINE: "You are offline. Reconnect to the network: the page reconnects by itself.",
+    UNAUTHORIZED:
+      "This needs the host's key or a participant's sign-in. Open the page from the host's browser or join the room again.",
+    BUILTIN_MODEL: "This model is built into the app: there is nothing to download.",
     generic: "Something went wrong. Reload the page and try again.",
   },
   join: {
