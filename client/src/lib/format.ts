@@ -6,6 +6,7 @@
 function formatters(locale: string) {
   return {
     percent1: new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }),
+    scientific: new Intl.NumberFormat(locale, { notation: "scientific", maximumSignificantDigits: 3 }),
     percent0: new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }),
     decimal2: new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }),
     decimal3: new Intl.NumberFormat(locale, { maximumFractionDigits: 3 }),
@@ -25,9 +26,13 @@ export function setNumberLocale(tag: string): void {
 
 export const numberLocale = (): string => locale;
 
-/** 0.4567 → "45.7%"; tiny but non-zero probabilities stay visible ("<0.1%"). */
+/**
+ * The one format for a probability, everywhere: a percentage from 0.1% on (whole from 10%: 0.4567 → "46%";
+ * one decimal below: 0.002 → "0.2%"), scientific below 0.1% (0.000846 → "8.46E-4"), so a tiny probability
+ * keeps its digits instead of showing as "<0.1%".
+ */
 export function formatPercent(p: number): string {
-  if (p > 0 && p < 0.001) return `<${f.percent1.format(0.001)}`;
+  if (p > 0 && p < 0.001) return f.scientific.format(p);
   return p >= 0.1 ? f.percent0.format(p) : f.percent1.format(p);
 }
 
@@ -38,9 +43,5 @@ export const formatNumber = (x: number): string => f.decimal2.format(x);
 export const formatBits = (x: number): string => f.decimal3.format(x);
 export const formatInt = (x: number): string => f.integer.format(x);
 
-/** Probabilities of whole completions can be tiny: 3 significant digits, scientific below 0.001. */
-export function formatProbability(p: number): string {
-  if (p === 0) return "0";
-  if (p < 0.001) return p.toExponential(2);
-  return formatPercent(p);
-}
+/** Probabilities of whole completions (often tiny): the same format as every other probability. */
+export const formatProbability = formatPercent;
