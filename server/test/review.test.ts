@@ -135,12 +135,17 @@ describe.each(targets)("review and export on $name", ({ target }) => {
     db = await openDatabase(await target());
     t = await boot({ db });
     p = await play(t);
-    // a stored guess (the guess feature writes these; the review must show them)
+    // a stored guess (the guess feature writes these; the review must show them) over two candidates
+    await db.prisma.$executeRawUnsafe(
+      `UPDATE rounds SET candidates = $1::jsonb WHERE id = $2`,
+      JSON.stringify({ ids: [7, 9], tokens: ["=cat", "dog"], truth: [0.5, 0.3, 0.2] }),
+      p.rounds[0]!.info.id,
+    );
     await db.prisma.$executeRawUnsafe(
       `INSERT INTO guesses (round_id, participant_id, distribution, score_bits) VALUES ($1, $2, $3::jsonb, $4)`,
       p.rounds[0]!.info.id,
       p.participantIds[1],
-      JSON.stringify({ probs: [0.5, 0.25, 0.25] }),
+      JSON.stringify({ probs: [0.5, 0.1599999999999999, 0.3400000000000001] }),
       1.75,
     );
   });
@@ -359,13 +364,20 @@ describe.each(targets)("review and export on $name", ({ target }) => {
       "round_id",
       "participant_id",
       "nickname",
-      "distribution",
+      "word_1",
+      "prob_1",
+      "word_2",
+      "prob_2",
+      "word_3",
+      "prob_3",
       "score_bits",
       "submitted_at",
     ]);
     expect(grows).toHaveLength(1);
     expect(grows[0]!.slice(0, 4)).toEqual(["1", p.rounds[0]!.info.id, p.participantIds[1], p.nicknames[1]]);
-    expect(JSON.parse(grows[0]![4]!)).toEqual({ probs: [0.5, 0.25, 0.25] });
+    // each candidate word beside its probability, rounded (no float noise), a formula-like word guarded
+    expect(grows[0]!.slice(4, 10)).toEqual(["'=cat", "0.5", "dog", "0.16", "(something else)", "0.34"]);
+    expect(grows[0]![10]).toBe("1.75");
     expect((await get(`/api/sessions/${p.sessionId}/export.csv?kind=nope`)).status).toBe(400);
   });
 

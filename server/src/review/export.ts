@@ -38,15 +38,23 @@ export const SAMPLE_COLUMNS = [
   "model_log_prob",
 ] as const;
 
-export const GUESS_COLUMNS = [
-  "round_seq",
-  "round_id",
-  "participant_id",
-  "nickname",
-  "distribution",
-  "score_bits",
-  "submitted_at",
-] as const;
+/** The guesses CSV: these, then `word_i, prob_i` for each outcome (as many as the session's widest round), then the score and time. */
+export const GUESS_COLUMNS = ["round_seq", "round_id", "participant_id", "nickname"] as const;
+export const GUESS_TAIL_COLUMNS = ["score_bits", "submitted_at"] as const;
+/** The last outcome of every guess: any word that is not a candidate. */
+export const SOMETHING_ELSE = "(something else)";
+/** Guessed probabilities in the CSV: rounded to this many decimals (they are whole percentages as guessed). */
+export const GUESS_PROB_DECIMALS = 4;
+
+/** A guess or "be the model" round's outcomes in order: its candidate words, then "something else". */
+function outcomeWords(round: StoredRound): string[] | null {
+  const tokens = (round.candidates as { tokens?: unknown } | null)?.tokens;
+  if (!Array.isArray(tokens)) return null;
+  return [...tokens.map(String), SOMETHING_ELSE];
+}
+
+const roundedProb = (p: unknown): number | "" =>
+  typeof p === "number" && Number.isFinite(p) ? Number(p.toFixed(GUESS_PROB_DECIMALS)) : "";
 
 /** Nicknames of a session's participants (a class: hundreds), read in pages. */
 async function nicknames(deps: ExportDeps, sessionId: string): Promise<Map<string, string>> {
@@ -83,20 +91,33 @@ export async function writeSamplesCsv(out: StreamOut, deps: ExportDeps, sessionI
   return written;
 }
 
-/** One CSV row per stored guess; the distribution is its stored JSON. */
+/**
+ * One CSV row per stored guess: each outcome's word beside its guessed probability (`word_1, prob_1, …`,
+ * rounded to GUESS_PROB_DECIMALS), as many pairs as the session's round with the most outcomes (the others
+ * leave theirs empty).
+ */
 export async function writeGuessesCsv(out: StreamOut, deps: ExportDeps, sessionId: string): Promise<number> {
-  await out.write(CSV_BOM + csvRow(GUESS_COLUMNS));
+  const rounds = await deps.rounds.rounds(sessionId);
+  const width = Math.max(0, ...rounds.map((r) => outcomeWords(r)?.length ?? 0));
+  const pairs = Array.from({ length: width }, (_, i) => [`word_${i + 1}`, `prob_${i + 1}`]).flat();
+  await out.write(CSV_BOM + csvRow([...GUESS_COLUMNS, ...pairs, ...GUESS_TAIL_COLUMNS]));
   let written = 0;
-  for (const round of await deps.rounds.rounds(sessionId)) {
+  for (const round of rounds) {
+    const words = outcomeWords(round) ?? [];
     for await (const page of deps.exports.guesses(round.id)) {
       let chunk = "";
       for (const g of page) {
+        const probs = (g.distribution as { probs?: unknown } | null)?.probs;
+        const cells = Array.from({ length: width }, (_, i) => [
+          i < words.length ? userText(words[i]!) : "",
+          Array.isArray(probs) ? roundedProb(probs[i]) : "",
+        ]).flat();
         chunk += csvRow([
           round.seq,
           round.id,
           g.participantId,
           userText(g.nickname),
-          JSON.stringify(g.distribution) ?? "",
+          ...cells,
           g.scoreBits,
           g.submittedAt.toISOString(),
         ]);
