@@ -4,6 +4,8 @@
  * says so once, the completion list survives a reload with one tab stop per completion, and a round closed
  * before the reveal shows this phone's own counts.
  */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useE2eEnvironment } from "./harness.ts";
@@ -19,6 +21,9 @@ import {
 } from "./pages.ts";
 
 const e2e = useE2eEnvironment();
+const SHOTS = process.env.PHONE_SHOTS ?? "/tmp/phone-shots";
+mkdirSync(SHOTS, { recursive: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}-390.png`) });
 
 async function phone(browser: Browser): Promise<Page> {
   const context = await browser.newContext({
@@ -43,6 +48,7 @@ describe("joining from a phone", () => {
     await field.fill("q0pyy1", { timeout: WAIT_MS });
     await join.click({ timeout: WAIT_MS });
     await page.getByRole("alert").getByText("Room codes never use 0 1").waitFor({ timeout: WAIT_MS });
+    await shot(page, "join-code-letters");
 
     await field.fill(MISSING.toLowerCase(), { timeout: WAIT_MS });
     await join.click({ timeout: WAIT_MS });
@@ -68,6 +74,7 @@ describe("joining from a phone", () => {
     expect(await page.getByLabel("Your nickname").count()).toBe(0);
     const field = page.getByLabel("Room code");
     expect(await field.inputValue()).toBe(MISSING);
+    await shot(page, "join-link-missing");
     await field.fill(code, { timeout: WAIT_MS });
     await page.getByRole("button", { name: "Check the code" }).click({ timeout: WAIT_MS });
     await page.getByLabel("Your nickname").waitFor({ timeout: WAIT_MS });
@@ -87,6 +94,7 @@ describe("joining from a phone", () => {
     await page.getByRole("button", { name: "Join", exact: true }).click({ timeout: WAIT_MS });
     await page.getByRole("alert").getByText("The room is locked.").waitFor({ timeout: WAIT_MS });
     expect(await locked.count()).toBe(1);
+    await shot(page, "join-locked");
     await page.context().close();
   });
 });
@@ -121,6 +129,7 @@ describe("a phone's completions", () => {
     expect(await summary.textContent()).toContain("You made 10 samples (10 counted)");
     expect(await page.getByText("No samples yet").count()).toBe(0);
     expect(await page.locator(".completion").count()).toBe(10);
+    await shot(page, "closed-before-reveal");
     await student.context.close();
   });
 
