@@ -119,6 +119,11 @@ describe("phone screens at 360, 390 and 414 px wide", () => {
     await each(async (p) => {
       await p.page.getByRole("heading", { name: "Guess the next word" }).waitFor({ timeout: WAIT_MS });
       await checkScreen(p, "guess-open", button("Submit guess"));
+      // one slider move reaches a guess that took 8+ taps of ±5%; the others pay for it, the total stays 100%
+      const first = p.page.locator(".stepper").first();
+      await first.getByRole("slider").fill("70", { timeout: WAIT_MS });
+      expect(await first.locator("output").textContent()).toBe("70%");
+      expect(await p.page.locator(".stepper-total").textContent()).toBe("Total: 100%");
       await p.page.getByRole("button", { name: "Submit guess" }).click({ timeout: WAIT_MS });
       await p.page.getByRole("button", { name: "Submitted ✓" }).waitFor({ timeout: WAIT_MS });
     });
