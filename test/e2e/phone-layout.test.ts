@@ -105,6 +105,13 @@ describe("phone screens at 360, 390 and 414 px wide", () => {
       await p.page.getByTestId("class-chart").scrollIntoViewIfNeeded({ timeout: WAIT_MS });
       if (p.width <= 390) await p.page.screenshot({ path: join(SHOTS, `revealed-chart-${p.width}.png`) });
     });
+    // the same screen in 中文 on the smallest phone, then back to English for the rest
+    const smallest = phones[0]!;
+    await smallest.page.getByTestId("language-switcher").selectOption("zh", { timeout: WAIT_MS });
+    await smallest.page.evaluate("window.scrollTo(0, 0)");
+    await checkScreen(smallest, "revealed-zh", button("采样"));
+    await smallest.page.getByTestId("language-switcher").selectOption("en", { timeout: WAIT_MS });
+    await smallest.page.getByRole("button", { name: "Sample", exact: true }).waitFor({ timeout: WAIT_MS });
     await host.getByRole("button", { name: "Close round" }).click({ timeout: WAIT_MS });
     await each((p) => checkScreen(p, "closed", (page) => page.getByText("This round is closed.")));
 
