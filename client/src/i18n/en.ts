@@ -101,6 +101,8 @@ export const en = {
       "The round closed before the reveal. You made {{count, number}} samples ({{acked}} counted): the class's results are on the projector.",
     settingsSummary: "How this round samples",
     loadingModel: "Loading the model onto your phone…",
+    modelFailed:
+      "The model could not be loaded onto your phone. Check your connection, then reload the page.",
     controls: "Sampling",
     made: "made",
     counted: "counted by the class",

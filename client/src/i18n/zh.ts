@@ -97,6 +97,7 @@ export const zh: typeof en = {
       "这一轮在揭晓之前就结束了。你抽了 {{count, number}} 个样本（计入 {{acked}} 个）：全班的结果在投影上。",
     settingsSummary: "这一轮怎么采样",
     loadingModel: "正在把模型加载到你的手机上…",
+    modelFailed: "模型没能加载到你的手机上。请检查网络连接，然后刷新页面。",
     controls: "采样",
     made: "已生成",
     counted: "已计入全班",

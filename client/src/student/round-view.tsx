@@ -48,7 +48,14 @@ export function RoundView({ state, session }: { state: StudentState; session: St
       {round.mode === "guess" ? <GuessPanel state={state} session={session} /> : null}
       {guessing && !round.candidates ? <p className="notice phase">{t("student.guessing")}</p> : null}
       {state.model === "loading" ? <p className="notice">{t("student.loadingModel")}</p> : null}
-      <ErrorMessage error={state.error} />
+      {/* a model that did not load is not "the server is busy": say what the student can do */}
+      {state.model === "error" ? (
+        <p role="alert" className="error-box">
+          {t("student.modelFailed")}
+        </p>
+      ) : (
+        <ErrorMessage error={state.error} />
+      )}
 
       {!guessing && !closed && (!s || s.completions.length === 0) ? (
         <p className="hint">{t("student.firstHint")}</p>
