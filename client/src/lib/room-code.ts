@@ -4,7 +4,7 @@
  * every look-alike pair (0/O, 1/I/L, 2/Z, 5/S, 8/B), so a typed look-alike cannot be mapped to one letter
  * for sure: it is named in the error instead, so the student checks exactly that character.
  */
-import { ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH } from "./protocol-limits.ts";
+import { LIMITS, ROOM_CODE_ALPHABET } from "@tokenroom/shared";
 
 export type RoomCodeCheck =
   | { ok: true; code: string }
@@ -23,6 +23,6 @@ export function checkRoomCode(input: string): RoomCodeCheck {
   if (code.length === 0) return { ok: false, reason: "empty", code };
   const bad = [...new Set([...code].filter((c) => !ROOM_CODE_ALPHABET.includes(c)))];
   if (bad.length > 0) return { ok: false, reason: "letters", code, bad };
-  if (code.length !== ROOM_CODE_LENGTH) return { ok: false, reason: "length", code };
+  if (code.length !== LIMITS.roomCodeLength) return { ok: false, reason: "length", code };
   return { ok: true, code };
 }

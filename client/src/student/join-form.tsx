@@ -3,11 +3,11 @@
  * code field back, editable, and only a room that exists asks for a nickname, with errors that say what to do
  * (name taken, room locked…).
  */
+import { LIMITS } from "@tokenroom/shared";
 import { type FormEvent, useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { getRoom, type RoomInfo } from "../api/http.ts";
 import type { ClientError } from "../api/socket.ts";
-import { NICKNAME_MAX } from "../lib/protocol-limits.ts";
 import { ErrorMessage, useErrorText } from "../components/error-message.tsx";
 import { RoomCodeForm } from "../components/room-code-form.tsx";
 import type { StudentState } from "./student-session.ts";
@@ -40,7 +40,8 @@ export function JoinForm({ state, onJoin }: { state: StudentState; onJoin: (nick
     e.preventDefault();
     const name = nickname.replace(/\s+/g, " ").trim();
     if (name.length === 0) return setLocalError(t("join.nameMissing"));
-    if (name.length > NICKNAME_MAX) return setLocalError(t("join.nameTooLong", { count: NICKNAME_MAX }));
+    if (name.length > LIMITS.nicknameMax)
+      return setLocalError(t("join.nameTooLong", { count: LIMITS.nicknameMax }));
     setLocalError(null);
     onJoin(name);
   };
@@ -75,7 +76,7 @@ export function JoinForm({ state, onJoin }: { state: StudentState; onJoin: (nick
         className="text-input"
         value={nickname}
         onChange={(e) => setNickname(e.target.value)}
-        maxLength={NICKNAME_MAX + 8}
+        maxLength={LIMITS.nicknameMax + 8}
         autoComplete="nickname"
         autoCapitalize="words"
         enterKeyHint="go"
@@ -83,7 +84,7 @@ export function JoinForm({ state, onJoin }: { state: StudentState; onJoin: (nick
         aria-invalid={localError !== null || state.joinError?.code === "NICKNAME_TAKEN"}
       />
       <p id={`${id}-hint`} className="hint">
-        {t("join.nicknameHint", { count: NICKNAME_MAX })}
+        {t("join.nicknameHint", { count: LIMITS.nicknameMax })}
       </p>
       <div role="alert" className={localError ? "error-box" : "visually-hidden"}>
         {localError}

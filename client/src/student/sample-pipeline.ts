@@ -3,11 +3,10 @@
  * batches (≤ 100, one request in flight, every ~200 ms) → drop on a settling ack. Timeouts, lost
  * connections, RATE_LIMITED and UNAVAILABLE keep the samples and back off before resending.
  */
-import type { RoundInfo, SampleSubmit, SubmitResult } from "@tokenroom/shared";
+import { LIMITS, type RoundInfo, type SampleSubmit, type SubmitResult } from "@tokenroom/shared";
 import type { ClientError, ClientResult } from "../api/socket.ts";
 import type { EngineClient } from "../engine-worker/engine-client.ts";
 import type { GeneratedSample, RoundSpec } from "../engine-worker/messages.ts";
-import { SAMPLES_PER_BATCH } from "../lib/protocol-limits.ts";
 import { Outbox, outboxKey, type OutboxStore } from "./outbox.ts";
 
 export interface PipelineDeps {
@@ -162,7 +161,7 @@ export class SamplePipeline {
   flush(): Promise<void> {
     if (this.discarded || this.inflight || this.outbox.size === 0) return Promise.resolve();
     if (this.deps.now() < this.retryAt || !this.deps.canSend()) return Promise.resolve();
-    const samples = this.outbox.batch(SAMPLES_PER_BATCH);
+    const samples = this.outbox.batch(LIMITS.samplesPerBatch);
     const run = this.deps.submit({ roundId: this.round.id, samples }).then((result) => {
       this.inflight = null;
       if (this.discarded) return;
@@ -192,7 +191,7 @@ export class SamplePipeline {
     if (BACKOFF_CODES.has(error.code)) this.backOff();
     else if (error.code === "BAD_REQUEST") {
       // the batch itself is malformed: resending it cannot succeed
-      const dropped = this.outbox.batch(SAMPLES_PER_BATCH);
+      const dropped = this.outbox.batch(LIMITS.samplesPerBatch);
       this.outbox.settle(
         dropped.map((s) => ({
           index: s.index,

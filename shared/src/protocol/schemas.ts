@@ -3,30 +3,9 @@
  * and parses it with these; the inferred types are what clients send.
  */
 import { z } from "zod";
+import { LIMITS, ROOM_CODE_ALPHABET } from "./limits.ts";
 
-export const LIMITS = {
-  roomCodeLength: 6,
-  nicknameMax: 24,
-  titleMax: 80,
-  promptMaxChars: 400,
-  promptMaxTokens: 80,
-  completionMaxTokens: 40,
-  temperatureMax: 10,
-  samplesPerBatch: 100,
-  /**
-   * [SW1] A participant's fresh sample indices must lie in [nextIndex, nextIndex + sampleWindow), nextIndex being the
-   * lowest index not yet stored (a batch's own in-order samples move it along). One full batch: see docs/security.md.
-   */
-  sampleWindow: 100,
-  /** "Be the model": a pasted passage, and how many of its words a series predicts. */
-  passageMaxChars: 2000,
-  beModelWordsMax: 20,
-  /** socket.io's maxHttpBufferSize: larger messages are dropped and the socket closed. */
-  maxMessageBytes: 64 * 1024,
-} as const;
-
-/** Room codes use an alphabet without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B). */
-export const ROOM_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";
+export { LIMITS, ROOM_CODE_ALPHABET };
 
 /**
  * [H4] Text that is valid Unicode: no lone UTF-16 surrogate ("a\ud800b" cannot be stored as UTF-8, and
