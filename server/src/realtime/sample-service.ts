@@ -5,7 +5,7 @@
  * already had are not counted again) → count → ack.
  */
 import {
-  checkCompletion,
+  checkCompletionSteps,
   createRng,
   ErrorCode,
   hashString32,
@@ -13,8 +13,9 @@ import {
   participantSeed,
   type SampleInput,
   type SampleResult,
+  type SteppedCheck,
   type SubmitResult,
-  verifySample,
+  verifySampleSteps,
 } from "@tokenroom/shared";
 import type { Clock } from "../clock.ts";
 import { ServiceError, unavailable } from "../errors.ts";
@@ -23,6 +24,7 @@ import type { StatsHub } from "../rounds/stats-hub.ts";
 import type { SampleWriter } from "../store/sample-writer.ts";
 import type { LiveParticipant, LiveRound, LiveSession } from "./live-state.ts";
 import { storedSet } from "./live-state.ts";
+import { CpuBudget } from "./cpu-budget.ts";
 
 /** Where the stored sample indices are the truth (the database): the window check reads it when its cache lags. */
 export interface StoredIndexes {
@@ -36,18 +38,26 @@ export interface SampleServiceOptions {
   verifyFraction: number;
   ratePerSecond: number;
   burst: number;
+  /** [CPU1] Milliseconds of verification per turn of the event loop, over all batches (default 4). */
+  verifySliceMs?: number;
 }
+
+type Checked = { ok: true; logProb: number } | { ok: false; code: string; message: string };
 
 const E = ErrorCode;
 
 export class SampleService {
+  private readonly budget: CpuBudget;
+
   constructor(
     private readonly writer: SampleWriter,
     private readonly stats: StatsHub,
     private readonly clock: Clock,
     private readonly options: SampleServiceOptions,
     private readonly truth: StoredIndexes,
-  ) {}
+  ) {
+    this.budget = new CpuBudget(options.verifySliceMs ?? 4);
+  }
 
   /** Token bucket: `n` samples may pass if the bucket holds them (refilled at ratePerSecond, capped at burst). */
   private takeTokens(p: LiveParticipant, n: number): boolean {
@@ -69,18 +79,16 @@ export class SampleService {
     return hashString32(`${participantId}:${index}`) / 2 ** 32 < f;
   }
 
-  /** ln P of the sample if the round's settings can produce it (and, when verified, it is the seed's sample). */
-  private check(
-    round: LiveRound,
-    participantId: string,
-    s: SampleInput,
-  ): { ok: true; logProb: number } | { ok: false; code: string; message: string } {
+  /**
+   * ln P of the sample if the round's settings can produce it (and, when verified, it is the seed's sample), one
+   * model step per `step()` ([V2] replayed token by token: a wrong sample costs the steps up to its first difference).
+   */
+  private check(round: LiveRound, participantId: string, s: SampleInput): SteppedCheck<Checked> {
     const r = round.row;
     const settings = { temperature: r.temperature, topK: r.topK, topP: r.topP };
     if (this.shouldVerify(participantId, s.index)) {
-      // [V2] replayed token by token: a wrong sample costs the steps up to its first difference
       const rng = createRng(participantSeed(r.seed, participantId), s.index);
-      const v = verifySample(
+      const v = verifySampleSteps(
         round.model,
         r.promptTokens,
         s.tokens,
@@ -89,19 +97,58 @@ export class SampleService {
         r.maxTokens,
         round.decoder,
       );
-      if (v.ok) return { ok: true, logProb: v.logProb };
-      return v.kind === "mismatch"
-        ? {
-            ok: false,
-            code: E.SAMPLE_MISMATCH,
-            message: `sample ${s.index} is not the one its seed gives; use the shared engine with the round's seed`,
-          }
-        : { ok: false, code: E.INVALID_SAMPLE, message: `sample ${s.index}: ${v.reason}` };
+      return {
+        step: () => {
+          const out = v.step();
+          if (out === null || out.ok) return out;
+          return out.kind === "mismatch"
+            ? {
+                ok: false,
+                code: E.SAMPLE_MISMATCH,
+                message: `sample ${s.index} is not the one its seed gives; use the shared engine with the round's seed`,
+              }
+            : { ok: false, code: E.INVALID_SAMPLE, message: `sample ${s.index}: ${out.reason}` };
+        },
+      };
     }
-    const c = checkCompletion(round.model, r.promptTokens, s.tokens, settings, r.maxTokens, round.decoder);
-    return c.ok
-      ? { ok: true, logProb: c.logProb }
-      : { ok: false, code: E.INVALID_SAMPLE, message: `sample ${s.index}: ${c.reason}` };
+    const c = checkCompletionSteps(
+      round.model,
+      r.promptTokens,
+      s.tokens,
+      settings,
+      r.maxTokens,
+      round.decoder,
+    );
+    return {
+      step: () => {
+        const out = c.step();
+        if (out === null || out.ok) return out;
+        return { ok: false, code: E.INVALID_SAMPLE, message: `sample ${s.index}: ${out.reason}` };
+      },
+    };
+  }
+
+  /**
+   * [CPU1] Checks `samples` into `verdicts`, one model step at a time, yielding the event loop whenever this turn's
+   * shared budget is spent: a batch on a large model never holds the loop for more than about verifySliceMs.
+   */
+  private async checkAll(
+    round: LiveRound,
+    participantId: string,
+    samples: SampleInput[],
+    verdicts: Map<number, Checked>,
+  ): Promise<void> {
+    for (const s of samples) {
+      const check = this.check(round, participantId, s);
+      for (;;) {
+        if (this.budget.spent()) await this.budget.nextTurn();
+        const out = check.step();
+        if (out !== null) {
+          verdicts.set(s.index, out);
+          break;
+        }
+      }
+    }
   }
 
   /** The lowest index not in the participant's stored set (advancing and keeping the round's hint). */
@@ -129,6 +176,81 @@ export class SampleService {
       taken.add(s.index);
     }
     return true;
+  }
+
+  /**
+   * What to answer for each sample of the batch (sorted by index) as things stand, synchronously: accepted (stored),
+   * waiting for the same sample's write, out of the window, or by its verdict; `unchecked` lists the samples that
+   * need a verdict first.
+   */
+  private plan(
+    round: LiveRound,
+    participantId: string,
+    stored: Set<number>,
+    sorted: SampleInput[],
+    verdicts: Map<number, Checked>,
+  ) {
+    const results = new Map<number, SampleResult>();
+    const waits: Promise<void>[] = [];
+    const rows: { index: number; tokens: number[]; logProb: number }[] = [];
+    const taken = new Set<number>();
+    const unchecked: SampleInput[] = [];
+    const filled = (i: number) =>
+      stored.has(i) || taken.has(i) || round.inflight.has(`${participantId}:${i}`);
+    let next = this.firstUnstored(round, participantId, stored);
+    for (const s of sorted) {
+      while (filled(next)) next++;
+      const key = `${participantId}:${s.index}`;
+      if (stored.has(s.index)) {
+        results.set(s.index, { index: s.index, status: "accepted" });
+        continue;
+      }
+      const inflight = round.inflight.get(key);
+      if (inflight) {
+        // the same sample is being written right now: answer with the original's outcome
+        waits.push(
+          inflight.then(
+            () => void results.set(s.index, { index: s.index, status: "accepted" }),
+            () =>
+              void results.set(s.index, {
+                index: s.index,
+                status: "rejected",
+                code: E.UNAVAILABLE,
+                message: "not stored; resend",
+              }),
+          ),
+        );
+        continue;
+      }
+      if (s.index >= next + SAMPLE_WINDOW) {
+        results.set(s.index, {
+          index: s.index,
+          status: "rejected",
+          code: E.OUT_OF_ORDER,
+          message:
+            `sample ${s.index} is out of order: send samples in order, starting at index ${next}, ` +
+            `the first one not stored yet (indices up to ${next + SAMPLE_WINDOW - 1} are taken now)`,
+        });
+        continue;
+      }
+      const checked = verdicts.get(s.index);
+      if (!checked) {
+        unchecked.push(s);
+        continue;
+      }
+      if (!checked.ok) {
+        results.set(s.index, {
+          index: s.index,
+          status: "rejected",
+          code: checked.code,
+          message: checked.message,
+        });
+        continue;
+      }
+      rows.push({ index: s.index, tokens: s.tokens, logProb: checked.logProb });
+      taken.add(s.index);
+    }
+    return { results, waits, rows, unchecked };
   }
 
   async submit(
@@ -180,61 +302,18 @@ export class SampleService {
       }
     }
 
-    const results = new Map<number, SampleResult>();
-    const waits: Promise<void>[] = [];
-    const rows: { index: number; tokens: number[]; logProb: number }[] = [];
-    const taken = new Set<number>();
-    const filled = (i: number) =>
-      stored.has(i) || taken.has(i) || round.inflight.has(`${participantId}:${i}`);
-    let next = this.firstUnstored(round, participantId, stored);
-    for (const s of sorted) {
-      while (filled(next)) next++;
-      const key = `${participantId}:${s.index}`;
-      if (stored.has(s.index)) {
-        results.set(s.index, { index: s.index, status: "accepted" });
-        continue;
+    // [CPU1] verification yields the event loop, and other batches run meanwhile: the plan (what is stored, being
+    // written, in the window) is made again after each wait; it may need verdicts for samples it did not need before
+    const verdicts = new Map<number, Checked>();
+    let plan = this.plan(round, participantId, stored, sorted, verdicts);
+    while (plan.unchecked.length > 0) {
+      await this.checkAll(round, participantId, plan.unchecked, verdicts);
+      if (live.round !== round) {
+        throw new ServiceError(E.ROUND_CLOSED, "that round closed while your samples were being checked");
       }
-      const inflight = round.inflight.get(key);
-      if (inflight) {
-        // the same sample is being written right now: answer with the original's outcome
-        waits.push(
-          inflight.then(
-            () => void results.set(s.index, { index: s.index, status: "accepted" }),
-            () =>
-              void results.set(s.index, {
-                index: s.index,
-                status: "rejected",
-                code: E.UNAVAILABLE,
-                message: "not stored; resend",
-              }),
-          ),
-        );
-        continue;
-      }
-      if (s.index >= next + SAMPLE_WINDOW) {
-        results.set(s.index, {
-          index: s.index,
-          status: "rejected",
-          code: E.OUT_OF_ORDER,
-          message:
-            `sample ${s.index} is out of order: send samples in order, starting at index ${next}, ` +
-            `the first one not stored yet (indices up to ${next + SAMPLE_WINDOW - 1} are taken now)`,
-        });
-        continue;
-      }
-      const checked = this.check(round, participantId, s);
-      if (!checked.ok) {
-        results.set(s.index, {
-          index: s.index,
-          status: "rejected",
-          code: checked.code,
-          message: checked.message,
-        });
-        continue;
-      }
-      rows.push({ index: s.index, tokens: s.tokens, logProb: checked.logProb });
-      taken.add(s.index);
+      plan = this.plan(round, participantId, stored, sorted, verdicts);
     }
+    const { results, waits, rows } = plan;
 
     if (rows.length > 0) {
       const write = this.writer.write(rows.map((r) => ({ roundId, participantId, ...r })));

@@ -140,28 +140,64 @@ export function verifySample(
   maxTokens: number,
   decoder?: Decoder,
 ): SampleVerdict {
+  return runSteps(verifySampleSteps(model, promptTokens, completion, settings, rng, maxTokens, decoder));
+}
+
+/**
+ * A check that runs one model step at a time, so that a caller can spread a long one over several turns of its
+ * event loop: `step()` does at most one decoded step and returns the outcome once it is decided, else null.
+ */
+export interface SteppedCheck<T> {
+  step(): T | null;
+}
+
+/** Runs a stepped check to its outcome in one go. */
+export function runSteps<T>(check: SteppedCheck<T>): T {
+  for (;;) {
+    const outcome = check.step();
+    if (outcome !== null) return outcome;
+  }
+}
+
+/** [V2] verifySample, one replayed token per `step()` (the shape checks decide on the first call, at no step). */
+export function verifySampleSteps(
+  model: LanguageModel,
+  promptTokens: readonly TokenId[],
+  completion: readonly TokenId[],
+  settings: DecodingSettings,
+  rng: Rng,
+  maxTokens: number,
+  decoder?: Decoder,
+): SteppedCheck<SampleVerdict> {
   const shape = checkShape(model, completion, settings, maxTokens);
-  if (shape !== null) return { ok: false, kind: "invalid", step: -1, reason: shape };
+  if (shape !== null) return decided({ ok: false, kind: "invalid", step: -1, reason: shape });
   const steps = decoderFor(model, settings, decoder);
   const context = promptTokens.slice();
   let logProb = 0;
-  for (let i = 0; i < completion.length; i++) {
-    const { dist, cdf } = steps.step(context);
-    const j = sampleIndex(cdf, rng.next());
-    const submitted = completion[i]!;
-    if (dist.ids[j] !== submitted) {
-      if (probabilityOf(dist, submitted) > 0) {
-        return { ok: false, kind: "mismatch", step: i, reason: `token ${i} is not the one the seed draws` };
+  let i = 0;
+  return {
+    step(): SampleVerdict | null {
+      if (i >= completion.length) return { ok: true, logProb };
+      const { dist, cdf } = steps.step(context);
+      const j = sampleIndex(cdf, rng.next());
+      const submitted = completion[i]!;
+      if (dist.ids[j] !== submitted) {
+        if (probabilityOf(dist, submitted) > 0) {
+          return { ok: false, kind: "mismatch", step: i, reason: `token ${i} is not the one the seed draws` };
+        }
+        const word = model.vocab[submitted] ?? "";
+        const reason = `token ${i} ("${word}") has probability 0 under the settings`;
+        return { ok: false, kind: "invalid", step: i, reason };
       }
-      const word = model.vocab[submitted] ?? "";
-      const reason = `token ${i} ("${word}") has probability 0 under the settings`;
-      return { ok: false, kind: "invalid", step: i, reason };
-    }
-    logProb += Math.log(dist.probs[j]!);
-    context.push(submitted);
-  }
-  return { ok: true, logProb };
+      logProb += Math.log(dist.probs[j]!);
+      context.push(submitted);
+      i++;
+      return i >= completion.length ? { ok: true, logProb } : null;
+    },
+  };
 }
+
+const decided = <T>(outcome: T): SteppedCheck<T> => ({ step: () => outcome });
 
 /** [V1]'s checks that need no model step (settings, maxTokens, array, length, ids, EOS placement); null if fine. */
 function checkShape(
@@ -206,13 +242,40 @@ export function checkCompletion(
   maxTokens: number,
   decoder?: Decoder,
 ): CompletionCheck {
-  const fail = (reason: string): CompletionCheck => ({ ok: false, reason });
+  return runSteps(checkCompletionSteps(model, promptTokens, completion, settings, maxTokens, decoder));
+}
+
+/** [V1] checkCompletion, one scored token per `step()` (the shape checks decide on the first call, at no step). */
+export function checkCompletionSteps(
+  model: LanguageModel,
+  promptTokens: readonly TokenId[],
+  completion: readonly TokenId[],
+  settings: DecodingSettings,
+  maxTokens: number,
+  decoder?: Decoder,
+): SteppedCheck<CompletionCheck> {
   const shape = checkShape(model, completion, settings, maxTokens);
-  if (shape !== null) return fail(shape);
-  const { logProb, impossibleAt } = chainRule(decoderFor(model, settings, decoder), promptTokens, completion);
-  if (impossibleAt >= 0) {
-    const word = model.vocab[completion[impossibleAt]!] ?? "";
-    return fail(`token ${impossibleAt} ("${word}") has probability 0 under the settings`);
-  }
-  return { ok: true, logProb };
+  if (shape !== null) return decided({ ok: false, reason: shape });
+  const steps = decoderFor(model, settings, decoder);
+  const eos = model.eosId;
+  const context = promptTokens.slice();
+  let logProb = 0;
+  let i = 0;
+  const impossible = (at: number): CompletionCheck => {
+    const word = model.vocab[completion[at]!] ?? "";
+    return { ok: false, reason: `token ${at} ("${word}") has probability 0 under the settings` };
+  };
+  return {
+    step(): CompletionCheck | null {
+      if (i >= completion.length) return { ok: true, logProb };
+      const token = completion[i]!;
+      if (i > 0 && eos !== undefined && completion[i - 1] === eos) return impossible(i);
+      const p = probabilityOf(steps.distribution(context), token);
+      if (!(p > 0)) return impossible(i);
+      logProb += Math.log(p);
+      context.push(token);
+      i++;
+      return i >= completion.length ? { ok: true, logProb } : null;
+    },
+  };
 }
