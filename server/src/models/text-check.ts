@@ -4,7 +4,7 @@
  * and runs in the training worker (train-worker.ts).
  */
 import { z } from "zod";
-import { unicodeString } from "@tokenroom/shared";
+import { type TokenizerKind, unicodeString } from "@tokenroom/shared";
 
 export const TRAIN_LIMITS = {
   /** UTF-8 bytes of text. */
@@ -14,6 +14,18 @@ export const TRAIN_LIMITS = {
   minTokens: 50,
   minLines: 2,
   maxOrder: 5,
+  /**
+   * [TL1] Distinct tokens (the vocabulary) a trained model may have. A 2 MB English novel has about 20,000–30,000
+   * distinct lower-cased words, a 2 MB Chinese text (char tokenizer) a few thousand characters; 2 MB of random
+   * words about 190,000–300,000, whose decoded steps (every token of the vocabulary at top-k 0) each cost
+   * milliseconds.
+   */
+  maxVocab: 50_000,
+  /**
+   * [TL1] UTF-8 bytes of a trained model's artifact (JSON). 2 MB of text at order 5 gives 9–13 MB (novel-like words
+   * ~9 MB, random words from 49,000 ~11 MB, Chinese ~13 MB); only this check needs the model trained first.
+   */
+  maxArtifactBytes: 20 * 1024 * 1024,
   maxNameLength: 80,
   /** Share of control or replacement characters above which a text is taken for a binary file. */
   maxBadCharRatio: 0.01,
@@ -62,6 +74,16 @@ export function looksBinary(text: string): boolean {
   return bad > text.length * TRAIN_LIMITS.maxBadCharRatio;
 }
 
+/** [TL1] A trained artifact over TRAIN_LIMITS.maxArtifactBytes: what to do; null if it fits. */
+export function checkArtifactBytes(bytes: number, order: number): string | null {
+  if (bytes <= TRAIN_LIMITS.maxArtifactBytes) return null;
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+  return (
+    `the trained model is ${mb(bytes)} MB; the limit is ${mb(TRAIN_LIMITS.maxArtifactBytes)} MB: ` +
+    (order > 2 ? `train with a lower order (now ${order}) or on a shorter text` : "train on a shorter text")
+  );
+}
+
 /** The checks that need no tokenizer, in the order a user would fix them. */
 export function checkText(text: string): TextProblem | null {
   if (Buffer.byteLength(text, "utf8") > TRAIN_LIMITS.maxTextBytes)
@@ -71,10 +93,26 @@ export function checkText(text: string): TextProblem | null {
   return null;
 }
 
-/** Enough to learn from: at least 50 tokens on at least 2 non-empty lines. */
-export function checkTokens(lines: readonly (readonly string[])[]): string | null {
+const count = (n: number): string => n.toLocaleString("en-US");
+
+/**
+ * Enough to learn from (at least 50 tokens on at least 2 non-empty lines), and [TL1] not more distinct tokens than
+ * TRAIN_LIMITS.maxVocab.
+ */
+export function checkTokens(lines: readonly (readonly string[])[], tokenizer: TokenizerKind): string | null {
   const tokens = lines.reduce((sum, line) => sum + line.length, 0);
-  if (tokens >= TRAIN_LIMITS.minTokens && lines.length >= TRAIN_LIMITS.minLines) return null;
+  if (tokens >= TRAIN_LIMITS.minTokens && lines.length >= TRAIN_LIMITS.minLines) {
+    const distinct = new Set<string>();
+    for (const line of lines) for (const token of line) distinct.add(token);
+    if (distinct.size <= TRAIN_LIMITS.maxVocab) return null;
+    const what = tokenizer === "word" ? "words" : "tokens";
+    return (
+      `this text has ${count(distinct.size)} distinct ${what}; the limit is ${count(TRAIN_LIMITS.maxVocab)}: ` +
+      (tokenizer === "word"
+        ? "train on a shorter text or use the char tokenizer"
+        : "train on a shorter text (or one with fewer different words and characters)")
+    );
+  }
   return (
     `this text has ${tokens} token${tokens === 1 ? "" : "s"} on ${lines.length} line${lines.length === 1 ? "" : "s"}: ` +
     `paste at least a few sentences (${TRAIN_LIMITS.minTokens} tokens on ${TRAIN_LIMITS.minLines} or more lines)`

@@ -1,7 +1,7 @@
 /**
- * Worker entry (started by trainer.ts with a TrainJob as workerData): checks that the text has enough tokens,
- * trains it with trainNgram and posts progress, then the artifact as file text. Seconds of counting happen
- * here, never on the server's event loop.
+ * Worker entry (started by trainer.ts with a TrainJob as workerData): checks that the text has enough tokens and
+ * [TL1] not too many distinct ones, trains it with trainNgram and posts progress, then the artifact as file text
+ * ([TL1] unless it is over the size limit). Seconds of counting happen here, never on the server's event loop.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import {
@@ -13,7 +13,7 @@ import {
   type TrainStage,
 } from "@tokenroom/shared";
 import { artifactSummary } from "./registry.ts";
-import { checkTokens } from "./text-check.ts";
+import { checkArtifactBytes, checkTokens } from "./text-check.ts";
 import type { TrainJob, WorkerMessage } from "./trainer.ts";
 
 /** Progress is posted when the stage changes or the fraction moved by this much. */
@@ -22,7 +22,7 @@ const STEP = 0.02;
 const job = workerData as TrainJob;
 const post = (message: WorkerMessage): void => parentPort?.postMessage(message);
 
-const problem = checkTokens(tokenizeLines(tokenizerFor(job.tokenizer), job.text));
+const problem = checkTokens(tokenizeLines(tokenizerFor(job.tokenizer), job.text), job.tokenizer);
 if (problem) {
   post({ type: "rejected", message: problem });
 } else {
@@ -43,5 +43,8 @@ if (problem) {
       post({ type: "progress", stage: current, progress: Math.round(fraction * 1000) / 1000 });
     },
   });
-  post({ type: "done", artifactJson: serializeArtifact(artifact), summary: artifactSummary(artifact) });
+  const artifactJson = serializeArtifact(artifact);
+  const tooLarge = checkArtifactBytes(Buffer.byteLength(artifactJson, "utf8"), job.order);
+  if (tooLarge) post({ type: "rejected", message: tooLarge });
+  else post({ type: "done", artifactJson, summary: artifactSummary(artifact) });
 }
