@@ -19,6 +19,7 @@ import { defaultLimits, defaultPublicUrl, type ServerConfig } from "./config.ts"
 import { apiErrorHandler, notFound } from "./http/errors.ts";
 import { modelRouter } from "./http/model-routes.ts";
 import { apiRouter, healthRoute } from "./http/routes.ts";
+import { eventLoopDebugEnabled, eventLoopDebugRoute } from "./http/event-loop-debug.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { trainRouter } from "./http/train-routes.ts";
 import { type TrustProxy, trustFunction } from "./limits/client-ip.ts";
@@ -162,6 +163,7 @@ export function createApplication(c: AppComponents): Application {
   );
 
   app.get("/healthz", healthRoute(c.db, scale?.nodeId));
+  if (eventLoopDebugEnabled()) app.get("/debug/event-loop", eventLoopDebugRoute());
   app.use(
     "/api",
     reviewRouter({
