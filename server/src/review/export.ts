@@ -1,7 +1,8 @@
 /**
  * Streamed exports of one session: CSV (samples or guesses) and JSON. Rows are read in keyset pages
  * and each page is written as one chunk, waiting for the socket to drain: memory stays flat whatever
- * the session's size. Completion texts are decoded with the round's model (empty when it is missing).
+ * the session's size. [EX3] Formatting a page yields the event loop every few milliseconds (Slices), writing
+ * what it has so far. Completion texts are decoded with the round's model (empty when it is missing).
  */
 import {
   EXPORT_SCHEMA_VERSION,
@@ -15,7 +16,7 @@ import type { ExportQueries } from "./export-queries.ts";
 import type { RoundQueries, StoredRound } from "./round-queries.ts";
 import { completionText, roundFields, roundModel } from "./round-review.ts";
 import { isoOrNull, type Keyset, type SessionQueries } from "./session-queries.ts";
-import type { StreamOut } from "./stream-out.ts";
+import { Slices, type StreamOut } from "./stream-out.ts";
 
 export interface ExportDeps {
   sessions: SessionQueries;
@@ -73,6 +74,7 @@ export async function writeSamplesCsv(out: StreamOut, deps: ExportDeps, sessionI
   await out.write(CSV_BOM + csvRow(SAMPLE_COLUMNS));
   const nick = new Map([...(await nicknames(deps, sessionId))].map(([id, n]) => [id, csvText(n)]));
   let written = 0;
+  const slices = new Slices();
   for (const round of await deps.rounds.rounds(sessionId)) {
     const text = textOf(round, deps.models, csvText);
     const modelLogProb = modelLogProbOf(round, deps.models);
@@ -83,6 +85,11 @@ export async function writeSamplesCsv(out: StreamOut, deps: ExportDeps, sessionI
         const prob = Math.exp(Number(logProb));
         chunk += `${head}${participantId},${nick.get(participantId) ?? ""},${idx},${tokens},`;
         chunk += `${text(tokens)},${logProb},${prob},${createdAt},${modelLogProb(tokens)}\r\n`;
+        if (slices.due) {
+          await out.write(chunk);
+          chunk = "";
+          await slices.next();
+        }
       }
       written += page.length;
       await out.write(chunk);
@@ -102,6 +109,7 @@ export async function writeGuessesCsv(out: StreamOut, deps: ExportDeps, sessionI
   const pairs = Array.from({ length: width }, (_, i) => [`word_${i + 1}`, `prob_${i + 1}`]).flat();
   await out.write(CSV_BOM + csvRow([...GUESS_COLUMNS, ...pairs, ...GUESS_TAIL_COLUMNS]));
   let written = 0;
+  const slices = new Slices();
   for (const round of rounds) {
     const words = outcomeWords(round) ?? [];
     for await (const page of deps.exports.guesses(round.id)) {
@@ -121,6 +129,11 @@ export async function writeGuessesCsv(out: StreamOut, deps: ExportDeps, sessionI
           g.scoreBits,
           g.submittedAt.toISOString(),
         ]);
+        if (slices.due) {
+          await out.write(chunk);
+          chunk = "";
+          await slices.next();
+        }
       }
       written += page.length;
       await out.write(chunk);
@@ -154,6 +167,7 @@ export async function writeJsonExport(
   } while (after);
   await out.write(`],"rounds":[`);
   const rounds = await deps.rounds.rounds(session.id);
+  const slices = new Slices();
   for (const [i, round] of rounds.entries()) {
     const text = textOf(round, deps.models, (t) => JSON.stringify(t));
     const modelLogProb = modelLogProbOf(round, deps.models);
@@ -171,6 +185,11 @@ export async function writeJsonExport(
         // ids, numbers and ISO times need no escaping; the text does
         chunk += `${sep}{"participantId":"${participantId}","idx":${idx},"tokens":[${tokens.replaceAll(" ", ",")}],"text":${text(tokens)},"logProb":${logProb},"modelLogProb":${modelLogProb(tokens) || "null"},"createdAt":"${createdAt}"}`;
         sep = ",";
+        if (slices.due) {
+          await out.write(chunk);
+          chunk = "";
+          await slices.next();
+        }
       }
       await out.write(chunk);
     }
@@ -186,6 +205,11 @@ export async function writeJsonExport(
           submittedAt: g.submittedAt.toISOString(),
         })}`;
         sep = ",";
+        if (slices.due) {
+          await out.write(chunk);
+          chunk = "";
+          await slices.next();
+        }
       }
       await out.write(chunk);
     }

@@ -38,3 +38,23 @@ export class StreamOut {
     if (!this.gone) this.res.end();
   }
 }
+
+/**
+ * [EX3] Cuts long synchronous work (formatting an export page: decoding texts, scoring completions) into slices of
+ * about `sliceMs`: between rows, `if (slices.due) await slices.next()` yields the event loop (setImmediate), so a
+ * large export never holds it for long.
+ */
+export class Slices {
+  private start = performance.now();
+
+  constructor(private readonly sliceMs = 8) {}
+
+  get due(): boolean {
+    return performance.now() - this.start >= this.sliceMs;
+  }
+
+  async next(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.start = performance.now();
+  }
+}
