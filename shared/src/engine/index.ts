@@ -18,7 +18,13 @@ export {
   type NgramArtifact,
   type NgramTrainingStats,
 } from "./artifact.ts";
-export { ngramModel } from "./ngram.ts";
+export {
+  compiledBuffers,
+  type CompiledNgram,
+  compileNgram,
+  ngramModel,
+  ngramModelFromCompiled,
+} from "./ngram.ts";
 export { trainNgram, trainWithoutHeldOut, type TrainNgramOptions, type TrainStage } from "./ngram-train.ts";
 export * from "./evaluate.ts";
 export * from "./models.ts";

@@ -95,7 +95,56 @@ interface Level {
   readonly gamma: Float64Array;
 }
 
-interface Compiled {
+/**
+ * Integer keys (< 2^53) to context indexes, in typed arrays (open addressing, linear probing; value −1: empty slot),
+ * so that a compiled model is plain data a worker_thread can hand over without copying (compileNgram).
+ */
+export interface ContextTable {
+  readonly keys: Float64Array;
+  readonly values: Int32Array;
+}
+
+const TWO_32 = 4_294_967_296;
+
+function slotOf(key: number, mask: number): number {
+  const lo = key % TWO_32;
+  let h = Math.imul((lo | 0) ^ Math.imul((key - lo) / TWO_32, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) & mask;
+}
+
+/** A table for up to `size` keys (at most half full). */
+function contextTable(size: number): ContextTable {
+  let capacity = 8;
+  while (capacity < size * 2) capacity *= 2;
+  return { keys: new Float64Array(capacity), values: new Int32Array(capacity).fill(-1) };
+}
+
+function contextSet(table: ContextTable, key: number, value: number): void {
+  const { keys, values } = table;
+  const mask = values.length - 1;
+  let i = slotOf(key, mask);
+  while (values[i] !== -1 && keys[i] !== key) i = (i + 1) & mask;
+  keys[i] = key;
+  values[i] = value;
+}
+
+/** The value of `key`, or −1. */
+function contextGet(table: ContextTable, key: number): number {
+  const { keys, values } = table;
+  const mask = values.length - 1;
+  for (let i = slotOf(key, mask); ; i = (i + 1) & mask) {
+    const value = values[i]!;
+    if (value === -1 || keys[i] === key) return value;
+  }
+}
+
+/**
+ * An artifact's indexes (compileNgram): typed arrays only, so that a worker_thread can build them and transfer them
+ * (compiledBuffers) to the thread that runs the model (ngramModelFromCompiled).
+ */
+export interface CompiledNgram {
   readonly vocabSize: number;
   readonly order: number;
   /** P_1 and ln P_1, dense. */
@@ -106,10 +155,20 @@ interface Compiled {
   /** Context index at order 2, by its one id (−1: unseen). */
   readonly bigramContext: Int32Array;
   /** Context index at order n >= 3, keyed by index(h') · V + h_1, where h' is h's suffix at order n − 1. */
-  readonly contextMaps: Map<number, number>[];
+  readonly contextMaps: ContextTable[];
 }
 
-function compile(artifact: NgramArtifact): Compiled {
+/** The ArrayBuffers of a compiled model, to transfer it (postMessage's transfer list). */
+export function compiledBuffers(c: CompiledNgram): ArrayBuffer[] {
+  const arrays: { buffer: ArrayBufferLike }[] = [c.p1, c.logP1, c.bigramContext];
+  for (const level of c.levels)
+    if (level) arrays.push(level.offsets, level.followers, level.weights, level.gamma);
+  for (const t of c.contextMaps) arrays.push(t.keys, t.values);
+  return arrays.map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+}
+
+/** The indexes of a validated artifact (the costly part of ngramModel: seconds for a large order-5 model). */
+export function compileNgram(artifact: NgramArtifact): CompiledNgram {
   const v = artifact.vocab.length;
   const order = artifact.order;
   const tables = allTables(order, artifact.counts);
@@ -126,7 +185,7 @@ function compile(artifact: NgramArtifact): Compiled {
 
   const bigramContext = new Int32Array(v).fill(-1);
   const levels: Level[] = [];
-  const contextMaps: Map<number, number>[] = [];
+  const contextMaps: ContextTable[] = [contextTable(0), contextTable(0), contextTable(0)];
   for (let n = 2; n <= order; n++) {
     const table = tables[n - 1]!;
     const d = artifact.discounts[n - 1]!;
@@ -135,7 +194,9 @@ function compile(artifact: NgramArtifact): Compiled {
     const gamma: number[] = [];
     const weights = new Float64Array(size);
     const followers = new Int32Array(size);
-    const map = new Map<number, number>();
+    let contexts = 0;
+    for (let g = 0; g < size; g++) if (g === 0 || !sameContext(table.ids, n, g - 1, g)) contexts++;
+    const map = contextTable(n === 2 ? 0 : contexts);
     let g = 0;
     while (g < size) {
       let end = g + 1;
@@ -143,7 +204,12 @@ function compile(artifact: NgramArtifact): Compiled {
       const index = offsets.length;
       const first = table.ids[g * n]!;
       if (n === 2) bigramContext[first] = index;
-      else map.set(lowerIndex(table.ids, g * n + 1, n - 2, bigramContext, contextMaps, v) * v + first, index);
+      else
+        contextSet(
+          map,
+          lowerIndex(table.ids, g * n + 1, n - 2, bigramContext, contextMaps, v) * v + first,
+          index,
+        );
       let c = 0;
       for (let k = g; k < end; k++) c += table.counts[k]!;
       for (let k = g; k < end; k++) {
@@ -172,19 +238,26 @@ function lowerIndex(
   start: number,
   len: number,
   bigramContext: Int32Array,
-  maps: Map<number, number>[],
+  maps: ContextTable[],
   v: number,
 ): number {
   let index = bigramContext[ids[start + len - 1]!]!;
   for (let k = 2; k <= len && index >= 0; k++)
-    index = maps[k + 1]!.get(index * v + ids[start + len - k]!) ?? -1;
+    index = contextGet(maps[k + 1]!, index * v + ids[start + len - k]!);
   if (index < 0) throw new Error("corrupt n-gram table: a context's suffix is missing");
   return index;
 }
 
 /** A LanguageModel over a validated artifact. Indexes are built once; each call allocates only its result. */
 export function ngramModel(artifact: NgramArtifact): LanguageModel {
-  const m = compile(artifact);
+  return ngramModelFromCompiled(artifact, compileNgram(artifact));
+}
+
+/** A LanguageModel over indexes compileNgram built from `artifact` (possibly in another thread): cheap. */
+export function ngramModelFromCompiled(
+  artifact: Pick<NgramArtifact, "id" | "hash" | "vocab" | "tokenizer">,
+  m: CompiledNgram,
+): LanguageModel {
   const { vocabSize: v, order, p1, logP1, levels, bigramContext, contextMaps } = m;
   const contextIndex = new Int32Array(order + 1);
   const scale = new Float64Array(order + 1);
@@ -212,8 +285,8 @@ export function ngramModel(artifact: NgramArtifact): LanguageModel {
     contextIndex[2] = index;
     let top = 2;
     for (let n = 3; n <= order; n++) {
-      const next = contextMaps[n]!.get(contextIndex[n - 1]! * v + idAt(context, n - 1));
-      if (next === undefined) break;
+      const next = contextGet(contextMaps[n]!, contextIndex[n - 1]! * v + idAt(context, n - 1));
+      if (next < 0) break;
       contextIndex[n] = next;
       top = n;
     }
