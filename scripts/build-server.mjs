@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Builds the server for production: server/src/index.ts and the training worker
-// (server/src/models/train-worker.ts) bundled by esbuild into server/dist/{index,train-worker}.js, run by
+// Builds the server for production: server/src/index.ts and the worker_threads entries
+// (server/src/models/{train-worker,model-build-worker}.ts) bundled by esbuild into server/dist/*.js, run by
 // plain node. Why esbuild: it is already in the tree (Vite and tsx use it), bundles the TypeScript
 // sources and @tokenroom/shared (which exports .ts files node cannot load) in well under a second, and
 // type checking stays with `pnpm typecheck`; tsc would emit one file per module and leave shared's .ts
@@ -40,6 +40,7 @@ await build({
     index: `${server}src/index.ts`,
     "train-worker": `${server}src/models/train-worker.ts`,
     "pglite-thread": `${server}src/store/pglite-thread.ts`,
+    "model-build-worker": `${server}src/models/model-build-worker.ts`,
   },
   outdir: `${server}dist`,
   bundle: true,

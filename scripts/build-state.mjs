@@ -7,7 +7,12 @@ import { join } from "node:path";
 /** Each part of the build: its output (the file checked) and its sources, relative to the root. */
 export const PARTS = {
   server: {
-    outputs: ["server/dist/index.js", "server/dist/train-worker.js", "server/dist/init-pglite.mjs"],
+    outputs: [
+      "server/dist/index.js",
+      "server/dist/train-worker.js",
+      "server/dist/model-build-worker.js",
+      "server/dist/init-pglite.mjs",
+    ],
     sources: ["server/src", "shared/src", "server/package.json", "scripts/build-server.mjs"],
   },
   client: {

@@ -18,6 +18,7 @@ import {
 } from "@tokenroom/shared";
 import type { PrismaClient } from "../generated/prisma/index.js";
 import type { Logger } from "../logger.ts";
+import { buildModelOffThread } from "./model-builder.ts";
 import { artifactSummary, type ModelRegistry, type RegisteredModel } from "./registry.ts";
 
 export const CUSTOM_ID_PATTERN = /^custom-[0-9a-f]{12}$/;
@@ -51,6 +52,7 @@ export function customModelId(input: TrainingInput): string {
 export function customEntry(artifactJson: string, summary?: ModelSummary): RegisteredModel {
   const trusted = summary !== undefined;
   let model: LanguageModel | undefined;
+  let loading: Promise<LanguageModel> | undefined;
   return {
     summary: { ...(summary ?? artifactSummary(JSON.parse(artifactJson) as NgramArtifact)), custom: true },
     artifactJson,
@@ -60,6 +62,18 @@ export function customEntry(artifactJson: string, summary?: ModelSummary): Regis
         model = trusted ? ngramModel(json as NgramArtifact) : modelFromArtifact(json);
       }
       return model;
+    },
+    // [OFF1] the same model, built in a worker_thread: a round start awaits this before it reads `model`
+    load(): Promise<LanguageModel> {
+      if (model) return Promise.resolve(model);
+      loading ??= buildModelOffThread(artifactJson, trusted).then(
+        (built) => (model ??= built),
+        (error: unknown) => {
+          loading = undefined;
+          throw error;
+        },
+      );
+      return loading;
     },
   };
 }

@@ -64,6 +64,8 @@ export interface RegisteredModel {
   model: LanguageModel;
   /** The artifact as served to phones (null for built-ins, which phones have in their bundle). */
   artifactJson: string | null;
+  /** [OFF1] Builds `model` off the event loop if it is not built yet (custom models); then `model` is cheap. */
+  load?: () => Promise<LanguageModel>;
 }
 
 export class ModelRegistry {

@@ -3,11 +3,10 @@
  * queued. From source the worker registers tsx's loader itself before importing its TypeScript entry (~0.5 s);
  * from the build it is the bundled server/dist/train-worker.js.
  */
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ModelSummary, TokenizerKind, TrainStage } from "@tokenroom/shared";
+import { workerSource } from "./worker-source.ts";
 
 export interface TrainJob {
   id: string;
@@ -46,21 +45,6 @@ export interface TrainerOptions {
   timeoutMs?: number;
   /** V8 old-space limit of a worker (2 MB of text at order 5 peaks around 600 MB). */
   maxHeapMb?: number;
-}
-
-/**
- * The worker's code. Built (server/dist/index.js, scripts/build-server.mjs): the bundled
- * server/dist/train-worker.js next to it, started by plain node. From source (tsx, vitest): CommonJS
- * evaluated in the worker registers tsx, then loads the TypeScript entry; tsx is resolved only then.
- */
-function workerSource(): { code: string | URL; eval: boolean } {
-  if (import.meta.url.endsWith(".js"))
-    return { code: new URL("./train-worker.js", import.meta.url), eval: false };
-  const require = createRequire(import.meta.url);
-  const tsxApi = new URL("dist/esm/api/index.mjs", pathToFileURL(require.resolve("tsx/package.json"))).href;
-  const entry = new URL("./train-worker.ts", import.meta.url).href;
-  const code = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return { code, eval: true };
 }
 
 const failed = (message: string, detail?: string): TrainOutcome => ({
@@ -141,7 +125,7 @@ export class Trainer {
     signal?: AbortSignal,
   ): Promise<TrainOutcome> {
     return new Promise((resolve) => {
-      const source = workerSource();
+      const source = workerSource("train-worker");
       const worker = new Worker(source.code, {
         eval: source.eval,
         workerData: job,

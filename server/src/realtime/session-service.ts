@@ -164,6 +164,8 @@ export class SessionService {
       (entry.summary.custom && !(await this.deps.repo.ownsCustomModel(sessionId, settings.modelId)))
     )
       throw new ServiceError(E.UNKNOWN_MODEL, `no model "${settings.modelId}"; pick one from the list`);
+    // [OFF1] a custom model's indexes are built in a worker the first time (an invalid artifact throws below, as before)
+    await entry.load?.().catch(() => undefined);
     const seed = newSeed();
     if (settings.mode === "be-model") {
       const plan = await this.deps.beModel.plan(entry.model, settings, seed);

@@ -1,0 +1,20 @@
+/**
+ * How to start one of the server's worker_threads entries (train-worker.ts, model-build-worker.ts). Built
+ * (server/dist/index.js, scripts/build-server.mjs): the bundled server/dist/<name>.js next to it, started by plain
+ * node. From source (tsx, vitest): CommonJS evaluated in the worker registers tsx, then loads the TypeScript
+ * entry; tsx is resolved only then (~0.5 s per worker).
+ */
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+
+export function workerSource(name: "train-worker" | "model-build-worker"): {
+  code: string | URL;
+  eval: boolean;
+} {
+  if (import.meta.url.endsWith(".js")) return { code: new URL(`./${name}.js`, import.meta.url), eval: false };
+  const require = createRequire(import.meta.url);
+  const tsxApi = new URL("dist/esm/api/index.mjs", pathToFileURL(require.resolve("tsx/package.json"))).href;
+  const entry = new URL(`./${name}.ts`, import.meta.url).href;
+  const code = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return { code, eval: true };
+}
