@@ -1,7 +1,8 @@
 /**
  * Accepting samples: check each one, store the batch durably, count each (round, participant, index) once.
  * Order per batch: phase and rate checks → [SW1] window (indices only in order from the first unstored one) →
- * per-sample validation, or [V2] replay of the seed's stream token by token → one durable write (rows the database
+ * per-sample validation, or [V2] replay of the seed's stream token by token, [CPU1] a few milliseconds of model steps
+ * per turn of the event loop (the plan is made again after each wait) → one durable write (rows the database
  * already had are not counted again) → count → ack.
  */
 import {

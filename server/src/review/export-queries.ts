@@ -5,7 +5,11 @@
  */
 import type { PrismaClient } from "../generated/prisma/index.js";
 
-export const EXPORT_PAGE_ROWS = 5_000;
+/**
+ * [EX3] Rows per page: with the embedded database (PGlite runs in process) a page's query is one uninterrupted
+ * piece of work on the event loop, so pages are kept small (`pnpm bench:review` prints the lag during an export).
+ */
+export const EXPORT_PAGE_ROWS = 1_000;
 
 /** One sample as text fields: participant id, index, token ids separated by spaces, ln p, ISO time. */
 export type SampleFields = [
