@@ -24,10 +24,12 @@ import {
   type HostSnapshot,
   type JoinResult,
   type LanguageModel,
+  LIMITS,
   modelFromArtifact,
   participantSeed,
   PROTOCOL_VERSION,
   type Result,
+  ROOM_CODE_ALPHABET,
   type RoundInfo,
   type SampleInput,
   type SubmitResult,
@@ -436,11 +438,16 @@ async function main(): Promise<void> {
     await measure(probe, "room-lookup flood (20 in flight)", () => {
       const rng = createRng(77, 0);
       const code = () =>
-        Array.from({ length: 6 }, () => "ABCDEFGHJKMNPQRSTUVWXYZ23456789"[Math.floor(rng.next() * 31)]).join(
-          "",
-        );
+        Array.from(
+          { length: LIMITS.roomCodeLength },
+          () => ROOM_CODE_ALPHABET[Math.floor(rng.next() * ROOM_CODE_ALPHABET.length)],
+        ).join("");
       return flood(() => fetch(`${url}/api/rooms/${code()}`, { signal: timeout() }));
     });
+  } catch (error) {
+    log(`the benchmark stopped: ${error instanceof Error ? error.message : String(error)}`);
+    log(`server exit: ${server.child.exitCode ?? server.child.signalCode ?? "running"}; its last output:`);
+    log(server.output().slice(-3000));
   } finally {
     for (const s of sockets) s.disconnect();
     await server.stop("SIGTERM").catch(() => server.stop("SIGKILL"));
