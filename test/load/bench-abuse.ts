@@ -61,6 +61,12 @@ const percentile = (xs: number[], p: number) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const timeout = () => AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+/**
+ * fetch, once more if the connection was closed under it: after more than 5 s idle (e.g. while this process indexes
+ * the large model) the server closes a kept-alive connection the client may be reusing at that moment.
+ */
+const fetchAgain = (url: string, init: RequestInit = {}) =>
+  fetch(url, { ...init, signal: timeout() }).catch(() => fetch(url, { ...init, signal: timeout() }));
 
 function connect(url: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -99,7 +105,7 @@ class Probe {
   constructor(private readonly url: string) {}
 
   async start(): Promise<void> {
-    await fetch(`${this.url}/debug/event-loop?reset=1`, { signal: timeout() }).then((r) => r.json());
+    await fetchAgain(`${this.url}/debug/event-loop?reset=1`).then((r) => r.json());
     this.health = [];
     this.failed = 0;
     this.running = true;
@@ -230,9 +236,11 @@ async function main(): Promise<void> {
       return "nothing";
     });
 
-    const created = (await (
-      await fetch(`${url}/api/sessions`, { method: "POST", signal: timeout() })
-    ).json()) as { sessionId: string; code: string; hostKey: string };
+    const created = (await (await fetchAgain(`${url}/api/sessions`, { method: "POST" })).json()) as {
+      sessionId: string;
+      code: string;
+      hostKey: string;
+    };
     const auth = { authorization: `Bearer ${created.hostKey}`, "x-session-id": created.sessionId };
     const host = await connect(url);
     sockets.push(host);
@@ -284,7 +292,7 @@ async function main(): Promise<void> {
     if (!round) throw new Error("no round on the large model");
     const r = round;
 
-    const artifact = await fetch(`${url}/api/models/${modelId}`, { headers: auth, signal: timeout() });
+    const artifact = await fetchAgain(`${url}/api/models/${modelId}`, { headers: auth });
     const model: LanguageModel = modelFromArtifact(await artifact.json());
     const vocab = model.vocab.length;
 
@@ -344,9 +352,11 @@ async function main(): Promise<void> {
     await must(ask(host, "round:close", { roundId: r.id }), "round:close");
 
     // ten students sampling honestly at the rate limit (60/s, burst 400 by default) on the shipped model
-    const second = (await (
-      await fetch(`${url}/api/sessions`, { method: "POST", signal: timeout() })
-    ).json()) as { sessionId: string; code: string; hostKey: string };
+    const second = (await (await fetchAgain(`${url}/api/sessions`, { method: "POST" })).json()) as {
+      sessionId: string;
+      code: string;
+      hostKey: string;
+    };
     const host2 = await connect(url);
     sockets.push(host2);
     await must(
