@@ -52,6 +52,8 @@ const LAG_TARGET_MS = 50;
 const HEALTH_TARGET_MS = 100;
 /** No single request or attack step waits longer than this. */
 const REQUEST_TIMEOUT_MS = 30_000;
+/** The two expensive batches: 8,000 fresh model steps over 45,000 words take over 30 s of CPU on a loaded machine. */
+const BATCH_MS = 180_000;
 const log = (m: string) => void (JSON_OUT ? process.stderr.write(m + "\n") : console.log(m));
 
 const percentile = (xs: number[], p: number) => {
@@ -338,11 +340,16 @@ async function main(): Promise<void> {
     await measure(probe, "one batch of 100 honest + one of 100 nearly honest samples on it", async () => {
       const [a, b] = await Promise.all([
         must(
-          ask<SubmitResult>(students[0]!.socket, "sample:submit", { roundId: r.id, samples: good }),
+          ask<SubmitResult>(students[0]!.socket, "sample:submit", { roundId: r.id, samples: good }, BATCH_MS),
           "submit",
         ),
         must(
-          ask<SubmitResult>(students[1]!.socket, "sample:submit", { roundId: r.id, samples: nearly }),
+          ask<SubmitResult>(
+            students[1]!.socket,
+            "sample:submit",
+            { roundId: r.id, samples: nearly },
+            BATCH_MS,
+          ),
           "submit",
         ),
       ]);
