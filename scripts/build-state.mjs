@@ -11,6 +11,7 @@ export const PARTS = {
       "server/dist/index.js",
       "server/dist/train-worker.js",
       "server/dist/model-build-worker.js",
+      "server/dist/pglite-thread.js",
       "server/dist/init-pglite.mjs",
     ],
     sources: ["server/src", "shared/src", "server/package.json", "scripts/build-server.mjs"],

@@ -10,7 +10,7 @@ import {
   type NgramArtifact,
   ngramModelFromCompiled,
 } from "@tokenroom/shared";
-import { workerSource } from "./worker-source.ts";
+import { workerSource } from "../worker-source.ts";
 
 export interface BuildRequest {
   artifactJson: string;

@@ -6,7 +6,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { ModelSummary, TokenizerKind, TrainStage } from "@tokenroom/shared";
-import { workerSource } from "./worker-source.ts";
+import { workerSource } from "../worker-source.ts";
 
 export interface TrainJob {
   id: string;

@@ -2,27 +2,12 @@
  * The main thread's side of the embedded database (pglite-thread.ts runs PGlite in a worker thread): a Prisma
  * driver adapter whose every call is a message to that thread, and the migrations' SQL runner.
  */
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { workerSource } from "../worker-source.ts";
 import type { SqlRunner } from "./migrate.ts";
 import type { ThreadReply, ThreadRequest } from "./pglite-protocol.ts";
 
 type Request = ThreadRequest extends infer R ? (R extends ThreadRequest ? Omit<R, "id"> : never) : never;
-
-/**
- * The worker's code: the bundled server/dist/pglite-thread.js next to a built server (scripts/build-server.mjs);
- * from source (tsx, vitest), CommonJS evaluated in the worker registers tsx and loads the TypeScript entry.
- */
-function threadSource(): { code: string | URL; eval: boolean } {
-  if (import.meta.url.endsWith(".js"))
-    return { code: new URL("./pglite-thread.js", import.meta.url), eval: false };
-  const require = createRequire(import.meta.url);
-  const tsxApi = new URL("dist/esm/api/index.mjs", pathToFileURL(require.resolve("tsx/package.json"))).href;
-  const entry = new URL("./pglite-thread.ts", import.meta.url).href;
-  const code = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return { code, eval: true };
-}
 
 /** A thread's error rebuilt: Prisma maps a driver adapter error by its name and `cause` (a unique violation → P2002). */
 function rebuild(error: NonNullable<ThreadReply["error"]>): Error {
@@ -40,7 +25,7 @@ export interface PgliteThread {
 
 /** Starts the database thread on `dataDir` (undefined: in memory) and waits until PGlite is open. */
 export async function startPgliteThread(dataDir: string | undefined): Promise<PgliteThread> {
-  const source = threadSource();
+  const source = workerSource("pglite-thread");
   const worker = new Worker(source.code, { eval: source.eval, workerData: { dataDir } });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
