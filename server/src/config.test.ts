@@ -32,6 +32,9 @@ describe("loadConfig", () => {
         maxStudentsPerSession: 1000,
         maxSocketsPerIp: 2000,
       },
+      sessionIdleMinutes: 120,
+      modelCacheMb: 256,
+      retentionDays: 180,
     });
   });
 
@@ -91,6 +94,9 @@ describe("loadConfig", () => {
       SAMPLE_RATE_PER_SECOND: "5",
       SAMPLE_BURST: "10",
       ADMIN_TOKEN: STRONG,
+      SESSION_IDLE_MINUTES: "0.5",
+      MODEL_CACHE_MB: "64",
+      RETENTION_DAYS: "0",
     });
     expect(c).toMatchObject({
       port: 0,
@@ -103,6 +109,9 @@ describe("loadConfig", () => {
       sampleRatePerSecond: 5,
       sampleBurst: 10,
       adminToken: STRONG,
+      sessionIdleMinutes: 0.5,
+      modelCacheMb: 64,
+      retentionDays: 0,
     });
     expect(loadConfig({ DATA_DIR: ":memory:" }).database).toEqual({ kind: "pglite", dataDir: undefined });
   });
@@ -127,6 +136,12 @@ describe("loadConfig", () => {
       [{ MAX_STUDENTS_PER_SESSION: "0" }, /^bad environment: MAX_STUDENTS_PER_SESSION: /],
       [{ MAX_SOCKETS_PER_IP: "many" }, /^bad environment: MAX_SOCKETS_PER_IP: /],
       [{ TRUST_PROXY: "10.0.0.0/99" }, /^bad environment: TRUST_PROXY: .*write false, true, a hop count/],
+      [{ SESSION_IDLE_MINUTES: "0" }, /^bad environment: SESSION_IDLE_MINUTES: /],
+      [{ SESSION_IDLE_MINUTES: "soon" }, /^bad environment: SESSION_IDLE_MINUTES: /],
+      [{ MODEL_CACHE_MB: "0" }, /^bad environment: MODEL_CACHE_MB: /],
+      [{ MODEL_CACHE_MB: "1.5" }, /^bad environment: MODEL_CACHE_MB: /],
+      [{ RETENTION_DAYS: "-1" }, /^bad environment: RETENTION_DAYS: /],
+      [{ RETENTION_DAYS: "30.5" }, /^bad environment: RETENTION_DAYS: /],
       [{ DATABASE_URL: "mysql://db/x" }, /DATABASE_URL must start with postgres:\/\/ .*\(got "mysql:"\)/],
     ];
     for (const [env, message] of bad) expect(() => loadConfig(env), JSON.stringify(env)).toThrow(message);

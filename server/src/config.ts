@@ -28,6 +28,12 @@ export interface ServerConfig {
   trustProxy: TrustProxy;
   /** [L1]–[L7] Limits per IP, socket, participant and session (docs/security.md). */
   limits: LimitsConfig;
+  /** SESSION_IDLE_MINUTES: a live session with no socket and no activity for this long leaves memory. */
+  sessionIdleMinutes: number;
+  /** MODEL_CACHE_MB: byte budget of the one LRU holding trained models and decoder caches. */
+  modelCacheMb: number;
+  /** RETENTION_DAYS: ended sessions older than this are deleted by a daily sweep (0: kept for ever). */
+  retentionDays: number;
 }
 
 /**
@@ -125,6 +131,13 @@ const envSchema = z.object({
   STATS_INTERVAL_MS: z.coerce.number().int().min(20).max(10_000).default(250),
   SAMPLE_RATE_PER_SECOND: z.coerce.number().positive().default(60),
   SAMPLE_BURST: z.coerce.number().positive().default(400),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(120),
+  MODEL_CACHE_MB: z.coerce.number().int().min(1).max(1_000_000).default(256),
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(100_000).default(180),
   ADMIN_TOKEN: z
     .string()
     .optional()
@@ -204,6 +217,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       maxStudentsPerSession: e.MAX_STUDENTS_PER_SESSION,
       maxSocketsPerIp: e.MAX_SOCKETS_PER_IP,
     },
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    modelCacheMb: e.MODEL_CACHE_MB,
+    retentionDays: e.RETENTION_DAYS,
   };
 }
 
