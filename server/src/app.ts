@@ -35,6 +35,7 @@ import { Trainer } from "./models/trainer.ts";
 import { BeModelService } from "./realtime/be-model-service.ts";
 import { GuessService } from "./realtime/guess-service.ts";
 import { SocketLimits } from "./realtime/socket-limits.ts";
+import { sweepIntervalMs, sweepLiveSessions } from "./realtime/live-memory.ts";
 import { noSync, SessionService } from "./realtime/session-service.ts";
 import { LocalStatsHub } from "./rounds/stats-hub.ts";
 import { setupScale } from "./scale/index.ts";
@@ -58,6 +59,8 @@ export interface AppComponents {
     trustProxy?: TrustProxy;
     /** [L1]–[L7] (default: the defaults of an empty environment, config.ts). */
     limits?: LimitsConfig;
+    /** SESSION_IDLE_MINUTES (default 120): idle live sessions leave memory (realtime/live-memory.ts). */
+    sessionIdleMinutes?: number;
   };
   clock?: Clock;
   log?: Logger;
@@ -106,6 +109,8 @@ export function createApplication(c: AppComponents): Application {
     emitVolatile: (to, event, ...args) => void io.to(roomOf(to)).volatile.emit(event, ...args),
     disconnectParticipant: (participantId) =>
       void io.in(rooms.participant(participantId)).disconnectSockets(true),
+    // the adapter's own rooms: this process's sockets only, with or without the Redis adapter
+    localSockets: (to) => io.of("/").adapter.rooms.get(roomOf(to))?.size ?? 0,
   };
   // [L1]–[L7] counts shared through Redis when several processes serve the class
   const limitRedis = c.config.redisUrl
@@ -215,6 +220,20 @@ export function createApplication(c: AppComponents): Application {
       .finally(() => (ticking = false));
   }, c.config.statsIntervalMs);
 
+  // [MEM1] ended and idle sessions leave memory; they come back from the database on next use
+  const idleMs = (c.config.sessionIdleMinutes ?? 120) * 60_000;
+  let sweeping = false;
+  const sweeper = clock.setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweepLiveSessions(sessions, idleMs)
+      .then((r) => {
+        if (r.evicted > 0) log.info(`memory: ${r.evicted} sessions left memory, ${r.live} live`);
+      })
+      .catch((error: unknown) => log.error("memory sweep failed", error))
+      .finally(() => (sweeping = false));
+  }, sweepIntervalMs(idleMs));
+
   return {
     httpServer,
     io,
@@ -223,6 +242,7 @@ export function createApplication(c: AppComponents): Application {
     limits,
     async close() {
       timer.cancel();
+      sweeper.cancel();
       await writer.idle();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {

@@ -57,6 +57,7 @@ export function services(db: Database, sync: SyncBus = noSync): Services {
     emit: (_to, event, ...args) => void sent.push({ event, args }),
     emitVolatile: (_to, event, ...args) => void sent.push({ event, args }),
     disconnectParticipant: () => undefined,
+    localSockets: () => 0,
   };
   const sessions = new SessionService({
     repo,

@@ -20,6 +20,8 @@ export interface Broadcaster {
   ): void;
   /** Disconnects every socket of a participant (after removal). */
   disconnectParticipant(participantId: string): void;
+  /** How many sockets of this process are in a room (its host's, its students' or one participant's). */
+  localSockets(to: Audience): number;
 }
 
 export const rooms = {

@@ -175,9 +175,10 @@ export function registerHandlers(
     limits.forget(socket);
     const { role, sessionId, participantId } = socket.data;
     if (role === "student" && sessionId && participantId) {
+      // only a session still in memory: one that left it counts its sockets again when it is loaded
       sessions
-        .getLive(sessionId)
-        .then((live) => sessions.setConnected(live, participantId, -1))
+        .peekLive(sessionId)
+        ?.then((live) => sessions.setConnected(live, participantId, -1))
         .catch(() => undefined);
     }
   });

@@ -49,14 +49,17 @@ export interface LiveSession {
   roundCheck?: { at: number; done: Promise<void> };
 }
 
-export function makeLiveRound(row: RoundRow, registry: ModelRegistry): LiveRound {
-  const entry = registry.get(row.modelId);
-  if (!entry || entry.model.hash !== row.modelHash) {
+/** The live state of a stored round; `model` as the registry resolved it (it may have left the model cache since). */
+export function makeLiveRound(
+  row: RoundRow,
+  registry: ModelRegistry,
+  model: LanguageModel | undefined,
+): LiveRound {
+  if (!model || model.hash !== row.modelHash) {
     throw new Error(
       `model ${row.modelId}@${row.modelHash.slice(0, 12)} of round ${row.id} is not available on this server`,
     );
   }
-  const model = entry.model;
   const settings = { temperature: row.temperature, topK: row.topK, topP: row.topP };
   const decoder = registry.decoder(model, settings);
   const label = (id: number) => tokenLabel(model, id);
@@ -89,6 +92,8 @@ export async function loadLiveSession(
   repo: Repository,
   registry: ModelRegistry,
   session: SessionRow,
+  /** Sockets this process already has for a participant (a session that left memory and came back). */
+  connections: (participantId: string) => number = () => 0,
 ): Promise<LiveSession> {
   const [participants, latest] = await Promise.all([
     repo.listParticipants(session.id),
@@ -97,15 +102,18 @@ export async function loadLiveSession(
   const live: LiveSession = {
     session,
     participants: new Map(
-      participants.map((row) => [row.id, { row, connections: 0, bucket: { tokens: 0, at: 0 } }]),
+      participants.map((row) => [
+        row.id,
+        { row, connections: connections(row.id), bucket: { tokens: 0, at: 0 } },
+      ]),
     ),
     round: null,
     participantsDirty: true,
     guessesDirty: false,
   };
   if (latest && !latest.closedAt && !session.endedAt) {
-    await registry.resolve(latest.modelId); // a custom model another process trained and this one has not loaded
-    const round = makeLiveRound(latest, registry);
+    // a custom model another process trained, or one that left the model cache: loaded from the database
+    const round = makeLiveRound(latest, registry, (await registry.resolve(latest.modelId))?.model);
     for (const s of await repo.roundSamples(latest.id)) {
       round.aggregator.add(s);
       storedSet(round, s.participantId).add(s.index);

@@ -77,6 +77,8 @@ const activeStudents = (live: LiveSession): number => {
 
 export class SessionService {
   readonly live = new Map<string, Promise<LiveSession>>();
+  /** When each session in `live` was last used (clock ms): every getLive is activity (live-memory.ts). */
+  readonly usedAt = new Map<string, number>();
 
   constructor(readonly deps: ServiceDeps) {}
 
@@ -110,17 +112,32 @@ export class SessionService {
 
   /** The live state of a session, loaded once (single-flight) from the database. */
   async getLive(sessionId: string, row?: SessionRow): Promise<LiveSession> {
+    this.usedAt.set(sessionId, this.deps.clock.now());
     let live = this.live.get(sessionId);
     if (!live) {
       live = (async () => {
         const session = row ?? (await this.deps.repo.getSession(sessionId));
         if (!session) throw new ServiceError(E.NOT_FOUND, "no such session");
-        return loadLiveSession(this.deps.repo, this.deps.models, session);
+        return loadLiveSession(this.deps.repo, this.deps.models, session, (participant) =>
+          this.deps.broadcaster.localSockets({ participant }),
+        );
       })();
       this.live.set(sessionId, live);
-      live.catch(() => this.live.delete(sessionId));
+      live.catch(() => this.forget(sessionId, live));
     }
     return live;
+  }
+
+  /** The live state if this process holds it: never loads it (bookkeeping must not bring a session back). */
+  peekLive(sessionId: string): Promise<LiveSession> | undefined {
+    return this.live.get(sessionId);
+  }
+
+  /** Drops a session's live state from memory (it comes back from the database on next use). */
+  forget(sessionId: string, only?: Promise<LiveSession>): void {
+    if (only && this.live.get(sessionId) !== only) return;
+    this.live.delete(sessionId);
+    this.usedAt.delete(sessionId);
   }
 
   // ---- host ----
@@ -268,7 +285,7 @@ export class SessionService {
         ...roundInfo(live.round.row),
         status: "closed",
       });
-    live.round = makeLiveRound(row, this.deps.models);
+    live.round = makeLiveRound(row, this.deps.models, model);
     await this.deps.stats.started(live.round);
     this.deps.sync.publish(sessionId, "round");
     const info = roundInfo(row);
@@ -535,8 +552,11 @@ export class SessionService {
         live.round.row = latest;
         live.round.dirty = true;
       } else {
-        await this.deps.models.resolve(latest.modelId);
-        live.round = makeLiveRound(latest, this.deps.models);
+        live.round = makeLiveRound(
+          latest,
+          this.deps.models,
+          (await this.deps.models.resolve(latest.modelId))?.model,
+        );
       }
     }
   }

@@ -76,8 +76,8 @@ export async function writeSamplesCsv(out: StreamOut, deps: ExportDeps, sessionI
   let written = 0;
   const slices = new Slices();
   for (const round of await deps.rounds.rounds(sessionId)) {
-    const text = textOf(round, deps.models, csvText);
-    const modelLogProb = modelLogProbOf(round, deps.models);
+    const text = await textOf(round, deps.models, csvText);
+    const modelLogProb = await modelLogProbOf(round, deps.models);
     const head = `${round.seq},${round.id},`;
     for await (const page of deps.exports.samples(round.id)) {
       let chunk = "";
@@ -169,10 +169,10 @@ export async function writeJsonExport(
   const rounds = await deps.rounds.rounds(session.id);
   const slices = new Slices();
   for (const [i, round] of rounds.entries()) {
-    const text = textOf(round, deps.models, (t) => JSON.stringify(t));
-    const modelLogProb = modelLogProbOf(round, deps.models);
+    const text = await textOf(round, deps.models, (t) => JSON.stringify(t));
+    const modelLogProb = await modelLogProbOf(round, deps.models);
     const header = JSON.stringify(
-      roundFields(round, roundModel(round, deps.models)) satisfies Omit<
+      roundFields(round, await roundModel(round, deps.models)) satisfies Omit<
         SessionExport["rounds"][number],
         "samples" | "guesses"
       >,
@@ -222,12 +222,12 @@ export async function writeJsonExport(
  * The completion text of a sample, already quoted for its format, from its space-separated token ids.
  * Decoding repeats a lot (a round has few distinct completions): a small bounded cache per round.
  */
-function textOf(
+async function textOf(
   round: StoredRound,
   models: ModelRegistry,
   quote: (text: string) => string,
-): (tokens: string) => string {
-  const model = roundModel(round, models);
+): Promise<(tokens: string) => string> {
+  const model = await roundModel(round, models);
   const cache = new Map<string, string>();
   return (tokens) => {
     let text = cache.get(tokens);
@@ -245,8 +245,11 @@ function textOf(
  * beside `log_prob`, the sampler's. "" when the model is missing or gives it probability 0 (never at T = 1
  * for the shipped models). Cached per round like the text.
  */
-function modelLogProbOf(round: StoredRound, models: ModelRegistry): (tokens: string) => string {
-  const model = roundModel(round, models);
+async function modelLogProbOf(
+  round: StoredRound,
+  models: ModelRegistry,
+): Promise<(tokens: string) => string> {
+  const model = await roundModel(round, models);
   if (!model) return () => "";
   const decoder = models.decoder(model, MODEL_SETTINGS);
   const cache = new Map<string, string>();

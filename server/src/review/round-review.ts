@@ -24,8 +24,8 @@ import { isoOrNull } from "./session-queries.ts";
 const LN2 = Math.LN2;
 
 /** The round's model when this server has it with the same hash (else texts and off-snapshot q are unknown). */
-export function roundModel(round: StoredRound, registry: ModelRegistry): LanguageModel | null {
-  const entry = registry.get(round.modelId);
+export async function roundModel(round: StoredRound, registry: ModelRegistry): Promise<LanguageModel | null> {
+  const entry = await registry.resolve(round.modelId); // a custom model may have left the model cache
   return entry && entry.model.hash === round.modelHash ? entry.model : null;
 }
 
@@ -244,8 +244,9 @@ export async function reviewRounds(
     ),
     queries.guessCounts(ids),
   ]);
-  return rounds.map((round) => {
-    const model = roundModel(round, registry);
+  const roundModels = await Promise.all(rounds.map((round) => roundModel(round, registry)));
+  return rounds.map((round, i) => {
+    const model = roundModels[i]!;
     return buildRoundReview({
       round,
       model,

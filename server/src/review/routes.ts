@@ -138,7 +138,7 @@ export function reviewRouter(deps: ReviewRouterDeps): Router {
       const id = await authorized(req, true);
       await endBeforeDelete(deps, id);
       await sessions.delete(id);
-      deps.live.live.delete(id);
+      deps.live.forget(id);
       deps.live.deps.sync.publish(id, "session");
       res.status(204).end();
     }),

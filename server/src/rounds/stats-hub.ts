@@ -26,6 +26,11 @@ export interface StatsHub {
   view(round: HubRound, now: number): Promise<RoundView>;
   /** Called every tick for each live round: what this process should publish now, or null. */
   tick(round: HubRound, now: number): Promise<RoundView | null>;
+  /**
+   * The round is leaving this process's memory (its session went idle): hand over what only this process holds.
+   * False when it cannot yet (then it stays in memory and the next sweep asks again).
+   */
+  release(round: HubRound): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -51,6 +56,11 @@ export class LocalStatsHub implements StatsHub {
     round.dirty = false;
     round.aggregator.recordHistory();
     return Promise.resolve({ stats: (w: boolean) => round.aggregator.stats(now, w) });
+  }
+
+  /** Nothing to hand over: the counts come back from the database with the round. */
+  release(): Promise<boolean> {
+    return Promise.resolve(true);
   }
 
   close(): Promise<void> {

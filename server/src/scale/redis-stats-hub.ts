@@ -347,6 +347,24 @@ export class RedisStatsHub implements StatsHub {
     this.state(round).lastHistN = c.n;
   }
 
+  /**
+   * Counts this process's pending samples into Redis and gives up the round's lease, so another process with the
+   * round live publishes at once. False (stay in memory) while Redis cannot take the pending samples.
+   */
+  async release(round: RedisRound): Promise<boolean> {
+    const st = round.redis;
+    if (!st) return true;
+    try {
+      await this.flush(round);
+      if (st.pending.length > 0 || st.dropped || st.rebuilding) return false;
+      await this.redis.trUnlock(roundKeys(round.id).leader, this.nodeId);
+      return true;
+    } catch (error) {
+      this.away(error);
+      return false;
+    }
+  }
+
   async close(): Promise<void> {
     // nothing pending is lost: every pending sample is already in the database
   }
