@@ -17,6 +17,7 @@ import {
 import { type Clock, systemClock } from "./clock.ts";
 import { defaultLimits, defaultPublicUrl, type ServerConfig } from "./config.ts";
 import { apiErrorHandler, notFound } from "./http/errors.ts";
+import { memoryRoute } from "./http/memory-route.ts";
 import { modelRouter } from "./http/model-routes.ts";
 import { apiRouter, healthRoute } from "./http/routes.ts";
 import { eventLoopDebugEnabled, eventLoopDebugRoute } from "./http/event-loop-debug.ts";
@@ -169,6 +170,7 @@ export function createApplication(c: AppComponents): Application {
 
   app.get("/healthz", healthRoute(c.db, scale?.nodeId));
   if (eventLoopDebugEnabled()) app.get("/debug/event-loop", eventLoopDebugRoute());
+  app.get("/api/admin/memory", memoryRoute(sessions, c.models, c.config.adminToken));
   app.use(
     "/api",
     reviewRouter({
@@ -226,6 +228,7 @@ export function createApplication(c: AppComponents): Application {
   const sweeper = clock.setInterval(() => {
     if (sweeping) return;
     sweeping = true;
+    c.models.trim(); // [MEM2] decoders grew since they were last measured
     sweepLiveSessions(sessions, idleMs)
       .then((r) => {
         if (r.evicted > 0) log.info(`memory: ${r.evicted} sessions left memory, ${r.live} live`);

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const db = await openDatabase(config.database);
   if (db.applied.length > 0) log.info(`database migrated: ${db.applied.join(", ")}`);
-  const models = loadModelRegistry();
+  const models = loadModelRegistry(undefined, config.modelCacheMb * 2 ** 20);
   const custom = await loadCustomModels(models, db.prisma, log);
   if (custom > 0) log.info(`custom models loaded: ${custom}`);
   const app = createApplication({

@@ -5,6 +5,12 @@
  */
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { HostSnapshot, RoundInfo, StudentSnapshot, SubmitResult } from "@tokenroom/shared";
+import { builtinModels, type LanguageModel, type ModelSummary } from "@tokenroom/shared";
+import {
+  loadModelRegistry,
+  MODEL_BYTES_PER_ARTIFACT_CHAR,
+  type RegisteredModel,
+} from "../src/models/registry.ts";
 import { sweepLiveSessions } from "../src/realtime/live-memory.ts";
 import { type Booted, boot, call, expectOk, phoneSamples } from "./boot.ts";
 import { sampleRound } from "./fixtures.ts";
@@ -93,5 +99,93 @@ describe("[MEM1] idle and ended live sessions leave memory and come back from th
       }),
     );
     expect({ ended: snapshot.session.ended, round: snapshot.round }).toEqual({ ended: true, round: null });
+  });
+});
+
+const artifactSummaryOf = (m: LanguageModel): ModelSummary => ({
+  id: m.id,
+  name: m.id,
+  description: "",
+  hash: m.hash,
+  vocabSize: m.vocab.length,
+  order: 2,
+  tokenizer: m.tokenizer.kind,
+});
+
+describe("[MEM2] trained models and decoders share one LRU bounded by MODEL_CACHE_MB", () => {
+  const MB = 2 ** 20;
+  /** A custom entry charged `chars` × MODEL_BYTES_PER_ARTIFACT_CHAR bytes (the toy model stands in for its model). */
+  const custom = (id: string, chars: number): RegisteredModel => {
+    const toy = builtinModels[0]!.create();
+    return {
+      summary: { ...artifactSummaryOf(toy), id, custom: true },
+      model: { ...toy, id },
+      artifactJson: "x".repeat(chars),
+    };
+  };
+  const chars = (bytes: number) => Math.floor(bytes / MODEL_BYTES_PER_ARTIFACT_CHAR);
+
+  it("evicts the least recently used model past the budget, and reloads it from the loader on next use", async () => {
+    const registry = loadModelRegistry(undefined, MB);
+    const loads: string[] = [];
+    const stored = new Map(
+      ["a", "b", "c"].map((k) => [`custom-${k}`, custom(`custom-${k}`, chars(0.4 * MB))]),
+    );
+    registry.setLoader((id) => {
+      loads.push(id);
+      return Promise.resolve(stored.get(id) ?? null);
+    });
+    registry.add(stored.get("custom-a")!);
+    registry.add(stored.get("custom-b")!);
+    registry.get("custom-a"); // a is used: b is now the least recently used
+    registry.add(stored.get("custom-c")!);
+    expect(["custom-a", "custom-b", "custom-c"].map((id) => registry.has(id))).toEqual([true, false, true]);
+    expect(registry.cacheStats().bytes).toBeLessThanOrEqual(MB);
+
+    const b = await registry.resolve("custom-b");
+    expect(b?.summary.id).toBe("custom-b");
+    expect(loads).toEqual(["custom-b"]);
+    expect(registry.has("custom-a")).toBe(false); // a was the least recently used then
+    // shipped models are pinned: never evicted, whatever the budget
+    expect(registry.list().map((m) => m.id)).toEqual(expect.arrayContaining(["toy", "tiny-stories"]));
+  });
+
+  it("hands out a model larger than the whole budget without keeping it", async () => {
+    const registry = loadModelRegistry(undefined, MB);
+    const big = custom("custom-big", chars(2 * MB));
+    registry.setLoader(() => Promise.resolve(big));
+    expect(registry.add(big)).toBe(big);
+    expect(registry.has("custom-big")).toBe(false);
+    expect((await registry.resolve("custom-big"))?.summary.id).toBe("custom-big");
+    expect(registry.cacheStats().bytes).toBe(0);
+  });
+
+  it("charges decoders what their caches hold, measured again by trim(), and keeps the total within the budget", () => {
+    const registry = loadModelRegistry(undefined, MB);
+    const model = registry.get("tiny-stories")!.model;
+    // each setting is its own decoder; decoding many contexts fills their caches up to their own bound
+    const contexts = model.vocab.slice(0, 400).map((_, i) => [i]);
+    for (const temperature of [0.5, 0.7, 0.9, 1.1, 1.3, 1.5]) {
+      const decoder = registry.decoder(model, { temperature, topK: 0, topP: 1 });
+      for (const c of contexts) decoder.distribution(c);
+    }
+    const measured = registry.cacheStats().bytes;
+    registry.trim();
+    const stats = registry.cacheStats();
+    expect(stats.bytes).toBeGreaterThan(measured); // they grew after they were last measured
+    expect(stats.bytes).toBeLessThanOrEqual(MB);
+    expect(stats.decoders).toBeGreaterThan(0);
+    expect(stats.decoders).toBeLessThan(6); // the oldest went
+    expect(registry.decoderTokens * 13).toBeLessThanOrEqual(MB / 4);
+  });
+
+  it("drops a model's decoders with the model", () => {
+    const registry = loadModelRegistry(undefined, 64 * MB);
+    const entry = registry.add(custom("custom-d", 1000));
+    registry.decoder(entry.model, { temperature: 1, topK: 0, topP: 1 });
+    registry.decoder(entry.model, { temperature: 0.5, topK: 0, topP: 1 });
+    expect(registry.cacheStats()).toMatchObject({ models: 1, decoders: 2 });
+    registry.remove("custom-d");
+    expect(registry.cacheStats()).toMatchObject({ models: 0, decoders: 0 });
   });
 });

@@ -197,9 +197,9 @@ export function trainRouter({
     if (!(await store.own(id, sessionId)))
       throw new Error(`custom model ${id} was deleted while it was stored`);
     // a concurrent identical upload may have stored (and registered) it first: keep theirs
-    if (!models.has(id))
+    const entry =
+      models.cached(id) ??
       models.add(customEntry(row.artifact, row.hash === outcome.summary.hash ? outcome.summary : undefined));
-    const entry = models.get(id)!;
     log.info(`trained custom model ${id} (${entry.summary.vocabSize} words, order ${input.order})`);
     endStream(res, { model: entry.summary });
   }
