@@ -42,6 +42,7 @@ import { LocalStatsHub } from "./rounds/stats-hub.ts";
 import { setupScale } from "./scale/index.ts";
 import type { Database } from "./store/database.ts";
 import { Repository } from "./store/repository.ts";
+import { scheduleRetention } from "./store/retention.ts";
 import { SampleWriter } from "./store/sample-writer.ts";
 
 export interface AppComponents {
@@ -62,6 +63,8 @@ export interface AppComponents {
     limits?: LimitsConfig;
     /** SESSION_IDLE_MINUTES (default 120): idle live sessions leave memory (realtime/live-memory.ts). */
     sessionIdleMinutes?: number;
+    /** RETENTION_DAYS: ended sessions older than this are deleted daily (store/retention.ts); unset or 0: never. */
+    retentionDays?: number;
   };
   clock?: Clock;
   log?: Logger;
@@ -237,6 +240,18 @@ export function createApplication(c: AppComponents): Application {
       .finally(() => (sweeping = false));
   }, sweepIntervalMs(idleMs));
 
+  // [MEM3] ended sessions past RETENTION_DAYS are deleted, shortly after start and then daily
+  const retention = scheduleRetention(
+    {
+      prisma: c.db.prisma,
+      clock,
+      days: c.config.retentionDays ?? 0,
+      forgetSession: (id) => sessions.forget(id),
+      forgetModel: (id) => c.models.remove(id),
+    },
+    log,
+  );
+
   return {
     httpServer,
     io,
@@ -246,6 +261,7 @@ export function createApplication(c: AppComponents): Application {
     async close() {
       timer.cancel();
       sweeper.cancel();
+      retention.cancel();
       await writer.idle();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {

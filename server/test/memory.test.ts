@@ -11,7 +11,11 @@ import {
   MODEL_BYTES_PER_ARTIFACT_CHAR,
   type RegisteredModel,
 } from "../src/models/registry.ts";
+import { systemClock } from "../src/clock.ts";
+import { createLogger } from "../src/logger.ts";
+import { CustomModelStore } from "../src/models/custom-models.ts";
 import { sweepLiveSessions } from "../src/realtime/live-memory.ts";
+import { retentionSweep, scheduleRetention } from "../src/store/retention.ts";
 import { type Booted, boot, call, expectOk, phoneSamples } from "./boot.ts";
 import { sampleRound } from "./fixtures.ts";
 
@@ -187,5 +191,102 @@ describe("[MEM2] trained models and decoders share one LRU bounded by MODEL_CACH
     expect(registry.cacheStats()).toMatchObject({ models: 1, decoders: 2 });
     registry.remove("custom-d");
     expect(registry.cacheStats()).toMatchObject({ models: 0, decoders: 0 });
+  });
+});
+
+describe("[MEM3] the retention sweep deletes exactly the ended sessions older than RETENTION_DAYS", () => {
+  let t: Booted;
+  afterAll(async () => t?.cleanup());
+  const DAY = 24 * 60 * 60 * 1000;
+
+  /** A session with a round, a student, 3 samples and a guess row; ended `endedDaysAgo` days ago (null: never). */
+  async function seeded(title: string, endedDaysAgo: number | null) {
+    const host = await t.host(title);
+    const round = await expectOk(call<RoundInfo>(host.socket, "round:start", sampleRound()));
+    const ann = await t.student(host.session.code, "Ann");
+    const pid = ann.joined.participantId;
+    await expectOk(
+      call<SubmitResult>(ann.socket, "sample:submit", {
+        roundId: round.id,
+        samples: phoneSamples(round, pid, 0, 3),
+      }),
+    );
+    await t.db.prisma.guess.create({
+      data: { roundId: round.id, participantId: pid, distribution: [0.5, 0.5] },
+    });
+    const sessionId = host.session.sessionId;
+    if (endedDaysAgo !== null) {
+      await expectOk(call(host.socket, "session:end", {}));
+      await t.db.prisma.session.update({
+        where: { id: sessionId },
+        data: { endedAt: new Date(Date.now() - endedDaysAgo * DAY) },
+      });
+    } else {
+      await t.db.prisma.session.update({
+        where: { id: sessionId },
+        data: { createdAt: new Date(Date.now() - 400 * DAY) },
+      });
+    }
+    return { sessionId, roundId: round.id };
+  }
+
+  it("deletes them with their rounds, samples, guesses and the trained models only they own", async () => {
+    t = await boot();
+    const old = await seeded("ended 200 days ago", 200);
+    const recent = await seeded("ended 10 days ago", 10);
+    const running = await seeded("never ended, created 400 days ago", null);
+    const justPast = await seeded("ended 181 days ago", 181);
+    const owner = await seeded("ended 200 days ago, owns a model alone", 200);
+    const store = new CustomModelStore(t.db.prisma);
+    const model = (n: number) => ({
+      id: `custom-00000000000${n}`,
+      hash: `h${n}`,
+      name: `m${n}`,
+      artifact: "{}",
+      createdBySession: null,
+    });
+    await store.insert(model(1));
+    await store.own(model(1).id, recent.sessionId);
+    await store.own(model(1).id, justPast.sessionId); // shared: stays with the recent session
+    await store.insert(model(2));
+    await store.own(model(2).id, owner.sessionId); // only an expired session owns it: goes
+
+    const forgotten: string[] = [];
+    const forgottenModels: string[] = [];
+    const deps = {
+      prisma: t.db.prisma,
+      clock: systemClock,
+      days: 180,
+      forgetSession: (id: string) => void forgotten.push(id),
+      forgetModel: (id: string) => void forgottenModels.push(id),
+      batch: 2, // several batches per table
+    };
+    expect(await retentionSweep(deps)).toEqual({ sessions: 3, models: 1 });
+    const expired = [old, justPast, owner].map((s) => s.sessionId);
+    expect(forgotten.sort()).toEqual([...expired].sort());
+    expect(forgottenModels).toEqual([model(2).id]);
+
+    const p = t.db.prisma;
+    const kept = [recent, running].map((s) => s.sessionId).sort();
+    expect((await p.session.findMany({ select: { id: true } })).map((s) => s.id).sort()).toEqual(kept);
+    expect(await p.round.count({ where: { sessionId: { in: expired } } })).toBe(0);
+    expect(await p.participant.count({ where: { sessionId: { in: expired } } })).toBe(0);
+    const expiredRounds = [old, justPast, owner].map((s) => s.roundId);
+    expect(await p.sample.count({ where: { roundId: { in: expiredRounds } } })).toBe(0);
+    expect(await p.guess.count({ where: { roundId: { in: expiredRounds } } })).toBe(0);
+    for (const s of [recent, running]) {
+      expect(await p.sample.count({ where: { roundId: s.roundId } })).toBe(3);
+      expect(await p.guess.count({ where: { roundId: s.roundId } })).toBe(1);
+    }
+    expect((await p.customModel.findMany({ select: { id: true } })).map((m) => m.id)).toEqual([model(1).id]);
+    expect(await store.owned(recent.sessionId)).toEqual([model(1).id]);
+
+    // nothing left to delete; RETENTION_DAYS=0 schedules nothing
+    expect(await retentionSweep(deps)).toEqual({ sessions: 0, models: 0 });
+    const never = scheduleRetention(
+      { ...deps, days: 0, clock: { ...systemClock, setInterval: () => expect.unreachable() } },
+      createLogger("silent"),
+    );
+    never.cancel();
   });
 });

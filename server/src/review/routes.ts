@@ -10,6 +10,7 @@ import type { ModelRegistry } from "../models/registry.ts";
 import type { SessionService } from "../realtime/session-service.ts";
 import { secretMatches } from "../secrets.ts";
 import type { SampleWriter } from "../store/sample-writer.ts";
+import { deleteSession } from "../store/session-delete.ts";
 import type { PrismaClient } from "../generated/prisma/index.js";
 import { authorize, bearerToken, HttpError, requireAdmin } from "./auth.ts";
 import { type ExportDeps, writeGuessesCsv, writeJsonExport, writeSamplesCsv } from "./export.ts";
@@ -137,7 +138,8 @@ export function reviewRouter(deps: ReviewRouterDeps): Router {
     route(async (req, res) => {
       const id = await authorized(req, true);
       await endBeforeDelete(deps, id);
-      await sessions.delete(id);
+      const { models } = await deleteSession(deps.prisma, id);
+      for (const m of models) deps.models.remove(m);
       deps.live.forget(id);
       deps.live.deps.sync.publish(id, "session");
       res.status(204).end();

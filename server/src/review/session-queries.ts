@@ -1,6 +1,6 @@
 /**
  * Session-level SQL of the review: summaries (counts aggregated in the database), keyset pages,
- * title edits and deletion. Raw SQL through Prisma: the same text runs on PGlite and PostgreSQL.
+ * title edits (deletion: store/session-delete.ts). Raw SQL through Prisma: the same text runs on PGlite and PostgreSQL.
  */
 import type { SessionSummary } from "@tokenroom/shared";
 import type { PrismaClient } from "../generated/prisma/index.js";
@@ -121,20 +121,6 @@ export class SessionQueries {
 
   async setTitle(id: string, title: string): Promise<void> {
     await this.prisma.$executeRawUnsafe(`UPDATE sessions SET title = $2 WHERE id = $1`, id, title);
-  }
-
-  /**
-   * Deletes a session and all its rows in one transaction. Samples and guesses go first by round
-   * (their primary keys start with round_id), so the cascade from sessions has little left to find.
-   */
-  async delete(id: string): Promise<boolean> {
-    const rounds = `SELECT r.id FROM rounds r WHERE r.session_id = $1`;
-    const [, , deleted] = await this.prisma.$transaction([
-      this.prisma.$executeRawUnsafe(`DELETE FROM samples WHERE round_id IN (${rounds})`, id),
-      this.prisma.$executeRawUnsafe(`DELETE FROM guesses WHERE round_id IN (${rounds})`, id),
-      this.prisma.$executeRawUnsafe(`DELETE FROM sessions WHERE id = $1`, id),
-    ]);
-    return deleted > 0;
   }
 
   async roundIds(sessionId: string): Promise<string[]> {
