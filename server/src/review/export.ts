@@ -4,6 +4,7 @@
  * the session's size. [EX3] Formatting a page yields the event loop every few milliseconds (Slices), writing
  * what it has so far. Completion texts are decoded with the round's model (empty when it is missing).
  */
+import { LRUCache } from "lru-cache";
 import {
   EXPORT_SCHEMA_VERSION,
   MODEL_SETTINGS,
@@ -220,7 +221,7 @@ export async function writeJsonExport(
 
 /**
  * The completion text of a sample, already quoted for its format, from its space-separated token ids.
- * Decoding repeats a lot (a round has few distinct completions): a small bounded cache per round.
+ * Decoding repeats a lot (a round has few distinct completions): a bounded LRU per round.
  */
 async function textOf(
   round: StoredRound,
@@ -228,12 +229,11 @@ async function textOf(
   quote: (text: string) => string,
 ): Promise<(tokens: string) => string> {
   const model = await roundModel(round, models);
-  const cache = new Map<string, string>();
+  const cache = new LRUCache<string, string>({ max: 50_000 });
   return (tokens) => {
     let text = cache.get(tokens);
     if (text === undefined) {
       text = quote(model ? completionText(model, tokens.split(" ").map(Number)) : "");
-      if (cache.size >= 50_000) cache.clear();
       cache.set(tokens, text);
     }
     return text;
@@ -252,7 +252,7 @@ async function modelLogProbOf(
   const model = await roundModel(round, models);
   if (!model) return () => "";
   const decoder = models.decoder(model, MODEL_SETTINGS);
-  const cache = new Map<string, string>();
+  const cache = new LRUCache<string, string>({ max: 50_000 });
   return (tokens) => {
     let value = cache.get(tokens);
     if (value === undefined) {
@@ -263,7 +263,6 @@ async function modelLogProbOf(
       } catch {
         value = "";
       }
-      if (cache.size >= 50_000) cache.clear();
       cache.set(tokens, value);
     }
     return value;

@@ -4,18 +4,18 @@
  *   KL(empirical ‖ theory) = S_clogc / N − log2 N − S_logq / N,  where S_clogc = Σ_x c_x log2 c_x
  *   and S_logq = Σ_samples log2 q(sample);  cross-entropy = −S_logq / N.
  */
+import { LRUCache } from "lru-cache";
 import { expectedEmpiricalKlBits, expectedEmpiricalKlExactBits, type RoundStats } from "@tokenroom/shared";
 
-const expectedCache = new WeakMap<Float64Array, Map<number, number>>();
+const expectedCache = new WeakMap<Float64Array, LRUCache<number, number>>();
 
 /** [EKL2] for the theory at n, memoised per theory (the same n is asked for by every view of a tick). */
 export function expectedKlAt(probs: Float64Array, n: number): number {
   let cache = expectedCache.get(probs);
-  if (!cache) expectedCache.set(probs, (cache = new Map<number, number>()));
+  if (!cache) expectedCache.set(probs, (cache = new LRUCache<number, number>({ max: 64 })));
   let v = cache.get(n);
   if (v === undefined) {
     v = expectedEmpiricalKlExactBits(probs, n);
-    if (cache.size > 64) cache.clear();
     cache.set(n, v);
   }
   return v;
