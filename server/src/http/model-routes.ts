@@ -112,9 +112,9 @@ export function modelRouter({ prisma, models, adminToken, log }: ModelRouteDeps)
       });
     };
 
-  /** A public model of this process (never a custom one), or undefined. */
+  /** A public model of this process (never a custom one), or undefined; never loads one (a stranger's request). */
   const shipped = (id: string) => {
-    const entry = models.get(id);
+    const entry = models.cached(id);
     return entry && !entry.summary.custom ? entry : undefined;
   };
 
