@@ -3,7 +3,7 @@
  * the database intact; trained models and decoders share one LRU with a byte budget; the retention sweep deletes
  * exactly the expired ended sessions.
  */
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   builtinModels,
   type HostSnapshot,
@@ -41,6 +41,7 @@ import { sampleRound } from "./fixtures.ts";
 
 describe("[MEM1] idle and ended live sessions leave memory and come back from the database", () => {
   let t: Booted;
+  beforeAll(async () => void (t = await boot()));
   afterAll(async () => t?.cleanup());
 
   /** Waits until the server has no socket left (clients disconnected), then sweeps with no idle time. */
@@ -50,7 +51,6 @@ describe("[MEM1] idle and ended live sessions leave memory and come back from th
   }
 
   it("keeps a session a socket is attached to, drops it once detached, and restores its round and counts", async () => {
-    t = await boot();
     const host = await t.host("idle");
     const round = await expectOk(call<RoundInfo>(host.socket, "round:start", sampleRound()));
     const ann = await t.student(host.session.code, "Ann");
@@ -109,12 +109,18 @@ describe("[MEM1] idle and ended live sessions leave memory and come back from th
   it("drops an ended session even while its sockets are still attached", async () => {
     const host = await t.host("ends");
     await expectOk(call<RoundInfo>(host.socket, "round:start", sampleRound()));
+    const bo = await t.student(host.session.code, "Bo");
     const before = t.app.sessions.live.size;
     await expectOk(call(host.socket, "session:end", {}));
     const swept = await sweepLiveSessions(t.app.sessions, 0);
     expect(swept.evicted).toBeGreaterThanOrEqual(1);
     expect(t.app.sessions.live.has(host.session.sessionId)).toBe(false);
     expect(swept.live).toBeLessThan(before);
+    // a socket of the dropped session leaving does not load it back
+    const sockets = t.app.io.of("/").sockets.size;
+    bo.socket.disconnect();
+    await vi.waitFor(() => expect(t.app.io.of("/").sockets.size).toBe(sockets - 1));
+    expect(t.app.sessions.live.has(host.session.sessionId)).toBe(false);
     // coming back as ended: the host sees the ended session, with no round
     const snapshot = await expectOk(
       call<HostSnapshot>(host.socket, "host:attach", {
