@@ -350,6 +350,8 @@ describe("[MEM1] real server processes: sessions that come and go leave memory",
     NODE_OPTIONS: "--expose-gc", // GET /api/admin/memory collects garbage before it measures
     SAMPLE_RATE_PER_SECOND: "1000",
     SAMPLE_BURST: "1000",
+    // 200 sessions from one address: far beyond [L1]'s default (30 per 10 minutes), which is not under test here
+    LIMIT_SESSIONS_PER_IP: "off",
   });
 
   /** One lecture: a host, a round, `students` phones sending 20 samples each; ended or abandoned; all leave. */
