@@ -73,6 +73,7 @@ describe.each(targets)("live session on $name", ({ target }) => {
     const hostTheory = next(host, "round:theory");
     const round = await expectOk(call<RoundInfo>(host, "round:start", toyRound));
     expect(round.promptTokens).toEqual([4]);
+    expect(round.hideUntilReveal).toBe(true); // [RV1] on unless the host turns it off
     expect((await started).id).toBe(round.id);
     const theory: TheoryView = await hostTheory;
     expect(theory.top.map((x) => x.token)[0]).toBe("mouse");

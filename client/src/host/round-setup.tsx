@@ -282,6 +282,16 @@ export function RoundSetup({
             />
             {t("setup.showClassChart")}
           </label>
+          {values.mode === "sample" ? (
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={values.hideUntilReveal ?? true}
+                onChange={(e) => set("hideUntilReveal", e.target.checked)}
+              />
+              {t("setup.hideUntilReveal")}
+            </label>
+          ) : null}
 
           <section className="theory-preview" aria-live="polite">
             {theory ? (

@@ -44,6 +44,7 @@ export function setupFromRound(round: ReviewRound): SetupValues {
     maxTokens: round.maxTokens,
     mode: round.mode,
     showClassChart: round.showClassChart,
+    hideUntilReveal: round.hideUntilReveal ?? true,
     guessCandidates: storedCandidateCount(round.candidates),
   };
 }

@@ -10,6 +10,8 @@ export interface SetupValues {
   maxTokens: number;
   mode: RoundMode;
   showClassChart: boolean;
+  /** [RV1] Sample rounds: the model's distribution waits for the reveal (absent in older stored values: on). */
+  hideUntilReveal?: boolean;
   /** Guess rounds: how many of the most likely next tokens the students guess over. */
   guessCandidates: number;
   /** "Be the model": a held-out passage of the model's corpus, or the pasted `passageText`; words to predict. */
@@ -50,6 +52,7 @@ export function defaultSetup(models: readonly ModelSummary[], language = "en"): 
     maxTokens: 8,
     mode: "sample",
     showClassChart: false,
+    hideUntilReveal: true,
     guessCandidates: GUESS_CANDIDATES.default,
   };
 }
@@ -76,6 +79,7 @@ export function sameWithNewTemperature(round: RoundInfo): SetupValues {
     maxTokens: round.maxTokens,
     mode: round.mode,
     showClassChart: round.showClassChart,
+    hideUntilReveal: round.hideUntilReveal,
     guessCandidates: round.candidates?.length ?? GUESS_CANDIDATES.default,
   };
 }
@@ -88,6 +92,7 @@ export function clampCandidates(n: number): number {
 
 export const toSettings = (v: SetupValues): RoundSettingsInput => ({
   ...v,
+  hideUntilReveal: v.hideUntilReveal ?? true,
   guessCandidates: clampCandidates(v.guessCandidates),
   words: clampWords(v.words),
 });

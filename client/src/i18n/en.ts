@@ -228,6 +228,7 @@ export const en = {
     modeSample: "Sample: phones sample right away",
     modeGuess: "Guess: a guessing phase before the reveal",
     showClassChart: "Show the class chart to students before the reveal",
+    hideUntilReveal: "Hide the model's probabilities until the reveal (predict, then reveal)",
     previewCaption:
       "The sampler's exact next-word probabilities after the prompt ({{support}} possible, entropy {{entropy}} bits):",
     problem: {

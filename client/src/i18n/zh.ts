@@ -218,6 +218,7 @@ export const zh: typeof en = {
     modeSample: "采样：手机立即开始采样",
     modeGuess: "猜测：揭晓之前先有一个猜测阶段",
     showClassChart: "揭晓之前就向学生显示全班图表",
+    hideUntilReveal: "揭晓之前隐藏模型的概率（先预测，再揭晓）",
     previewCaption: "提示词之后采样器给下一个词元的精确概率（{{support}} 种可能，熵为 {{entropy}} 比特）：",
     problem: {
       unknownWords: "这个模型没有 <unk> 词元：提示词里的每个字词都必须在它的词表中。",

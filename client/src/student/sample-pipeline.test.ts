@@ -18,6 +18,7 @@ const round: RoundInfo = {
   maxTokens: 3,
   mode: "sample",
   showClassChart: false,
+  hideUntilReveal: false,
   seed: 7,
   status: "open",
   startedAt: "2026-01-01T00:00:00.000Z",

@@ -322,10 +322,17 @@ export class StudentSession {
     return r ? { temperature: r.temperature, topK: r.topK, topP: r.topP } : null;
   }
 
+  /** [RV1] Whether the round's exact probabilities wait for the reveal (the dialog then shows none). */
+  probabilitiesHidden(): boolean {
+    const round = this.state.round;
+    return round !== null && round.status === "open" && round.mode === "sample" && round.hideUntilReveal;
+  }
+
   inspect(sampleTokens: readonly number[], step: number): Promise<InspectView> | null {
     const p = this.pipeline;
     const round = this.state.round;
     if (!p || !round || (step === 0 && round.mode === "guess" && round.status === "open")) return null;
+    if (this.probabilitiesHidden()) return null;
     return this.engine.distribution(p.spec, [...round.promptTokens, ...sampleTokens.slice(0, step)]);
   }
 

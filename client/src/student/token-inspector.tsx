@@ -1,5 +1,5 @@
 /** The distribution a tapped token was drawn from (a modal dialog; Escape or the button closes it). */
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { ModelSamplerBars } from "../components/model-sampler-bars.tsx";
 import type { InspectView } from "../engine-worker/messages.ts";
@@ -22,6 +22,8 @@ export function TokenInspector({
   const [view, setView] = useState<InspectView | null>(null);
   const [hidden, setHidden] = useState(false);
   const { sample, step } = target;
+  // [RV1] re-asked when the round is revealed while the dialog is open
+  const waiting = useSyncExternalStore(session.subscribe, () => session.probabilitiesHidden());
 
   useEffect(() => {
     const d = dialog.current;
@@ -31,6 +33,7 @@ export function TokenInspector({
   useEffect(() => {
     let live = true;
     setView(null);
+    setHidden(false);
     const pending = session.inspect(sample.tokens, step);
     if (!pending) setHidden(true);
     else
@@ -41,7 +44,7 @@ export function TokenInspector({
     return () => {
       live = false;
     };
-  }, [session, sample, step]);
+  }, [session, sample, step, waiting]);
 
   const chosenId = sample.tokens[step];
   const settings = session.settings() ?? { temperature: 1, topK: 0, topP: 1 };
@@ -52,12 +55,14 @@ export function TokenInspector({
       <p className="hint">
         {step === 0 ? t("inspector.afterPrompt") : t("inspector.afterContext", { before: context })}
       </p>
-      <p className="inspector-drawn">
-        {t("inspector.drawn", {
-          token: sample.labels[step] ?? "",
-          p: formatPercent(sample.probs[step] ?? 0),
-        })}
-      </p>
+      {waiting ? null : (
+        <p className="inspector-drawn">
+          {t("inspector.drawn", {
+            token: sample.labels[step] ?? "",
+            p: formatPercent(sample.probs[step] ?? 0),
+          })}
+        </p>
+      )}
       {hidden ? <p>{t("inspector.hidden")}</p> : null}
       {!hidden && !view ? <p>{t("app.loading")}</p> : null}
       {view ? (

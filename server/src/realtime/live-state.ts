@@ -155,6 +155,7 @@ export function roundInfo(r: RoundRow): RoundInfo {
     maxTokens: r.maxTokens,
     mode: r.mode,
     showClassChart: r.showClassChart,
+    hideUntilReveal: r.hideUntilReveal,
     seed: r.seed,
     status: roundStatus(r),
     startedAt: r.startedAt.toISOString(),

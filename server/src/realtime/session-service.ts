@@ -217,6 +217,7 @@ export class SessionService {
       maxTokens: settings.maxTokens,
       mode: settings.mode,
       showClassChart: settings.showClassChart,
+      hideUntilReveal: settings.hideUntilReveal,
       seed,
       pick: settings.mode === "guess" ? (dist, label) => pickCandidates(dist, k, seed, label) : undefined,
     });
@@ -247,6 +248,7 @@ export class SessionService {
       maxTokens?: number;
       mode: RoundMode;
       showClassChart?: boolean;
+      hideUntilReveal?: boolean;
       seed: number;
       candidates?: RoundCandidates;
       pick?: ((dist: TokenDistribution, label: (t: number) => string) => RoundCandidates) | undefined;
@@ -275,6 +277,7 @@ export class SessionService {
       maxTokens: r.maxTokens ?? 1,
       mode: r.mode,
       showClassChart: r.showClassChart ?? false,
+      hideUntilReveal: r.hideUntilReveal ?? false,
       seed: r.seed,
       theory,
       candidates,

@@ -19,6 +19,7 @@ export interface StoredRound {
   maxTokens: number;
   mode: string;
   showClassChart: boolean;
+  hideUntilReveal: boolean;
   seed: number;
   theory: TheoryView;
   candidates: unknown;
@@ -54,7 +55,7 @@ export interface Replay {
 type Sql = Pick<PrismaClient, "$queryRawUnsafe" | "$executeRawUnsafe">;
 
 const ROUND_COLUMNS = `id, seq, model_id, model_hash, prompt, prompt_tokens, temperature, top_k, top_p,
-  max_tokens, mode, show_class_chart, seed::text AS seed, theory, candidates, started_at, revealed_at,
+  max_tokens, mode, show_class_chart, hide_until_reveal, seed::text AS seed, theory, candidates, started_at, revealed_at,
   guess_locked_at, closed_at`;
 
 interface DbRound {
@@ -70,6 +71,7 @@ interface DbRound {
   max_tokens: number;
   mode: string;
   show_class_chart: boolean;
+  hide_until_reveal: boolean;
   seed: string;
   theory: unknown;
   candidates: unknown;
@@ -92,6 +94,7 @@ const toRound = (r: DbRound): StoredRound => ({
   maxTokens: r.max_tokens,
   mode: r.mode,
   showClassChart: r.show_class_chart,
+  hideUntilReveal: r.hide_until_reveal,
   seed: Number(r.seed),
   theory: r.theory as TheoryView,
   candidates: r.candidates ?? null,

@@ -208,6 +208,7 @@ export function roundFields(round: StoredRound, model: LanguageModel | null) {
     maxTokens: round.maxTokens,
     mode: round.mode as RoundMode,
     showClassChart: round.showClassChart,
+    hideUntilReveal: round.hideUntilReveal,
     seed: round.seed,
     candidates: round.candidates,
     startedAt: round.startedAt.toISOString(),

@@ -34,6 +34,7 @@ export interface RoundRow {
   maxTokens: number;
   mode: RoundMode;
   showClassChart: boolean;
+  hideUntilReveal: boolean;
   seed: number;
   theory: TheoryView;
   candidates: RoundCandidates | null;

@@ -88,6 +88,8 @@ export interface ReviewRound {
   maxTokens: number;
   mode: RoundMode;
   showClassChart: boolean;
+  /** [RV1] Optional: absent from servers older than the setting. */
+  hideUntilReveal?: boolean;
   seed: number;
   /** Guess rounds: the stored candidates, as the guess feature wrote them; null otherwise. */
   candidates: unknown;

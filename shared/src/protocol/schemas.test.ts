@@ -52,6 +52,7 @@ describe("protocol schemas", () => {
   it("accepts round settings with defaults and rejects each out-of-range field and unknown keys", () => {
     const parsed = roundSettingsSchema.parse(settings);
     expect(parsed.showClassChart).toBe(false);
+    expect(parsed.hideUntilReveal).toBe(true);
     expect(parsed.guessCandidates).toBe(5);
     passes(roundSettingsSchema, { ...settings, temperature: 0, topK: 0, topP: 1, mode: "guess" });
     const bad: Record<string, unknown>[] = [

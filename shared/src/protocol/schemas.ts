@@ -52,6 +52,11 @@ export const roundSettingsSchema = z.strictObject({
   mode: roundModeSchema,
   /** Students see the live class chart before the reveal. */
   showClassChart: z.boolean().default(false),
+  /**
+   * [RV1] Sample rounds: the model's exact distribution stays hidden on the projector and in every phone's
+   * "why this word?" dialog until the reveal (the class predicts, then sees). On unless a client says otherwise.
+   */
+  hideUntilReveal: z.boolean().default(true),
   /** Guess rounds: how many of the theory's most probable tokens are candidates (plus "something else"). */
   guessCandidates: z.number().int().min(2).max(12).default(5),
   /** "Be the model" (SPEC [BM6]): a held-out passage of the model's corpus, or `passageText`. */

@@ -33,6 +33,8 @@ export interface RoundInfo {
   maxTokens: number;
   mode: RoundMode;
   showClassChart: boolean;
+  /** [RV1] The exact distribution is shown only after the reveal (projector and phone dialogs). */
+  hideUntilReveal: boolean;
   /** Round seed; a participant's seed is participantSeed(seed, participantId). */
   seed: number;
   status: RoundStatus;
