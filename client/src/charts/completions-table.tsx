@@ -2,7 +2,7 @@
 import { memo } from "react";
 import { useTranslation } from "react-i18next";
 import type { RoundStats } from "@tokenroom/shared";
-import { formatInt, formatPercent, formatProbability } from "../lib/format.ts";
+import { formatInt, formatPercent } from "../lib/format.ts";
 import { SERIES } from "../lib/prob-colors.ts";
 
 export const CompletionsTable = memo(function CompletionsTable({
@@ -61,7 +61,7 @@ export const CompletionsTable = memo(function CompletionsTable({
               </th>
               <td className="num">{formatInt(c.count)}</td>
               <td className="num">{formatPercent(c.count / n)}</td>
-              <td className="num">{c.p === null ? "–" : formatProbability(c.p)}</td>
+              <td className="num">{c.p === null ? "–" : formatPercent(c.p)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,20 +1,33 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { formatPercent, formatProbability, setNumberLocale } from "./format.ts";
+import { formatPercent, setNumberLocale } from "./format.ts";
 
-describe("one number format for probabilities", () => {
+describe("formatPercent: one format for every probability", () => {
   afterEach(() => setNumberLocale("en"));
 
-  it("shows percentages from 0.1% on (one decimal below 10%), scientific below 0.1%", () => {
-    expect(formatPercent(0.4567)).toBe("46%");
-    expect(formatPercent(0.0846)).toBe("8.5%");
-    expect(formatPercent(0.25)).toBe("25%");
-    expect(formatPercent(0.002)).toBe("0.2%");
+  it("shows percentages with enough digits to tell neighbours apart", () => {
+    expect(formatPercent(1)).toBe("100%");
+    expect(formatPercent(0.4567)).toBe("45.7%");
+    expect(formatPercent(0.1)).toBe("10%");
+    expect(formatPercent(0.0846)).toBe("8.46%");
+    expect(formatPercent(0.05)).toBe("5%");
+    expect(formatPercent(0.00212)).toBe("0.212%");
     expect(formatPercent(0.001)).toBe("0.1%");
-    expect(formatPercent(0.000846)).toBe("8.46E-4");
-    expect(formatPercent(0)).toBe("0%");
   });
 
-  it("formats a whole completion's probability the same way (no '0.2%' beside '8.46e-4')", () => {
-    for (const p of [0.5, 0.002, 0.000846, 1.2e-9]) expect(formatProbability(p)).toBe(formatPercent(p));
+  it("switches to scientific notation below 0.1%", () => {
+    expect(formatPercent(0.000846)).toBe("8.46 × 10⁻⁴");
+    expect(formatPercent(0.0009999)).toBe("1 × 10⁻³");
+    expect(formatPercent(3.2e-12)).toBe("3.2 × 10⁻¹²");
+  });
+
+  it("shows zero as 0% and refuses nonsense", () => {
+    expect(formatPercent(0)).toBe("0%");
+    expect(formatPercent(Number.NaN)).toBe("–");
+  });
+
+  it("follows the interface's locale", () => {
+    setNumberLocale("de");
+    expect(formatPercent(0.4567)).toMatch(/^45,7\s%$/u);
+    expect(formatPercent(0.000846)).toBe("8,46 × 10⁻⁴");
   });
 });

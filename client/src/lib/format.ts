@@ -6,7 +6,8 @@
 function formatters(locale: string) {
   return {
     percent1: new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }),
-    scientific: new Intl.NumberFormat(locale, { notation: "scientific", maximumSignificantDigits: 3 }),
+    percentSig3: new Intl.NumberFormat(locale, { style: "percent", maximumSignificantDigits: 3 }),
+    mantissa: new Intl.NumberFormat(locale, { maximumSignificantDigits: 3 }),
     percent0: new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }),
     decimal2: new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }),
     decimal3: new Intl.NumberFormat(locale, { maximumFractionDigits: 3 }),
@@ -26,14 +27,39 @@ export function setNumberLocale(tag: string): void {
 
 export const numberLocale = (): string => locale;
 
+const SUPERSCRIPT: Record<string, string> = {
+  "-": "⁻",
+  "0": "⁰",
+  "1": "¹",
+  "2": "²",
+  "3": "³",
+  "4": "⁴",
+  "5": "⁵",
+  "6": "⁶",
+  "7": "⁷",
+  "8": "⁸",
+  "9": "⁹",
+};
+
 /**
- * The one format for a probability, everywhere: a percentage from 0.1% on (whole from 10%: 0.4567 → "46%";
- * one decimal below: 0.002 → "0.2%"), scientific below 0.1% (0.000846 → "8.46E-4"), so a tiny probability
- * keeps its digits instead of showing as "<0.1%".
+ * The one format of a probability, everywhere (bars, dialogs, tables, chain-rule P): a percentage with enough
+ * digits to tell neighbours apart, and scientific notation below 0.1 % so that tiny values keep their size.
+ * 0.4567 → "45.7%", 0.0846 → "8.46%", 0.00212 → "0.212%", 0.000846 → "8.46 × 10⁻⁴", 0 → "0%".
  */
 export function formatPercent(p: number): string {
-  if (p > 0 && p < 0.001) return f.scientific.format(p);
-  return p >= 0.1 ? f.percent0.format(p) : f.percent1.format(p);
+  if (!Number.isFinite(p)) return "–";
+  if (p <= 0) return f.percent0.format(0);
+  if (p < 0.001) {
+    let exponent = Math.floor(Math.log10(p));
+    let mantissa = Number((p / 10 ** exponent).toPrecision(3));
+    if (mantissa >= 10) {
+      mantissa /= 10;
+      exponent += 1;
+    }
+    const power = [...String(exponent)].map((c) => SUPERSCRIPT[c] ?? c).join("");
+    return `${f.mantissa.format(mantissa)} × 10${power}`;
+  }
+  return p >= 0.1 ? f.percent1.format(p) : f.percentSig3.format(p);
 }
 
 /** A whole number of percent (a guess's 35 → "35%"). */
@@ -42,6 +68,3 @@ export const formatWholePercent = (percent: number): string => f.percent0.format
 export const formatNumber = (x: number): string => f.decimal2.format(x);
 export const formatBits = (x: number): string => f.decimal3.format(x);
 export const formatInt = (x: number): string => f.integer.format(x);
-
-/** Probabilities of whole completions (often tiny): the same format as every other probability. */
-export const formatProbability = formatPercent;
