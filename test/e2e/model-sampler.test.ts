@@ -81,6 +81,8 @@ describe("[MS1] [CUT1] the model beside the sampler, ties at the cut", () => {
 
     const phone = await joinStudent(e2e.browser, e2e.server.url, code, "Ada");
     await waitParticipants(host, 1);
+    // [RV1] this round shows the model from the start (the reveal is tested in projector.test.ts)
+    await host.getByLabel(/Hide the model's probabilities/).uncheck({ timeout: WAIT_MS });
     await host.getByRole("button", { name: "Start round" }).click({ timeout: WAIT_MS });
 
     // the projector: the pair panel in the model's order, the cut token marked as cut, both tie marks
@@ -91,7 +93,7 @@ describe("[MS1] [CUT1] the model beside the sampler, ties at the cut", () => {
     expect(await text(host, "model-sampler-model-head")).toBe(`Model itself (T = 1, no cut)${bits(MODEL_H)}`);
     const rows = await pairRows(host, "model-sampler");
     expect(rows.map((r) => r[0]!.replace(/ ⚖.*/, ""))).toEqual(["mouse", "cheese", "ball", "ate", "the"]);
-    expect(rows.map((r) => r[1])).toEqual(["39%", "34%", "26%", "2%", "cut"]); // 0.38/0.98, …
+    expect(rows.map((r) => r[1])).toEqual(["38.8%", "33.7%", "25.5%", "2.04%", "cut"]); // 0.38/0.98, …
     expect(rows.map((r) => r[2])).toEqual(["38%", "33%", "25%", "2%", "2%"]);
     expect(rows.map((r) => r[3])).toEqual(["", "", "", "kept", "dropped"]);
     expect(rows[3]![0]).toContain("tied at the cut: kept only because its token id is lower");

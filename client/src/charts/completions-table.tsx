@@ -8,13 +8,16 @@ import { SERIES } from "../lib/prob-colors.ts";
 export const CompletionsTable = memo(function CompletionsTable({
   stats,
   limit = 8,
+  hideModel = false,
 }: {
   stats: RoundStats | null;
   limit?: number;
+  /** [RV1] Before the reveal: no chain-rule probabilities. */
+  hideModel?: boolean;
 }) {
   const { t } = useTranslation();
   const n = stats?.n ?? 0;
-  const top = stats?.completions.top.slice(0, limit) ?? [];
+  const top = (stats?.completions.top.slice(0, limit) ?? []).map((c) => (hideModel ? { ...c, p: null } : c));
   if (n === 0) return <p className="hint">{t("charts.noSamples")}</p>;
   const max = Math.max(...top.map((c) => Math.max(c.count / n, c.p ?? 0)), 1e-9);
   return (

@@ -26,12 +26,33 @@ export const DistributionChart = memo(function DistributionChart({
 }: DistributionChartProps) {
   const { t } = useTranslation();
   const rows = useMemo(
-    () => firstTokenRows(stats, theory, t("charts.other"), maxRows),
+    () =>
+      firstTokenRows(stats, theory, t("charts.other"), maxRows).map((r) =>
+        // "other" can hold most of the mass of a flat distribution (T = 2.5): its bar is cut at the axis's
+        // end and its share written into the label, so the words' bars keep a readable scale
+        r.other
+          ? {
+              ...r,
+              token: `${r.token} ${formatPercent(r.empirical)}${r.theory === null ? "" : ` / ${formatPercent(r.theory)}`}`,
+            }
+          : r,
+      ),
     [stats, theory, t, maxRows],
   );
-  const max = useMemo(() => Math.max(0.05, ...rows.map((r) => Math.max(r.empirical, r.theory ?? 0))), [rows]);
+  const max = useMemo(() => {
+    const words = rows.filter((r) => !r.other);
+    const top = Math.max(
+      0,
+      ...(words.length ? words : rows).map((r) => Math.max(r.empirical, r.theory ?? 0)),
+    );
+    return Math.max(0.05, Math.min(1, Math.ceil(top * 20) / 20));
+  }, [rows]);
   const labelWidth = useMemo(
-    () => Math.min(160, 24 + fontSize * 0.62 * Math.max(4, ...rows.map((r) => axisToken(r.token).length))),
+    () =>
+      Math.min(
+        fontSize * 10,
+        24 + fontSize * 0.62 * Math.max(4, ...rows.map((r) => axisToken(r.token).length)),
+      ),
     [rows, fontSize],
   );
   if (rows.length === 0) return <p className="hint">{t("charts.noSamples")}</p>;
@@ -44,7 +65,7 @@ export const DistributionChart = memo(function DistributionChart({
           ...(theory ? [{ label: t("charts.theory"), color: SERIES.theory }] : []),
         ]}
       />
-      <ResponsiveContainer width="100%" height={rows.length * rowHeight + 34}>
+      <ResponsiveContainer width="100%" height={rows.length * rowHeight + fontSize * 2.5 + 8}>
         <BarChart
           data={rows}
           layout="vertical"
@@ -58,6 +79,8 @@ export const DistributionChart = memo(function DistributionChart({
             domain={[0, max]}
             tickFormatter={(v: number) => formatPercent(v)}
             tick={{ fontSize }}
+            height={fontSize * 2.5}
+            label={{ value: t("charts.shareAxis"), position: "insideBottom", offset: 0, fontSize }}
             allowDataOverflow
           />
           <YAxis

@@ -43,7 +43,7 @@ function stats(counts: { id: number; token: string; count: number }[], otherCoun
 }
 
 describe("firstTokenRows", () => {
-  it("orders by theory, shares sum to 1 with 'other'", () => {
+  it("lists the drawn tokens with the theory's top ones, ordered by theory; shares sum to 1 with 'other'", () => {
     const rows = firstTokenRows(
       stats([
         { id: 4, token: "the", count: 6 },
@@ -53,10 +53,36 @@ describe("firstTokenRows", () => {
       "other",
       2,
     );
-    expect(rows.map((r) => r.token)).toEqual(["the", "cheese", "other"]);
+    // "ate" (drawn 4 times, beyond the theory's top) beats "cheese" (10%, never drawn)
+    expect(rows.map((r) => r.token)).toEqual(["the", "ate", "other"]);
     expect(rows.reduce((s, r) => s + r.empirical, 0)).toBeCloseTo(1);
     expect(rows.reduce((s, r) => s + (r.theory ?? 0), 0)).toBeCloseTo(1);
-    expect(rows[2]!.count).toBe(4);
+    expect(rows[2]!.count).toBe(0);
+    expect(rows[2]!.theory).toBeCloseTo(0.3);
+  });
+
+  it("shows a flat theory as flat rows (a hot round), not the class's counts alone", () => {
+    const flat: TheoryView = {
+      roundId: "r",
+      top: Array.from({ length: 30 }, (_, i) => ({ id: 100 + i, token: `w${i}`, p: 0.03 })),
+      otherP: 0.1,
+      support: 40,
+      entropyBits: 5.3,
+    };
+    const rows = firstTokenRows(
+      stats([
+        { id: 105, token: "w5", count: 2 },
+        { id: 7, token: "odd", count: 1 },
+      ]),
+      flat,
+      "other",
+      10,
+    );
+    expect(rows).toHaveLength(11);
+    expect(rows.slice(0, 10).every((r) => r.other !== true)).toBe(true);
+    expect(rows.map((r) => r.token)).toContain("w5");
+    expect(rows.map((r) => r.token)).toContain("odd");
+    expect(rows[10]!.theory).toBeCloseTo(1 - 9 * 0.03);
   });
 
   it("without theory, uses the observed counts", () => {

@@ -12,6 +12,12 @@ export interface DistRow {
   other?: boolean;
 }
 
+/**
+ * The tokens the class actually drew together with the sampler's most probable tokens (the theory: the model
+ * under the round's own temperature, top-k and top-p, so at T = 2.5 the rows are the flattened distribution),
+ * the `maxRows` largest by max(share, probability), ordered by probability (then by count); the rest is
+ * "other". Without the theory (hidden until the reveal): the drawn tokens by count.
+ */
 export function firstTokenRows(
   stats: RoundStats | null,
   theory: TheoryView | null,
@@ -19,27 +25,35 @@ export function firstTokenRows(
   maxRows = 12,
 ): DistRow[] {
   const n = stats?.n ?? 0;
-  const counts = new Map<number, { token: string; count: number }>();
-  for (const c of stats?.firstToken.counts ?? []) counts.set(c.id, { token: c.token, count: c.count });
   const share = (count: number) => (n > 0 ? count / n : 0);
-  const rows: DistRow[] = [];
-  if (theory) {
-    for (const tok of theory.top.slice(0, maxRows)) {
-      const count = counts.get(tok.id)?.count ?? 0;
-      // [CUT1] a token kept by a cut that split a tie carries the tie mark
-      const token = tok.tied ? `${tok.token} ⚖` : tok.token;
-      rows.push({ key: String(tok.id), token, count, empirical: share(count), theory: tok.p });
-    }
-  } else {
-    for (const [id, c] of [...counts].slice(0, maxRows)) {
-      rows.push({ key: String(id), token: c.token, count: c.count, empirical: share(c.count), theory: null });
-    }
+  const rows = new Map<number, DistRow>();
+  for (const tok of theory?.top ?? []) {
+    // [CUT1] a token kept by a cut that split a tie carries the tie mark
+    const token = tok.tied ? `${tok.token} ⚖` : tok.token;
+    rows.set(tok.id, { key: String(tok.id), token, count: 0, empirical: 0, theory: tok.p });
   }
-  const shownCount = rows.reduce((s, r) => s + r.count, 0);
+  for (const c of stats?.firstToken.counts ?? []) {
+    const row = rows.get(c.id);
+    if (row) Object.assign(row, { count: c.count, empirical: share(c.count) });
+    else
+      rows.set(c.id, {
+        key: String(c.id),
+        token: c.token,
+        count: c.count,
+        empirical: share(c.count),
+        theory: null,
+      });
+  }
+  const weight = (r: DistRow) => Math.max(r.empirical, r.theory ?? 0);
+  const chosen = [...rows.values()]
+    .sort((a, b) => weight(b) - weight(a) || b.count - a.count)
+    .slice(0, maxRows)
+    .sort((a, b) => (b.theory ?? -1) - (a.theory ?? -1) || b.count - a.count);
+  const shownCount = chosen.reduce((s, r) => s + r.count, 0);
   const otherCount = Math.max(0, n - shownCount);
-  const otherTheory = theory ? Math.max(0, 1 - rows.reduce((s, r) => s + (r.theory ?? 0), 0)) : null;
+  const otherTheory = theory ? Math.max(0, 1 - chosen.reduce((s, r) => s + (r.theory ?? 0), 0)) : null;
   if (otherCount > 0 || (otherTheory !== null && otherTheory > 1e-9)) {
-    rows.push({
+    chosen.push({
       key: "__other",
       token: otherLabel,
       count: otherCount,
@@ -48,7 +62,7 @@ export function firstTokenRows(
       other: true,
     });
   }
-  return rows;
+  return chosen;
 }
 
 /** Powers of ten covering [min, max], for log axes. */

@@ -22,6 +22,10 @@ export interface KlChartProps {
   height?: number;
   /** Fixed axes (a replay keeps the whole curve's axes while it grows); else they span the data. */
   domains?: KlDomains;
+  /** px of the tick and axis labels (the projector's presentation mode uses larger ones). */
+  fontSize?: number;
+  /** Hide the whole-completions line (presentation mode: one thing at a time). */
+  firstOnly?: boolean;
 }
 
 export const KlChart = memo(function KlChart({
@@ -29,18 +33,24 @@ export const KlChart = memo(function KlChart({
   support,
   height = 320,
   domains: fixed,
+  fontSize = 16,
+  firstOnly = false,
 }: KlChartProps) {
   const { t } = useTranslation();
   const data = useMemo(() => klRows(history, support), [history, support]);
   const domains = useMemo(() => fixed ?? klDomains(data), [fixed, data]);
   if (data.length === 0) return <p className="hint">{t("charts.noSamples")}</p>;
   if (support <= 1) return <p className="hint">{t("charts.klGreedy")}</p>;
-  const dot = data.length <= 30 ? { r: 4 } : false;
+  // a first batch is one point: a lone dot on log axes reads as a glyph fragment, so wait for a second one
+  if (data.length < 2 && !fixed) return <p className="hint">{t("charts.klFew")}</p>;
+  const dot = data.length <= 30 ? { r: Math.max(4, fontSize / 4) } : false;
   const exact = data.some((d) => d.expected !== null);
   const approxLabel = t("charts.klApprox", { k: formatInt(support) });
   const legend: LegendItem[] = [
     { label: t("charts.klFirst"), color: SERIES.firstKl, line: "solid" },
-    { label: t("charts.klCompletion"), color: SERIES.completionKl, line: "dotted" },
+    ...(firstOnly
+      ? []
+      : [{ label: t("charts.klCompletion"), color: SERIES.completionKl, line: "dotted" as const }]),
     ...(exact ? [{ label: t("charts.klExpected"), color: SERIES.expectedKl, line: "solid" as const }] : []),
     { label: approxLabel, color: SERIES.approximateKl, line: "dashed" },
   ];
@@ -48,7 +58,10 @@ export const KlChart = memo(function KlChart({
     <figure className="chart" aria-label={t("charts.klAria")}>
       <ChartLegend items={legend} />
       <ResponsiveContainer width="100%" height={height}>
-        <LineChart data={data} margin={{ top: 8, right: 24, bottom: 24, left: 8 }}>
+        <LineChart
+          data={data}
+          margin={{ top: 8, right: fontSize * 1.5, bottom: fontSize * 1.5, left: fontSize * 0.75 }}
+        >
           <CartesianGrid stroke="#ccc" />
           <XAxis
             dataKey="n"
@@ -58,8 +71,9 @@ export const KlChart = memo(function KlChart({
             ticks={logTicks(1, domains.x[1])}
             tickFormatter={tickLabel}
             allowDataOverflow
-            tick={{ fontSize: 16 }}
-            label={{ value: t("charts.klX"), position: "insideBottom", offset: -16, fontSize: 16 }}
+            tick={{ fontSize }}
+            height={fontSize * 2.5}
+            label={{ value: t("charts.klX"), position: "insideBottom", offset: -fontSize, fontSize }}
           />
           <YAxis
             type="number"
@@ -68,8 +82,9 @@ export const KlChart = memo(function KlChart({
             ticks={logTicks(domains.y[0], domains.y[1])}
             tickFormatter={tickLabel}
             allowDataOverflow
-            width={64}
-            tick={{ fontSize: 16 }}
+            width={fontSize * 5}
+            tick={{ fontSize }}
+            label={{ value: t("charts.klY"), angle: -90, position: "insideLeft", fontSize, dy: fontSize * 2 }}
           />
           <Line
             dataKey="approximation"
@@ -100,16 +115,18 @@ export const KlChart = memo(function KlChart({
             isAnimationActive={false}
             connectNulls
           />
-          <Line
-            dataKey="completion"
-            name={t("charts.klCompletion")}
-            stroke={SERIES.completionKl}
-            strokeWidth={3}
-            strokeDasharray="2 4"
-            dot={dot}
-            isAnimationActive={false}
-            connectNulls
-          />
+          {firstOnly ? null : (
+            <Line
+              dataKey="completion"
+              name={t("charts.klCompletion")}
+              stroke={SERIES.completionKl}
+              strokeWidth={3}
+              strokeDasharray="2 4"
+              dot={dot}
+              isAnimationActive={false}
+              connectNulls
+            />
+          )}
         </LineChart>
       </ResponsiveContainer>
     </figure>

@@ -19,6 +19,7 @@ import { formatInt, formatNumber } from "../lib/format.ts";
 import { BeModelBoard } from "./be-model-board.tsx";
 import { GuessBoard } from "./guess-board.tsx";
 import { MetricsPanel } from "./metrics-panel.tsx";
+import { modelShown } from "./reveal.ts";
 
 export interface LiveRoundProps {
   round: RoundInfo;
@@ -81,6 +82,8 @@ export const LiveRound = memo(function LiveRound({
     round.mode === "guess" ? t("live.guessMode") : null,
   ].filter((s): s is string => s !== null);
   const guessing = round.mode === "guess" && round.status === "open";
+  // [RV1] the projector keeps the model's distribution for the reveal
+  const shown = modelShown(round) ? theory : null;
   const guessStatus = round.guessPhase === "locked" ? t("guess.locked") : t("guess.statusGuessing");
   const status = guessing
     ? guessStatus
@@ -114,7 +117,10 @@ export const LiveRound = memo(function LiveRound({
               testId="stat-students"
             />
             <Counter label={t("live.samples")} value={formatInt(stats?.n ?? 0)} testId="stat-n" />
-            <Counter label={t("live.perSecond")} value={formatNumber(stats?.samplesPerSecond ?? 0)} />
+            <Counter
+              label={t("live.perSecond")}
+              value={formatNumber(round.status === "closed" ? 0 : (stats?.samplesPerSecond ?? 0))}
+            />
             <Counter label={t("live.contributors")} value={formatInt(stats?.contributors ?? 0)} />
             <Counter label={t("live.distinct")} value={formatInt(stats?.completions.distinct ?? 0)} />
           </div>
@@ -122,28 +128,34 @@ export const LiveRound = memo(function LiveRound({
           <div className="live-grid">
             <div className="panel">
               <h3>{t("live.firstToken")}</h3>
-              <DistributionChart stats={stats} theory={theory} maxRows={10} rowHeight={38} fontSize={18} />
+              <DistributionChart stats={stats} theory={shown} maxRows={10} rowHeight={38} fontSize={18} />
+              {shown === null && theory !== null ? (
+                <p className="hint" data-testid="model-hidden">
+                  {t("present.modelHidden")}
+                </p>
+              ) : null}
             </div>
             <div className="panel">
               <h3>{t("live.klTitle")}</h3>
               <KlChart history={history} support={theory?.support ?? 0} />
+              <p className="hint">{t("live.klCompletionHint")}</p>
               <p className="hint">{t("live.klHint")}</p>
             </div>
           </div>
-          {theory ? (
+          {shown ? (
             <div className="panel" data-testid="model-sampler-panel">
               <h3>{t("teach.title")}</h3>
-              <ModelSamplerBars view={fromTheory(theory)} settings={round} maxRows={10} />
+              <ModelSamplerBars view={fromTheory(shown)} settings={round} maxRows={10} />
             </div>
           ) : null}
           <div className="live-grid wide-left">
             <div className="panel">
               <h3>{t("live.completions")}</h3>
-              <CompletionsTable stats={stats} />
+              <CompletionsTable stats={stats} hideModel={shown === null} />
             </div>
             <div className="panel">
               <h3>{t("live.metrics")}</h3>
-              <MetricsPanel stats={stats} theory={theory} />
+              <MetricsPanel stats={stats} theory={shown} />
             </div>
           </div>
         </>

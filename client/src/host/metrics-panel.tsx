@@ -31,6 +31,9 @@ function Metric({
   );
 }
 
+/** The plural form follows the number as shown (2 decimals): "1 word", "1.41 words". */
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
 const show = (x: number | null | undefined, f: (v: number) => string) =>
   x === null || x === undefined || !Number.isFinite(x) ? "–" : f(x);
 
@@ -53,6 +56,7 @@ export const MetricsPanel = memo(function MetricsPanel({
         testId="stat-entropy"
         unit={t("metrics.bits")}
         explain={t("metrics.entropyExplain", {
+          count: entropy === null ? 2 : round2(2 ** entropy),
           choices: show(entropy === null ? null : 2 ** entropy, formatNumber),
         })}
       />
@@ -61,7 +65,10 @@ export const MetricsPanel = memo(function MetricsPanel({
           name={t("teach.modelEntropy")}
           value={formatBits(theory.model.entropyBits)}
           unit={t("metrics.bits")}
-          explain={t("teach.modelEntropyExplain", { choices: formatNumber(2 ** theory.model.entropyBits) })}
+          explain={t("teach.modelEntropyExplain", {
+            count: round2(2 ** theory.model.entropyBits),
+            choices: formatNumber(2 ** theory.model.entropyBits),
+          })}
           testId="stat-model-entropy"
         />
       ) : null}
@@ -74,7 +81,7 @@ export const MetricsPanel = memo(function MetricsPanel({
       <Metric
         name={t("metrics.perplexity")}
         value={show(first?.perplexity, formatNumber)}
-        unit={t("metrics.choices")}
+        unit={t("metrics.choices", { count: round2(first?.perplexity ?? 2) })}
         explain={t("metrics.perplexityExplain")}
       />
       <Metric

@@ -175,7 +175,10 @@ export const en = {
     empirical_other: "Class ({{count, number}} samples)",
     theory: "Sampler (exact)",
     klAria: "KL divergence of the class from the model, against the number of samples, log-log",
-    klX: "samples N",
+    klX: "samples N (log scale)",
+    klY: "KL (bits)",
+    shareAxis: "share of samples / probability",
+    klFew: "The curve starts after a few more samples.",
     klFirst: "KL, first token",
     klCompletion: "KL, whole completions",
     klExpected: "expected by chance",
@@ -261,9 +264,12 @@ export const en = {
   metrics: {
     bits: "bits",
     bitsPerToken: "bits / token",
-    choices: "choices",
+    choices_one: "choice",
+    choices_other: "choices",
     entropy: "Entropy of the sampler",
-    entropyExplain:
+    entropyExplain_one:
+      "How unsure the sampler (the model at this round's T, top-k, top-p) is about the first word: not at all, there is {{choices}} word to pick.",
+    entropyExplain_other:
       "How unsure the sampler (the model at this round's T, top-k, top-p) is about the first word: like a fair pick among {{choices}} words.",
     crossEntropy: "Cross-entropy of the class",
     crossEntropyExplain:
@@ -277,6 +283,9 @@ export const en = {
     perToken: "Sampler entropy per token (estimate)",
     perTokenExplain:
       "Mean −log₂ p per token of the class's completions under the sampler that drew them: an estimate of the sampler's own entropy per token (perplexity {{ppl}}). It falls as T drops; it says nothing about how good the model is.",
+  },
+  present: {
+    modelHidden: "The model's probabilities stay hidden until you reveal them: let the class guess first.",
   },
   live: {
     round: "Round {{seq}}",
@@ -299,6 +308,8 @@ export const en = {
     klTitle: "KL(class ‖ model) vs N",
     klHint:
       "Both axes are logarithmic. The grey line is the KL that N honest samples have on average by chance alone, computed exactly: a class that samples honestly stays close to it. The light dashed line is the textbook shortcut (k−1)/(2N ln 2), with k the number of possible first tokens; it is right only once every possible token is expected many times (N·p large for each). While every token gets seen it is a little too low (the next term is positive); it is too high only when many tokens go unseen.",
+    klCompletionHint:
+      "The dotted line (whole completions) stays high: almost every whole completion is new, so its KL falls only once N is far larger than the number of likely completions.",
     completions: "Whole completions",
     metrics: "Information",
   },
@@ -557,7 +568,10 @@ export const en = {
     tieNote:
       "⚖ Tie at the cut: {{kept}} and {{dropped}} have exactly the same probability ({{p}} under the model). The cut keeps the lower token id (in a trained model, the more frequent word), so {{kept}} stays and {{dropped}} goes: an arbitrary choice.",
     modelEntropy: "Entropy of the model itself",
-    modelEntropyExplain: "The same, before temperature, top-k and top-p (T = 1, no cut): {{choices}} words.",
+    modelEntropyExplain_one:
+      "The same, before temperature, top-k and top-p (T = 1, no cut): {{choices}} word.",
+    modelEntropyExplain_other:
+      "The same, before temperature, top-k and top-p (T = 1, no cut): {{choices}} words.",
     perStep:
       "Temperature, top-k and top-p apply at each step: a completion's probability is the product of the sampler's step probabilities, which is not the same as applying T to whole completions.",
     perplexityVocab:

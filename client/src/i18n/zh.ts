@@ -167,7 +167,10 @@ export const zh: typeof en = {
     empirical_other: "全班（{{count, number}} 个样本）",
     theory: "采样器（精确值）",
     klAria: "全班相对于模型的 KL 散度随样本数 N 的变化（双对数坐标）",
-    klX: "样本数 N",
+    klX: "样本数 N（对数刻度）",
+    klY: "KL（比特）",
+    shareAxis: "样本占比 / 概率",
+    klFew: "再多几个样本，曲线就会出现。",
     klFirst: "KL 散度，第一个词元",
     klCompletion: "KL 散度，整段续写",
     klExpected: "纯随机时的期望值",
@@ -250,9 +253,12 @@ export const zh: typeof en = {
   metrics: {
     bits: "比特",
     bitsPerToken: "比特 / 词元",
-    choices: "个选项",
+    choices_one: "个选项",
+    choices_other: "个选项",
     entropy: "采样器的熵",
-    entropyExplain:
+    entropyExplain_one:
+      "采样器（本轮温度、top-k、top-p 下的模型）对第一个词元有多不确定：完全确定，只有 {{choices}} 个词元可选。",
+    entropyExplain_other:
       "采样器（本轮温度、top-k、top-p 下的模型）对第一个词元有多不确定：相当于在 {{choices}} 个词元中公平地随机挑一个。",
     crossEntropy: "全班的交叉熵",
     crossEntropyExplain: "全班的平均“意外程度”，即每个抽到的第一个词元的 −log₂ p；N 越大，它越接近熵。",
@@ -263,6 +269,9 @@ export const zh: typeof en = {
     perToken: "采样器每词元的熵（估计）",
     perTokenExplain:
       "全班续写在抽出它们的采样器下每个词元 −log₂ p 的平均值：是对采样器自身每词元熵的估计（困惑度 {{ppl}}）。温度越低它越小；它不衡量模型的好坏。",
+  },
+  present: {
+    modelHidden: "揭晓之前，模型的概率保持隐藏：先让全班猜一猜。",
   },
   live: {
     round: "第 {{seq}} 轮",
@@ -285,6 +294,8 @@ export const zh: typeof en = {
     klTitle: "KL(全班 ‖ 模型) 随 N 的变化",
     klHint:
       "两条坐标轴都是对数刻度。灰色实线是 N 个诚实样本仅凭随机性平均会有的 KL 散度（精确计算）：如实采样的全班会紧贴这条线。浅色虚线是教科书上的简便公式 (k−1)/(2N ln 2)，k 为第一个词元可能的取值个数；只有当每个可能的词元都预期出现很多次（每个 N·p 都很大）时它才准确。在每个词元都被抽到时它略微偏低（下一项为正）；只有当许多词元还没被抽到时它才偏高。",
+    klCompletionHint:
+      "点线（整段续写）一直很高：几乎每段续写都是新的，只有当 N 远大于可能的续写数时，它的 KL 才会下降。",
     completions: "整段续写",
     metrics: "信息量",
   },
@@ -533,7 +544,8 @@ export const zh: typeof en = {
     tieNote:
       "⚖ 截断处有并列：{{kept}} 与 {{dropped}} 的概率完全相同（模型下为 {{p}}）。截断保留编号较小的词元（在训练得到的模型中，即更常见的词），所以保留 {{kept}}、去掉 {{dropped}}：这是任意的选择。",
     modelEntropy: "模型本身的熵",
-    modelEntropyExplain: "同一个量，但在温度、top-k、top-p 之前（T = 1，不截断）：{{choices}} 个词元。",
+    modelEntropyExplain_one: "同一个量，但在温度、top-k、top-p 之前（T = 1，不截断）：{{choices}} 个词元。",
+    modelEntropyExplain_other: "同一个量，但在温度、top-k、top-p 之前（T = 1，不截断）：{{choices}} 个词元。",
     perStep:
       "温度、top-k 和 top-p 在每一步分别作用：一段续写的概率是采样器各步概率的乘积，这与把温度作用在整段续写上并不相同。",
     perplexityVocab:
