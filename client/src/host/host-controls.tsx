@@ -17,6 +17,8 @@ export interface HostControlsProps {
   onNewRound: () => void;
   onLock: (locked: boolean) => void;
   onEnd: () => void;
+  /** Presentation mode in this window (the projector); the controls stay in any other window of the host. */
+  onPresent?: () => void;
 }
 
 export function HostControls({
@@ -30,6 +32,7 @@ export function HostControls({
   onNewRound,
   onLock,
   onEnd,
+  onPresent,
 }: HostControlsProps) {
   const { t } = useTranslation();
   const [confirmEnd, setConfirmEnd] = useState(false);
@@ -40,6 +43,22 @@ export function HostControls({
     <header className="host-bar">
       <span className="brand">{t("app.name")}</span>
       <nav className="bar-actions" aria-label={t("host.controls")}>
+        {onPresent ? (
+          <>
+            <button type="button" className="button" title={t("present.startTitle")} onClick={onPresent}>
+              {t("present.start")}
+            </button>
+            <a
+              className="button"
+              href={window.location.pathname}
+              target="_blank"
+              rel="noopener"
+              title={t("present.secondWindowTitle")}
+            >
+              {t("present.secondWindow")}
+            </a>
+          </>
+        ) : null}
         {round && round.status !== "closed" && !editing ? (
           <>
             {round.mode === "guess" && round.status === "open" && round.guessPhase && onLockGuesses ? (

@@ -119,6 +119,7 @@ export const LiveRound = memo(function LiveRound({
             <Counter label={t("live.samples")} value={formatInt(stats?.n ?? 0)} testId="stat-n" />
             <Counter
               label={t("live.perSecond")}
+              testId="stat-rate"
               value={formatNumber(round.status === "closed" ? 0 : (stats?.samplesPerSecond ?? 0))}
             />
             <Counter label={t("live.contributors")} value={formatInt(stats?.contributors ?? 0)} />

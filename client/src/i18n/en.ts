@@ -286,6 +286,38 @@ export const en = {
   },
   present: {
     modelHidden: "The model's probabilities stay hidden until you reveal them: let the class guess first.",
+    start: "Present (F)",
+    startTitle: "Full screen for the projector: only what the class should see. F or Esc leaves it.",
+    secondWindow: "Controls window",
+    secondWindowTitle:
+      "Opens this session in a new window with the controls, to keep on your laptop while this one presents.",
+    exit: "Leave presentation (F)",
+    barsTable: "First words: the class's share and the model's probability",
+    word: "word",
+    modelLater: "The model: at the reveal",
+    samples_one: "N = {{n}} sample",
+    samples_other: "N = {{n}} samples",
+    lobby_one: "{{count}} student is in. Scan the code or go to the address and type the code.",
+    lobby_other: "{{count}} students are in. Scan the code or go to the address and type the code.",
+    openHidden_one:
+      "{{count}} sample so far. Which first words come up most? The model's probabilities appear at the reveal.",
+    openHidden_other:
+      "{{count}} samples so far. Which first words come up most? The model's probabilities appear at the reveal.",
+    openShown_one: "{{count}} sample so far. Notice: as N grows, the class's bars close in on the model's.",
+    openShown_other:
+      "{{count}} samples so far. Notice: as N grows, the class's bars close in on the model's.",
+    revealed_one:
+      "Revealed: the model's exact probabilities beside the class's {{count}} sample. Where do they agree?",
+    revealed_other:
+      "Revealed: the model's exact probabilities beside the class's {{count}} samples. Where do they agree?",
+    closed_one: "Round closed after {{count}} sample: the class beside the model.",
+    closed_other: "Round closed after {{count}} samples: the class beside the model.",
+    kl: "How far the class is from the model, in bits. Notice: it falls as N grows, close to what chance alone gives.",
+    completions: "The class's most frequent whole completions: almost every one is new.",
+    guess: "Guess the model's probabilities on your phone.",
+    beModel: "Be the model: predict the next word on your phone.",
+    endedTitle: "This session has ended.",
+    ended: "Thank you for taking part! No one can join any more.",
   },
   live: {
     round: "Round {{seq}}",

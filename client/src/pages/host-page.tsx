@@ -8,10 +8,12 @@ import { HostSession } from "../host/host-session.ts";
 import { JoinCard } from "../host/join-card.tsx";
 import { LiveRound } from "../host/live-round.tsx";
 import { ParticipantList } from "../host/participant-list.tsx";
+import { ProjectorView } from "../host/projector-view.tsx";
 import { RoundSetup } from "../host/round-setup.tsx";
 import { setupPrefill, usablePrefill } from "../host/setup-prefill.ts";
 import { defaultSetup, sameWithNewTemperature, type SetupValues, toSettings } from "../host/setup-values.ts";
 import { useModelList } from "../host/use-model.ts";
+import { usePresentation } from "../host/use-presentation.ts";
 import { hostCredentials } from "../lib/storage.ts";
 import { navigate } from "../lib/router.ts";
 
@@ -55,6 +57,7 @@ function HostScreen({ host }: { host: HostSession }) {
   const [editing, setEditing] = useState<false | "new" | "temperature">(false);
   // "Run again" from a review hands its round's settings over (read once, forgotten once applied)
   const [prefill] = useState(() => setupPrefill.read(host.sessionId));
+  const [presenting, setPresenting] = usePresentation();
   useEffect(() => {
     if (!models || setup) return;
     setSetup(usablePrefill(prefill, models) ?? defaultSetup(models, i18n.language));
@@ -81,6 +84,7 @@ function HostScreen({ host }: { host: HostSession }) {
         <p className="lead">{t("host.connecting")}</p>
       </main>
     );
+  if (presenting) return <ProjectorView state={state} onExit={() => setPresenting(false)} />;
   const ended = session.ended;
   const showLive = round !== null && !editing;
 
@@ -122,6 +126,7 @@ function HostScreen({ host }: { host: HostSession }) {
         }}
         onLock={(locked) => void host.setLocked(locked)}
         onEnd={() => void host.end()}
+        onPresent={() => setPresenting(true)}
         editing={editing !== false}
       />
       {ended ? (
@@ -147,7 +152,7 @@ function HostScreen({ host }: { host: HostSession }) {
             beModel={state.beModel}
           />
           <aside className="host-side">
-            <JoinCard session={session} compact />
+            {ended ? null : <JoinCard session={session} compact />}
             <ParticipantList
               participants={state.participants}
               onRemove={(id) => void host.remove(id)}
@@ -158,7 +163,7 @@ function HostScreen({ host }: { host: HostSession }) {
       ) : (
         <div className="host-lobby">
           <div className="lobby-main">
-            <JoinCard session={session} />
+            {ended ? null : <JoinCard session={session} />}
             <ParticipantList
               participants={state.participants}
               onRemove={(id) => void host.remove(id)}
