@@ -24,7 +24,7 @@ export interface KlChartProps {
   domains?: KlDomains;
   /** px of the tick and axis labels (the projector's presentation mode uses larger ones). */
   fontSize?: number;
-  /** Hide the whole-completions line (presentation mode: one thing at a time). */
+  /** Hide the whole-completions line and, with the exact curve, the shortcut (presentation mode: one thing at a time). */
   firstOnly?: boolean;
 }
 
@@ -38,7 +38,11 @@ export const KlChart = memo(function KlChart({
 }: KlChartProps) {
   const { t } = useTranslation();
   const data = useMemo(() => klRows(history, support), [history, support]);
-  const domains = useMemo(() => fixed ?? klDomains(data), [fixed, data]);
+  // without the whole-completions line its ~35 bits must not stretch the axis
+  const domains = useMemo(
+    () => fixed ?? klDomains(firstOnly ? data.map((d) => ({ ...d, completion: null })) : data),
+    [fixed, data, firstOnly],
+  );
   if (data.length === 0) return <p className="hint">{t("charts.noSamples")}</p>;
   if (support <= 1) return <p className="hint">{t("charts.klGreedy")}</p>;
   // a first batch is one point: a lone dot on log axes reads as a glyph fragment, so wait for a second one
@@ -52,7 +56,10 @@ export const KlChart = memo(function KlChart({
       ? []
       : [{ label: t("charts.klCompletion"), color: SERIES.completionKl, line: "dotted" as const }]),
     ...(exact ? [{ label: t("charts.klExpected"), color: SERIES.expectedKl, line: "solid" as const }] : []),
-    { label: approxLabel, color: SERIES.approximateKl, line: "dashed" },
+    // presentation mode shows the exact curve only (the shortcut is for the laptop's closer look)
+    ...(firstOnly && exact
+      ? []
+      : [{ label: approxLabel, color: SERIES.approximateKl, line: "dashed" as const }]),
   ];
   return (
     <figure className="chart" aria-label={t("charts.klAria")}>
@@ -71,9 +78,15 @@ export const KlChart = memo(function KlChart({
             ticks={logTicks(1, domains.x[1])}
             tickFormatter={tickLabel}
             allowDataOverflow
-            tick={{ fontSize }}
+            tick={{ fontSize, fill: "#111" }}
             height={fontSize * 2.5}
-            label={{ value: t("charts.klX"), position: "insideBottom", offset: -fontSize, fontSize }}
+            label={{
+              value: t("charts.klX"),
+              position: "insideBottom",
+              offset: -fontSize,
+              fontSize,
+              fill: "#111",
+            }}
           />
           <YAxis
             type="number"
@@ -83,18 +96,27 @@ export const KlChart = memo(function KlChart({
             tickFormatter={tickLabel}
             allowDataOverflow
             width={fontSize * 5}
-            tick={{ fontSize }}
-            label={{ value: t("charts.klY"), angle: -90, position: "insideLeft", fontSize, dy: fontSize * 2 }}
+            tick={{ fontSize, fill: "#111" }}
+            label={{
+              value: t("charts.klY"),
+              angle: -90,
+              position: "insideLeft",
+              fontSize,
+              dy: fontSize * 2,
+              fill: "#111",
+            }}
           />
-          <Line
-            dataKey="approximation"
-            name={approxLabel}
-            stroke={SERIES.approximateKl}
-            strokeWidth={2}
-            strokeDasharray="8 6"
-            dot={false}
-            isAnimationActive={false}
-          />
+          {firstOnly && exact ? null : (
+            <Line
+              dataKey="approximation"
+              name={approxLabel}
+              stroke={SERIES.approximateKl}
+              strokeWidth={2}
+              strokeDasharray="8 6"
+              dot={false}
+              isAnimationActive={false}
+            />
+          )}
           {exact ? (
             <Line
               dataKey="expected"

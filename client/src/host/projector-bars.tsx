@@ -107,7 +107,7 @@ export const ProjectorBars = memo(function ProjectorBars({
                 </span>
               ) : pending ? (
                 <span className="pbar-line pending" aria-hidden="true">
-                  <span className="pbar-slot">?</span>
+                  <span className="pbar-slot" />
                 </span>
               ) : null}
             </span>
