@@ -102,9 +102,12 @@ describe("the projector in presentation mode", () => {
     // a round with the default setting: the model's probabilities wait for the reveal
     expect(await projector.getByLabel(/Hide the model's probabilities/).isChecked()).toBe(true);
     await projector.getByRole("button", { name: "Start round" }).click({ timeout: WAIT_MS });
-    await sample(ada.page, "Sample 10", 3);
-    await waitAcked(ada.page, 30);
-    await waitHostN(projector, 30);
+    // three batches, each counted before the next: three points of the KL curve (one stats tick each)
+    for (const n of [10, 20, 30]) {
+      await sample(ada.page, "Sample 10");
+      await waitAcked(ada.page, n);
+      await waitHostN(projector, n);
+    }
     // the host's own view hides the model too (it is often the projector)
     await projector.getByTestId("model-hidden").waitFor({ timeout: WAIT_MS });
     expect(await projector.getByTestId("model-sampler-panel").count()).toBe(0);
@@ -195,6 +198,32 @@ describe("the projector in presentation mode", () => {
     expect(ticks.ticks).toBeGreaterThanOrEqual(24);
     await projector.screenshot({ path: join(SHOTS, "kl-1920.png") });
     await projector.keyboard.press("1");
+
+    // a hot round (T = 2.5) from the controls window: after the reveal the model's bars are the round's own,
+    // flattened distribution (not the T = 1 top words with nearly everything in "other")
+    await presenter.getByRole("button", { name: "New round" }).click({ timeout: WAIT_MS });
+    const temperature = presenter.getByRole("slider", { name: /Temperature/ });
+    await temperature.focus({ timeout: WAIT_MS });
+    for (let i = 0; i < 30; i++) await temperature.press("ArrowRight");
+    expect(await temperature.inputValue()).toBe("2.5");
+    await presenter.getByRole("button", { name: "Start round" }).click({ timeout: WAIT_MS });
+    await projector.getByText("T = 2.5").waitFor({ timeout: WAIT_MS });
+    await sample(ada.page, "Sample 10", 3);
+    await until(
+      async () => (await projector.getByTestId("projector-n").textContent()) === "N = 30 samples",
+      "the projector to count the hot round's 30 samples",
+    );
+    await presenter.getByRole("button", { name: "Reveal" }).click({ timeout: WAIT_MS });
+    await projector.getByTestId("pbar-model").first().waitFor({ timeout: WAIT_MS });
+    await animationsDone(projector);
+    const hot = (await projector.getByTestId("pbar-model").allTextContents()).map((s) =>
+      s.startsWith("≤") ? 0 : Number(s.replace("%", "")) / 100,
+    );
+    console.log("T = 2.5, the model's bars:", hot);
+    expect(hot.length).toBeGreaterThanOrEqual(6);
+    expect(Math.max(...hot.slice(0, -1))).toBeLessThan(0.5); // the words: flat, no 70% "little"
+    expect(await cutOff(projector)).toEqual([]);
+    await projector.screenshot({ path: join(SHOTS, "hot-revealed-1920.png") });
 
     // closing the round: 0 samples/s; ending the session: no QR code, "ended"
     await presenter.getByRole("button", { name: "Close round" }).click({ timeout: WAIT_MS });

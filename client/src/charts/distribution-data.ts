@@ -15,7 +15,8 @@ export interface DistRow {
 /**
  * The tokens the class actually drew together with the sampler's most probable tokens (the theory: the model
  * under the round's own temperature, top-k and top-p, so at T = 2.5 the rows are the flattened distribution),
- * the `maxRows` largest by max(share, probability), ordered by probability (then by count); the rest is
+ * `maxRows` of them (half the model's most probable, then the most drawn, then the model's next), ordered by
+ * probability (then by count); the rest is
  * "other". Without the theory (hidden until the reveal): the drawn tokens by count.
  */
 export function firstTokenRows(
@@ -44,11 +45,13 @@ export function firstTokenRows(
         theory: null,
       });
   }
-  const weight = (r: DistRow) => Math.max(r.empirical, r.theory ?? 0);
-  const chosen = [...rows.values()]
-    .sort((a, b) => weight(b) - weight(a) || b.count - a.count)
-    .slice(0, maxRows)
-    .sort((a, b) => (b.theory ?? -1) - (a.theory ?? -1) || b.count - a.count);
+  // half the rows for the model's most probable tokens, then the most drawn ones, then the model's next ones
+  const picked = new Set<DistRow>();
+  const byTheory = [...rows.values()].filter((r) => r.theory !== null);
+  const byCount = [...rows.values()].filter((r) => r.count > 0).sort((a, b) => b.count - a.count);
+  for (const r of byTheory.slice(0, Math.ceil(maxRows / 2))) picked.add(r);
+  for (const r of [...byCount, ...byTheory]) if (picked.size < maxRows) picked.add(r);
+  const chosen = [...picked].sort((a, b) => (b.theory ?? -1) - (a.theory ?? -1) || b.count - a.count);
   const shownCount = chosen.reduce((s, r) => s + r.count, 0);
   const otherCount = Math.max(0, n - shownCount);
   const otherTheory = theory ? Math.max(0, 1 - chosen.reduce((s, r) => s + (r.theory ?? 0), 0)) : null;

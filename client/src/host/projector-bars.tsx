@@ -36,8 +36,10 @@ export const ProjectorBars = memo(function ProjectorBars({
   const n = stats?.n ?? 0;
   // the words set the scale; "other" (most of a flat distribution's mass) is cut at the end, its value written
   const words = rows.filter((r) => !r.other);
+  // at least 10% full width: one sample in 30 must not look like a full bar (a hot round's flat distribution
+  // then looks flat and low, as it is)
   const max = Math.max(
-    0.01,
+    0.1,
     ...(words.length ? words : rows).map((r) => Math.max(r.empirical, r.theory ?? 0)),
   );
   // the value sits right after its bar: the bar spans a share of the line minus the value's room
