@@ -91,6 +91,10 @@ describe("the projector in presentation mode", () => {
     const { page: projector, code, sessionId } = await openHost(e2e.browser, e2e.server.url, context);
     const ada = await joinStudent(e2e.browser, e2e.server.url, code, "Ada");
 
+    // between rounds the bar offers a second window of the same session for the controls
+    expect(await projector.getByRole("link", { name: "Controls window" }).getAttribute("href")).toBe(
+      new URL(projector.url()).pathname,
+    );
     // presentation mode in the lobby: the join code is the focus
     await projector.keyboard.press("f");
     await projector.getByTestId("projector").waitFor({ timeout: WAIT_MS });

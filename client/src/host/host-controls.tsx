@@ -48,15 +48,18 @@ export function HostControls({
             <button type="button" className="button" title={t("present.startTitle")} onClick={onPresent}>
               {t("present.start")}
             </button>
-            <a
-              className="button"
-              href={window.location.pathname}
-              target="_blank"
-              rel="noopener"
-              title={t("present.secondWindowTitle")}
-            >
-              {t("present.secondWindow")}
-            </a>
+            {/* between rounds only, like the sessions link: the bar is full during one */}
+            {round && round.status !== "closed" && !editing ? null : (
+              <a
+                className="button"
+                href={window.location.pathname}
+                target="_blank"
+                rel="noopener"
+                title={t("present.secondWindowTitle")}
+              >
+                {t("present.secondWindow")}
+              </a>
+            )}
           </>
         ) : null}
         {round && round.status !== "closed" && !editing ? (
