@@ -64,6 +64,7 @@ export async function seedSession(
       maxTokens: s.maxTokens,
       mode: "sample",
       showClassChart: false,
+      hideUntilReveal: false,
       seed: (r * 2_654_435_761) >>> 0,
       theory: theoryView(id, decoder.distribution(promptTokens), (t) => tokenLabel(model, t)),
       startedAt: new Date(),
