@@ -126,7 +126,7 @@ export function createApplication(c: AppComponents): Application {
     limitRedis ? { kind: "redis", client: limitRedis } : { kind: "memory" },
   );
   const socketLimits = new SocketLimits(limits, trust, log);
-  const repo = new Repository(c.db.prisma);
+  const repo = new Repository(c.db.prisma, c.db.sql);
   const writer = new SampleWriter(repo);
   const scale = c.config.redisUrl
     ? setupScale(c.config.redisUrl, io, repo, log, c.config.statsIntervalMs)

@@ -49,7 +49,7 @@ export interface Services {
 
 /** A SessionService over `db`; several over one database stand for several server processes. */
 export function services(db: Database, sync: SyncBus = noSync): Services {
-  const repo = new Repository(db.prisma);
+  const repo = new Repository(db.prisma, db.sql);
   const clock = manualClock();
   const stats = new LocalStatsHub();
   const sent: Services["sent"] = [];

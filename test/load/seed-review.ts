@@ -27,7 +27,7 @@ export async function seedSession(
   models: ModelRegistry,
   size: SeedSize,
 ): Promise<{ sessionId: string; code: string; hostKey: string }> {
-  const repo = new Repository(db.prisma);
+  const repo = new Repository(db.prisma, db.sql);
   const hostKey = newSecret();
   const session = await repo.createSession({
     id: newId(),

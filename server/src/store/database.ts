@@ -3,7 +3,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/index.js";
 import type { DatabaseTarget } from "./adapters.ts";
-import { applyMigrations } from "./migrate.ts";
+import { applyMigrations, type SqlRunner } from "./migrate.ts";
 import { startPgliteThread } from "./pglite-remote.ts";
 
 type AdapterOption = NonNullable<ConstructorParameters<typeof PrismaClient>[0]>["adapter"];
@@ -11,6 +11,11 @@ type AdapterOption = NonNullable<ConstructorParameters<typeof PrismaClient>[0]>[
 export interface Database {
   readonly kind: DatabaseTarget["kind"];
   readonly prisma: PrismaClient;
+  /**
+   * The driver itself, without Prisma: the hot sample insert goes through it (no query plan, no result mapping).
+   * PGlite: messages to its thread; PostgreSQL: the same pool as Prisma's.
+   */
+  readonly sql: SqlRunner;
   /** Migrations applied by this open. */
   readonly applied: string[];
   /** True when a trivial query answers. */
@@ -33,6 +38,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     return {
       kind: "pglite",
       prisma,
+      sql: thread.runner,
       applied,
       ping: () => ping(prisma),
       close: async () => {
@@ -58,6 +64,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return {
     kind: "postgres",
     prisma,
+    sql: {
+      exec: async (sql) => void (await pool.query(sql)),
+      query: async <T>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T[],
+    },
     applied,
     ping: () => ping(prisma),
     close: async () => {

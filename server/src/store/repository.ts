@@ -1,6 +1,7 @@
 /** Every query the server makes, in one place, over the Prisma client. */
 import type { Prisma, PrismaClient } from "../generated/prisma/index.js";
 import type { RoundMode, RoundStatus, TheoryView } from "@tokenroom/shared";
+import type { SqlRunner } from "./migrate.ts";
 
 export interface SessionRow {
   id: string;
@@ -89,8 +90,18 @@ const toRound = (r: DbRound): RoundRow => ({
   candidates: (r.candidates ?? null) as unknown as RoundCandidates | null,
 });
 
+/** One statement for any batch: five array parameters, `unnest`ed; a stored key is skipped, not an error. */
+const INSERT_SAMPLES = `INSERT INTO samples (round_id, participant_id, idx, tokens, log_prob)
+  SELECT r, p, i, t::int[], l FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::float8[]) AS x(r, p, i, t, l)
+  ON CONFLICT DO NOTHING
+  RETURNING round_id, participant_id, idx`;
+
 export class Repository {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** `sql`: the driver without Prisma (Database.sql), for the hot sample insert; without it, Prisma's raw query. */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql?: SqlRunner,
+  ) {}
 
   async createSession(row: Omit<SessionRow, "createdAt" | "endedAt" | "locked">): Promise<SessionRow> {
     try {
@@ -259,19 +270,17 @@ export class Repository {
    */
   async insertSamples(rows: readonly SampleRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
-    const inserted = await this.prisma.$queryRawUnsafe<
-      { participant_id: string; idx: number; round_id: string }[]
-    >(
-      `INSERT INTO samples (round_id, participant_id, idx, tokens, log_prob)
-       SELECT r, p, i, t::int[], l FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::float8[]) AS x(r, p, i, t, l)
-       ON CONFLICT DO NOTHING
-       RETURNING round_id, participant_id, idx`,
+    const params = [
       rows.map((r) => r.roundId),
       rows.map((r) => r.participantId),
       rows.map((r) => r.index),
       rows.map((r) => `{${r.tokens.join(",")}}`),
       rows.map((r) => r.logProb),
-    );
+    ];
+    type Inserted = { participant_id: string; idx: number; round_id: string };
+    const inserted = this.sql
+      ? await this.sql.query<Inserted>(INSERT_SAMPLES, params)
+      : await this.prisma.$queryRawUnsafe<Inserted[]>(INSERT_SAMPLES, ...params);
     return new Set(inserted.map((r) => sampleKey(r.round_id, r.participant_id, Number(r.idx))));
   }
 
