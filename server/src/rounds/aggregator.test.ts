@@ -11,7 +11,7 @@ import {
   sequenceLogProb,
   tokenLabel,
 } from "@tokenroom/shared";
-import { KlHistory, RoundAggregator } from "./aggregator.ts";
+import { historyMoved, KlHistory, RoundAggregator, thinHistory } from "./aggregator.ts";
 import { topByCount } from "./counter-kl.ts";
 import { klFromSums } from "./stats.ts";
 
@@ -136,5 +136,19 @@ describe("topByCount and KlHistory", () => {
     expect(pts.length).toBeLessThanOrEqual(51);
     expect(pts[0]!.n).toBe(1);
     expect(pts.every((p, i) => i === 0 || p.n > pts[i - 1]!.n)).toBe(true);
+  });
+
+  it("records a point when N moved at least 2% (the rule the Redis hub shares)", () => {
+    expect(historyMoved(0, 0)).toBe(false);
+    expect(historyMoved(0, 1)).toBe(true);
+    expect(historyMoved(50, 50)).toBe(false);
+    expect(historyMoved(50, 51)).toBe(true); // 51 ≥ 50 × 1.02
+    expect(historyMoved(100, 101)).toBe(false); // 101 < 102
+    expect(historyMoved(100, 102)).toBe(true);
+  });
+
+  it("thins by keeping the first, the last and every other point", () => {
+    expect(thinHistory([0, 1, 2, 3, 4, 5, 6])).toEqual([0, 1, 3, 5, 6]);
+    expect(thinHistory([0, 1, 2, 3, 4, 5])).toEqual([0, 1, 3, 5]);
   });
 });

@@ -18,22 +18,31 @@ export interface AcceptedSample {
 
 const LN2 = Math.LN2;
 
+/**
+ * The KL-vs-N history's one rule, kept in memory here (KlHistory) and in Redis by scale/redis-stats-hub.ts: a
+ * point whenever N moved at least 2% since the last one (log-spaced), at most KL_HISTORY_MAX points; beyond
+ * that the first, the last and every other point are kept, so the curve keeps its start and stays log-spaced.
+ */
+export const KL_HISTORY_MAX = 400;
+
+/** Whether N moved enough since the last recorded point (lastN 0: none yet) for a new one. */
+export const historyMoved = (lastN: number, n: number): boolean => n > 0 && n !== lastN && n >= lastN * 1.02;
+
+/** The history's points once it is over KL_HISTORY_MAX: the first, the last and every other one. */
+export const thinHistory = <T>(points: readonly T[]): T[] =>
+  points.filter((_, i) => i === 0 || i % 2 === 1 || i === points.length - 1);
+
 /** A log-spaced, bounded KL-vs-N history for the chart. */
 export class KlHistory {
-  private readonly points: KlPoint[] = [];
-  constructor(private readonly max = 400) {}
+  private points: KlPoint[] = [];
+  constructor(private readonly max = KL_HISTORY_MAX) {}
 
   /** Records a point when N moved at least 2% since the last one; returns it, or null. */
   record(n: number, firstKlBits: number, completionKlBits: number): KlPoint | null {
-    const last = this.points[this.points.length - 1];
-    if (n === 0 || (last && (n === last.n || n < last.n * 1.02))) return null;
+    if (!historyMoved(this.points[this.points.length - 1]?.n ?? 0, n)) return null;
     const point = { n, firstKlBits, completionKlBits };
     this.points.push(point);
-    if (this.points.length > this.max) {
-      // keep the first, the last and every other point: the curve stays log-spaced
-      const kept = this.points.filter((_, i) => i === 0 || i % 2 === 1 || i === this.points.length - 1);
-      this.points.splice(0, this.points.length, ...kept);
-    }
+    if (this.points.length > this.max) this.points = thinHistory(this.points);
     return point;
   }
 

@@ -14,7 +14,14 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { KlPoint } from "@tokenroom/shared";
 import type { Logger } from "../logger.ts";
-import { type AcceptedSample, RateMeter, type RoundAggregator } from "../rounds/aggregator.ts";
+import {
+  type AcceptedSample,
+  historyMoved,
+  KL_HISTORY_MAX,
+  RateMeter,
+  type RoundAggregator,
+  thinHistory,
+} from "../rounds/aggregator.ts";
 import { buildStats, expectedKlAt, klFromSums, type RoundCounters } from "../rounds/stats.ts";
 import type { HubRound, RoundView, StatsHub } from "../rounds/stats-hub.ts";
 import type { Repository } from "../store/repository.ts";
@@ -319,7 +326,7 @@ export class RedisStatsHub implements StatsHub {
     st.publishedAt = now;
     if (st.lastN >= 0) st.rate.note(now, c.n - st.lastN);
     st.lastN = c.n;
-    if (c.n > 0 && c.n >= st.lastHistN * 1.02 && c.n !== st.lastHistN) await this.recordHistory(round, c);
+    if (historyMoved(st.lastHistN, c.n)) await this.recordHistory(round, c);
     const rate = st.rate.perSecond(now);
     return { stats: (w) => buildStats(c, round.aggregator.theory, w, rate) };
   }
@@ -329,7 +336,7 @@ export class RedisStatsHub implements StatsHub {
     const k = roundKeys(round.id);
     const last = await this.redis.lindex(k.hist, -1);
     const lastN = last ? (JSON.parse(last) as { n: number }).n : 0;
-    if (c.n >= lastN * 1.02 && c.n !== lastN) {
+    if (historyMoved(lastN, c.n)) {
       const probs = round.aggregator.theory.probs;
       const point: KlPoint = {
         n: c.n,
@@ -337,12 +344,18 @@ export class RedisStatsHub implements StatsHub {
         completionKlBits: klFromSums(c.completions),
         ...(probs ? { expectedKlBits: expectedKlAt(probs, c.n) } : {}),
       };
-      await this.redis
-        .pipeline()
-        .rpush(k.hist, JSON.stringify(point))
-        .ltrim(k.hist, -1000, -1)
-        .expire(k.hist, TTL_SECONDS)
-        .exec();
+      const length = await this.redis.rpush(k.hist, JSON.stringify(point));
+      await this.redis.expire(k.hist, TTL_SECONDS);
+      if (length > KL_HISTORY_MAX) {
+        // the same thinning as in memory (rounds/aggregator.ts): the first, the last and every other point
+        const kept = thinHistory(await this.redis.lrange(k.hist, 0, -1));
+        await this.redis
+          .multi()
+          .del(k.hist)
+          .rpush(k.hist, ...kept)
+          .expire(k.hist, TTL_SECONDS)
+          .exec();
+      }
     }
     this.state(round).lastHistN = c.n;
   }
