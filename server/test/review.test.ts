@@ -228,6 +228,11 @@ describe.each(targets)("review and export on $name", ({ target }) => {
       expect(last.n).toBe(live.n);
       expectClose(last.firstKlBits, live.firstToken.klBits);
       expectClose(last.completionKlBits, live.completions.klBits);
+      // [EKL2] the live chart's exact chance curve, at ≤ 24 of the points, the first and the last among them
+      expectClose(last.expectedKlBits, live.firstToken.expectedKlBits);
+      const exact = curve.filter((pt) => typeof pt.expectedKlBits === "number");
+      expect(exact.length).toBeLessThanOrEqual(24);
+      expect(typeof curve[0]!.expectedKlBits).toBe("number");
       // …and in the middle, against a naive recount of the samples in insertion order
       // insertion order: created_at, then participant id in byte order, then index
       const ordered = (await db.prisma.sample.findMany({ where: { roundId: info.id } })).sort(

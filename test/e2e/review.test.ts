@@ -114,6 +114,15 @@ describe("reviewing a stored session", () => {
     expect(await numberIn(review, "replay-n")).toBe(1);
     const firstKl = await textIn(review, "replay-kl");
     expect(firstKl).not.toBe(finalKl);
+    // [EKL2] the live view's exact chance curve, not the shortcut: one sample is off by log2(1/q(x)), so
+    // by chance KL is the sampler's entropy on average at N = 1; then it falls with N
+    const chanceAt1 = await textIn(review, "replay-chance");
+    expect(chanceAt1).toBe(await textIn(review, "stat-entropy"));
+    await slider.press("End");
+    expect(Number(await textIn(review, "replay-chance"))).toBeLessThan(Number(chanceAt1));
+    // the round's real state and the model's display name
+    expect(await textIn(review, "round-state")).toBe("closed");
+    await review.getByText(/Model Toy bigram \(CS324 lecture 1\)/).waitFor({ timeout: WAIT_MS });
     await slider.press("End");
     await click(review, /Play/);
     const seen = new Set<string>();

@@ -537,7 +537,10 @@ export const en = {
     lasted: "lasted {{duration}}",
     noRounds: "No round was played in this session.",
     roundsNav: "Rounds of this session",
-    modeSample: "sampling",
+    modeSample: "sample round",
+    stateClosed: "closed",
+    stateRevealed: "revealed, still open",
+    stateOpen: "still open",
     modeGuess: "guess round",
     roundMeta: "Model {{model}} · started {{started}}",
     modelMissing:
@@ -555,6 +558,8 @@ export const en = {
     sliderValue: "N = {{n}}",
     klAt: "KL at N = {{n}}, first token:",
     klWholeAt: "whole completions:",
+    chanceExactAt: "expected by chance (exact):",
+    chanceNearAt: "expected by chance (read off the exact curve):",
     chanceAt: "shortcut (k−1)/(2N ln 2) = {{value}} bits (first order, not the exact expectation)",
     klHint:
       "Replayed from the stored samples in the order they arrived. Move the slider or press Play to watch the class's KL fall as N grows; both axes are logarithmic.",

@@ -8,7 +8,7 @@ import type { ReviewKlPoint } from "@tokenroom/shared";
 import { KlChart } from "../charts/kl-chart.tsx";
 import { klDomains, klRows } from "../charts/kl-data.ts";
 import { formatBits, formatInt } from "../lib/format.ts";
-import { playStepMs, replayHistory } from "./replay-data.ts";
+import { expectedAt, playStepMs, replayHistory } from "./replay-data.ts";
 
 const bits = (x: number | null | undefined) =>
   x === null || x === undefined || !Number.isFinite(x) ? "–" : formatBits(x);
@@ -38,6 +38,7 @@ export function KlReplay({ curve, support }: { curve: ReviewKlPoint[]; support: 
   const point = curve[Math.max(0, Math.min(index, last))];
   if (!point) return <p className="hint">{t("charts.noSamples")}</p>;
   const n = formatInt(point.n);
+  const chance = expectedAt(curve, Math.max(0, Math.min(index, last)));
   const toggle = () => {
     if (playing) return setPlaying(false);
     if (index >= last) setIndex(0);
@@ -87,7 +88,16 @@ export function KlReplay({ curve, support }: { curve: ReviewKlPoint[]; support: 
         <span>
           {t("review.klWholeAt")} <strong>{bits(point.completionKlBits)}</strong> {t("metrics.bits")}
         </span>
-        <span className="hint">{t("review.chanceAt", { value: bits(point.expectedKlFirstOrderBits) })}</span>
+        {chance ? (
+          <span>
+            {t(chance.computed ? "review.chanceExactAt" : "review.chanceNearAt")}{" "}
+            <strong data-testid="replay-chance">{formatBits(chance.bits)}</strong> {t("metrics.bits")}
+          </span>
+        ) : (
+          <span className="hint">
+            {t("review.chanceAt", { value: bits(point.expectedKlFirstOrderBits) })}
+          </span>
+        )}
       </p>
     </div>
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ReviewKlPoint } from "@tokenroom/shared";
+import { expectedEmpiricalKlBits, expectedEmpiricalKlExactBits, type ReviewKlPoint } from "@tokenroom/shared";
 import { klDomains, klRows } from "../charts/kl-data.ts";
-import { indexAtN, playStepMs, replayHistory } from "./replay-data.ts";
+import { expectedAt, indexAtN, playStepMs, replayHistory } from "./replay-data.ts";
 
 const point = (n: number, kl: number | null): ReviewKlPoint => ({
   n,
@@ -47,5 +47,69 @@ describe("the KL replay", () => {
     expect(playStepMs(2)).toBe(6_000);
     expect(playStepMs(10_000)).toBe(25);
     expect(playStepMs(0)).toBe(6_000);
+  });
+});
+
+describe("the replay's chance curve ([EKL2])", () => {
+  // a 2,000-token model: the shortcut (k − 1) / (2N ln 2) says 31.2 bits at N = 46, far above the class
+  const q = Float64Array.from({ length: 2000 }, (_, i) => 1 / (i + 1));
+  const total = q.reduce((s, x) => s + x, 0);
+  for (let i = 0; i < q.length; i++) q[i]! /= total;
+  const ns = [1, 2, 5, 12, 46, 200, 2580];
+  const exactAt = new Set([0, 2, 4, 6]); // the server computes it at some of the points
+  const zipf: ReviewKlPoint[] = ns.map((n, i) => ({
+    n,
+    firstKlBits: 1.2,
+    completionKlBits: 30,
+    expectedKlFirstOrderBits: expectedEmpiricalKlBits(2000, n),
+    expectedKlBits: exactAt.has(i) ? expectedEmpiricalKlExactBits(q, n) : null,
+  }));
+
+  it("gives the chart the exact curve, so the axes ignore the shortcut", () => {
+    const rows = klRows(replayHistory(zipf, 4), 2000);
+    expect(rows.map((r) => r.expected !== null)).toEqual(ns.map((_, i) => exactAt.has(i)));
+    // the shortcut at N = 1 is ~1,500 bits; the exact curve stays below log2 of the support
+    expect(klDomains(rows).y[1]).toBeLessThanOrEqual(100);
+  });
+
+  it("reads the exact value at N = 46, far below the shortcut", () => {
+    const at46 = expectedAt(zipf, 4)!;
+    expect(at46.computed).toBe(true);
+    expect(at46.bits).toBeCloseTo(expectedEmpiricalKlExactBits(q, 46), 12);
+    expect(zipf[4]!.expectedKlFirstOrderBits).toBeGreaterThan(30);
+    expect(at46.bits).toBeLessThan(zipf[4]!.expectedKlFirstOrderBits / 4);
+  });
+
+  it("between computed points, follows the chart's straight log-log segment", () => {
+    const at200 = expectedAt(zipf, 5)!;
+    expect(at200.computed).toBe(false);
+    const [a, b] = [zipf[4]!.expectedKlBits!, zipf[6]!.expectedKlBits!];
+    const f = Math.log(200 / 46) / Math.log(2580 / 46);
+    expect(at200.bits).toBeCloseTo(a * (b / a) ** f, 12);
+  });
+
+  it("the server's spacing (24 points over up to 5 decades, a factor ≤ 1.7 apart) keeps that within 2%", () => {
+    const point = (n: number, exact: boolean): ReviewKlPoint => ({
+      n,
+      firstKlBits: 0.1,
+      completionKlBits: 1,
+      expectedKlFirstOrderBits: expectedEmpiricalKlBits(2000, n),
+      expectedKlBits: exact ? expectedEmpiricalKlExactBits(q, n) : null,
+    });
+    for (const n0 of [10, 100, 1000, 10_000]) {
+      const mid = Math.round(n0 * 1.3);
+      const near = expectedAt([point(n0, true), point(mid, false), point(Math.round(n0 * 1.7), true)], 1)!;
+      expect(Math.abs(near.bits / expectedEmpiricalKlExactBits(q, mid) - 1)).toBeLessThan(0.02);
+    }
+  });
+
+  it("has no chance value without the exact curve (an older server, or an unknown distribution)", () => {
+    expect(expectedAt(curve, 2)).toBeNull();
+    expect(
+      expectedAt(
+        zipf.map((p) => ({ ...p, expectedKlBits: null })),
+        4,
+      ),
+    ).toBeNull();
   });
 });

@@ -12,6 +12,7 @@ import { ModelSamplerBars } from "../components/model-sampler-bars.tsx";
 import { fromTheory } from "../lib/model-sampler.ts";
 import { MetricsPanel } from "../host/metrics-panel.tsx";
 import { formatInt, formatNumber } from "../lib/format.ts";
+import { useModelText } from "../i18n/model-text.ts";
 import { describeSettings } from "../student/settings-words.ts";
 import { FirstTokenTable } from "./first-token-table.tsx";
 import { formatDateTime, formatDuration } from "./format-date.ts";
@@ -26,6 +27,13 @@ export interface RoundReviewProps {
   rounds: ReviewRound[];
   students: StudentParticipation[];
   partialStudents: boolean;
+}
+
+/** The round's real state: closed, revealed (still open), or still open (a review can be opened mid-round). */
+export function roundStateKey(round: Pick<ReviewRound, "closedAt" | "revealedAt">) {
+  if (round.closedAt) return "review.stateClosed" as const;
+  if (round.revealedAt) return "review.stateRevealed" as const;
+  return "review.stateOpen" as const;
 }
 
 function Counter({ label, value, testId }: { label: string; value: string; testId?: string }) {
@@ -46,6 +54,7 @@ export const RoundReview = memo(function RoundReview({
   partialStudents,
 }: RoundReviewProps) {
   const { t } = useTranslation();
+  const modelText = useModelText();
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<ClientError | null>(null);
   const { stats, theory } = round;
@@ -71,6 +80,9 @@ export const RoundReview = memo(function RoundReview({
                 : round.mode === "be-model"
                   ? t("beModel.modeBadge")
                   : t("review.modeSample")}
+            </span>{" "}
+            <span className="badge" data-testid="round-state">
+              {t(roundStateKey(round))}
             </span>
           </h2>
           <p className="live-prompt">{round.prompt}</p>
@@ -80,7 +92,11 @@ export const RoundReview = memo(function RoundReview({
             ))}
           </ul>
           <p className="hint">
-            {t("review.roundMeta", { model: round.modelId, started: formatDateTime(round.startedAt) })}
+            {t("review.roundMeta", {
+              model: modelText({ id: round.modelId, name: round.modelName ?? round.modelId, description: "" })
+                .name,
+              started: formatDateTime(round.startedAt),
+            })}
             {duration ? ` · ${t("review.lasted", { duration })}` : ""}
           </p>
           {round.modelAvailable ? null : <p className="notice">{t("review.modelMissing")}</p>}

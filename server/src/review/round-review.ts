@@ -16,7 +16,7 @@ import {
 } from "@tokenroom/shared";
 import type { ModelRegistry } from "../models/registry.ts";
 import { withModelView } from "../rounds/theory.ts";
-import { buildStats, cLogC, klFromSums, type RoundCounters } from "../rounds/stats.ts";
+import { buildStats, cLogC, expectedKlAt, klFromSums, type RoundCounters } from "../rounds/stats.ts";
 import type { PrismaClient } from "../generated/prisma/index.js";
 import { type Replay, RoundQueries, type StoredRound } from "./round-queries.ts";
 import { isoOrNull } from "./session-queries.ts";
@@ -120,6 +120,27 @@ function replayed(replay: Replay | undefined, q: Map<number, number>): Replayed 
   return r;
 }
 
+/**
+ * Which of the curve's points (their N ascending) carry the exact expected KL: for `max` targets log-spaced
+ * from the first N to the last, the first point at or after each; the first and the last always.
+ */
+export function exactKlPoints(ns: readonly number[], max: number): Set<number> {
+  const out = new Set<number>();
+  if (ns.length === 0 || max < 1) return out;
+  const first = Math.max(1, ns[0]!);
+  const last = Math.max(first, ns[ns.length - 1]!);
+  const steps = Math.max(1, max - 1);
+  let j = 0;
+  for (let t = 0; t <= steps && out.size < max; t++) {
+    const target = first * (last / first) ** (t / steps);
+    while (j < ns.length - 1 && ns[j]! < target * (1 - 1e-9)) j++;
+    out.add(j);
+  }
+  out.add(0);
+  out.add(ns.length - 1);
+  return out;
+}
+
 export function buildRoundReview(x: RoundInputs): ReviewRound {
   const { round, model } = x;
   const r = replayed(x.replay, x.q);
@@ -174,16 +195,22 @@ export function buildRoundReview(x: RoundInputs): ReviewRound {
     stats.firstToken.crossEntropyBits = null;
     stats.firstToken.perplexity = null;
   }
+  const probs = x.probs;
+  const exact = exactKlPoints(
+    r.curve.map((p) => p.n),
+    REVIEW_LIMITS.klExpectedPoints,
+  );
   return {
     ...roundFields(round, model),
     modelAvailable: model !== null,
     firstSampleAt: isoOrNull(r.firstAt),
     lastSampleAt: isoOrNull(r.lastAt),
     stats,
-    klCurve: r.curve.map((p): ReviewKlPoint => ({
+    klCurve: r.curve.map((p, i): ReviewKlPoint => ({
       ...p,
       firstKlBits: firstExact ? p.firstKlBits : null,
       expectedKlFirstOrderBits: expectedEmpiricalKlBits(round.theory.support, p.n),
+      expectedKlBits: probs && exact.has(i) ? expectedKlAt(probs, p.n) : null,
     })),
     guesses: x.guesses,
   };
@@ -248,13 +275,19 @@ export async function reviewRounds(
   const roundModels = await Promise.all(rounds.map((round) => roundModel(round, registry)));
   return rounds.map((round, i) => {
     const model = roundModels[i]!;
-    return buildRoundReview({
-      round,
-      model,
-      ...firstTokenTheory(round, model, registry),
-      replay: replays.get(round.id),
-      contributors: counts.get(round.id)?.contributors ?? 0,
-      guesses: guesses.get(round.id) ?? 0,
-    });
+    // the name the host picked it by (the same hash only: another model under the id is not this round's)
+    const entry = model ? registry.cached(round.modelId) : undefined;
+    const modelName = entry && entry.model.hash === round.modelHash ? { modelName: entry.summary.name } : {};
+    return {
+      ...modelName,
+      ...buildRoundReview({
+        round,
+        model,
+        ...firstTokenTheory(round, model, registry),
+        replay: replays.get(round.id),
+        contributors: counts.get(round.id)?.contributors ?? 0,
+        guesses: guesses.get(round.id) ?? 0,
+      }),
+    };
   });
 }

@@ -12,7 +12,7 @@ const expectedCache = new WeakMap<Float64Array, LRUCache<number, number>>();
 /** [EKL2] for the theory at n, memoised per theory (the same n is asked for by every view of a tick). */
 export function expectedKlAt(probs: Float64Array, n: number): number {
   let cache = expectedCache.get(probs);
-  if (!cache) expectedCache.set(probs, (cache = new LRUCache<number, number>({ max: 64 })));
+  if (!cache) expectedCache.set(probs, (cache = new LRUCache<number, number>({ max: 256 })));
   let v = cache.get(n);
   if (v === undefined) {
     v = expectedEmpiricalKlExactBits(probs, n);

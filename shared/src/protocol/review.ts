@@ -17,6 +17,12 @@ export const REVIEW_LIMITS = {
   topCompletions: 20,
   /** Points of a round's replayed KL-vs-N curve. */
   klCurvePoints: 200,
+  /**
+   * Points of that curve that carry the exact expected KL ([EKL2]), log-spaced, the first and the last
+   * among them: its cost grows with the vocabulary and √N (about 5 ms a point for a 2,000-token model at
+   * N = 100,000), and between them the curve is smooth on log-log axes.
+   */
+  klExpectedPoints: 24,
 } as const;
 
 export const EXPORT_SCHEMA_VERSION = 1;
@@ -66,17 +72,24 @@ export interface ReviewKlPoint {
   firstKlBits: number | null;
   completionKlBits: number;
   /**
-   * (k − 1) / (2 N ln 2), k the theory's support: the first-order expected KL of an exact sampler at N.
-   * (The exact one, [EKL2], is in `stats.firstToken.expectedKlBits` at the final N; at every point of
-   * 20 rounds it would cost seconds.)
+   * (k − 1) / (2 N ln 2), k the theory's support: the first-order expected KL of an exact sampler at N
+   * ([EKL1]; far off at small N and when outcomes go unseen, [EKL3]).
    */
   expectedKlFirstOrderBits: number;
+  /**
+   * [EKL2] The exact expected KL of N samples by chance alone, the live chart's reference curve, at
+   * `REVIEW_LIMITS.klExpectedPoints` of the points (see `exactKlPoints`); null at the others and when the
+   * full first-token distribution is unknown (model gone and a partial snapshot). Absent from older servers.
+   */
+  expectedKlBits?: number | null;
 }
 
 export interface ReviewRound {
   id: string;
   seq: number;
   modelId: string;
+  /** The model's display name, when this server has the round's model (same hash). */
+  modelName?: string;
   modelHash: string;
   /** This server has the round's model (same hash): completion texts and every theory figure are available. */
   modelAvailable: boolean;
