@@ -54,7 +54,12 @@ export function usePresentation(): [boolean, (on: boolean) => void] {
   return [on, set];
 }
 
-/** The root font size in px (presentation mode scales it with the viewport), for charts that take px. */
+/**
+ * The root font size in px (presentation mode scales it with the viewport), for charts that take px. Read
+ * again on every resize and whenever <html>'s class changes: a projector view mounts before its parent's
+ * effect adds `presenting`, and entering presentation without a resize (full screen refused, or a window
+ * already full screen) would otherwise keep the laptop-sized font.
+ */
 export function useRootFontPx(active: boolean): number {
   const read = () => parseFloat(getComputedStyle(document.documentElement).fontSize) || 18;
   const [px, setPx] = useState(read);
@@ -62,7 +67,12 @@ export function useRootFontPx(active: boolean): number {
     const update = () => setPx(read());
     update();
     window.addEventListener("resize", update);
-    return () => window.removeEventListener("resize", update);
+    const classes = new MutationObserver(update);
+    classes.observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
+    return () => {
+      window.removeEventListener("resize", update);
+      classes.disconnect();
+    };
   }, [active]);
   return px;
 }
