@@ -29,8 +29,12 @@ export const BeModelChart = memo(function BeModelChart({ words }: { words: BeMod
       <ResponsiveContainer width="100%" height={280}>
         <LineChart data={data} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
           <CartesianGrid stroke="#ccc" />
-          <XAxis dataKey="word" tick={{ fontSize: 16 }} />
-          <YAxis tickFormatter={(v: number) => formatBits(v)} tick={{ fontSize: 14 }} width={56} />
+          <XAxis dataKey="word" tick={{ fontSize: 16, fill: "#000" }} />
+          <YAxis
+            tickFormatter={(v: number) => formatBits(v)}
+            tick={{ fontSize: 14, fill: "#000" }}
+            width={56}
+          />
           <Line
             dataKey="klass"
             stroke={SERIES.empirical}

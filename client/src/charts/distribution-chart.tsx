@@ -78,9 +78,15 @@ export const DistributionChart = memo(function DistributionChart({
             type="number"
             domain={[0, max]}
             tickFormatter={(v: number) => formatPercent(v)}
-            tick={{ fontSize }}
+            tick={{ fontSize, fill: "#000" }}
             height={fontSize * 2.5}
-            label={{ value: t("charts.shareAxis"), position: "insideBottom", offset: 0, fontSize }}
+            label={{
+              value: t("charts.shareAxis"),
+              position: "insideBottom",
+              offset: 0,
+              fontSize,
+              fill: "#000",
+            }}
             allowDataOverflow
           />
           <YAxis

@@ -51,7 +51,7 @@ export const GuessTruthChart = memo(function GuessTruthChart({
             type="number"
             domain={[0, max]}
             tickFormatter={(v: number) => formatPercent(v)}
-            tick={{ fontSize: FONT }}
+            tick={{ fontSize: FONT, fill: "#000" }}
             allowDataOverflow
           />
           <YAxis
@@ -135,9 +135,20 @@ export const ScoreHistogram = memo(function ScoreHistogram({ scores }: { scores:
             dataKey="label"
             interval={0}
             tick={{ fontSize: FONT - 4, fill: "#000" }}
-            label={{ value: t("guess.scoresX"), position: "insideBottom", offset: -18, fontSize: FONT - 2 }}
+            label={{
+              value: t("guess.scoresX"),
+              position: "insideBottom",
+              offset: -18,
+              fontSize: FONT - 2,
+              fill: "#000",
+            }}
           />
-          <YAxis allowDecimals={false} domain={[0, top]} width={40} tick={{ fontSize: FONT - 2 }} />
+          <YAxis
+            allowDecimals={false}
+            domain={[0, top]}
+            width={40}
+            tick={{ fontSize: FONT - 2, fill: "#000" }}
+          />
           <Bar dataKey="count" fill={SERIES.scores} stroke="#000" isAnimationActive={false}>
             <LabelList
               dataKey="count"
