@@ -41,7 +41,7 @@ export function HostControls({
   const off = busy || ended || !state.connected;
   return (
     <header className="host-bar">
-      <span className="brand">{t("app.name")}</span>
+      <h1 className="brand">{t("app.name")}</h1>
       <nav className="bar-actions" aria-label={t("host.controls")}>
         {onPresent ? (
           <>

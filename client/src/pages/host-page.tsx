@@ -81,6 +81,7 @@ function HostScreen({ host }: { host: HostSession }) {
     return (
       <main className="host narrow">
         <CornerLanguageSwitcher />
+        <h1>{t("app.name")}</h1>
         <p className="lead">{t("host.connecting")}</p>
       </main>
     );
@@ -109,7 +110,7 @@ function HostScreen({ host }: { host: HostSession }) {
     );
 
   return (
-    <div className="host">
+    <main className="host">
       <HostControls
         state={state}
         onReveal={() => void host.reveal()}
@@ -173,6 +174,6 @@ function HostScreen({ host }: { host: HostSession }) {
           {setupPanel}
         </div>
       )}
-    </div>
+    </main>
   );
 }
