@@ -73,8 +73,11 @@ export function ProjectorView({ state, onExit }: { state: HostState; onExit: () 
           <section
             className="projector-focus projector-lobby"
             ref={focusRef}
-            aria-label={t("lobby.howToJoin")}
+            aria-labelledby="projector-lobby-title"
           >
+            <h1 id="projector-lobby-title" className="visually-hidden">
+              {t("lobby.howToJoin")}
+            </h1>
             <p className="projector-join-url">{shortUrl}</p>
             <p className="room-code" data-testid="room-code">
               {session.code}
@@ -153,10 +156,10 @@ export function ProjectorView({ state, onExit }: { state: HostState; onExit: () 
     <main className="projector" data-testid="projector">
       <div className="projector-main">
         <header className="projector-head">
-          <p className="projector-prompt">
+          <h1 className="projector-prompt">
             {round.prompt}
             <span className="cursor" aria-hidden="true" />
-          </p>
+          </h1>
           <p className="projector-meta">
             {t("live.round", { seq: round.seq })} · {settings.join(" · ")} ·{" "}
             <span data-testid="projector-n">{t("present.samples", { count: n, n: formatInt(n) })}</span>
