@@ -1,9 +1,10 @@
 /**
  * Accessibility in real Chromium (issue 15): axe-core on every screen of the host (lobby, live round,
- * presentation mode), the presenter's controls window, the phone (join, waiting, sampling, revealed, guess) and
- * the review (sessions list, a session's review): no critical, serious or moderate violation (so exactly one
- * `main` landmark and one `h1` per screen). And the text of the chart SVGs (recharts ticks and labels, on the
- * host and in presentation mode) has a contrast of at least 4.5:1 against the background it is drawn on.
+ * presentation mode, ended), the presenter's controls window, the phone (join, waiting, sampling, revealed,
+ * guess, locked, result, closed, ended), the landing page and the review (sessions list, a session's review): no
+ * critical, serious or moderate violation (so exactly one `main` landmark and one `h1` per screen). And the text
+ * of the chart SVGs (recharts ticks and labels: host, presentation mode, guess round, review) has a contrast of
+ * at least 4.5:1 against the background it is drawn on.
  *
  * axe's source is evaluated through the DevTools protocol (`page.evaluate`), which the server's CSP
  * (`script-src 'self'`) does not apply to; an injected <script> tag would be blocked.
@@ -219,6 +220,20 @@ describe("accessibility of every screen", () => {
       await expectReadableCharts(host, ".recharts-wrapper svg", "the guess round's charts"),
     ).toBeGreaterThan(0);
     await presenter.getByRole("button", { name: "Close round" }).click({ timeout: WAIT_MS });
+    await phone.getByText("This round is closed.").first().waitFor({ timeout: WAIT_MS });
+    await expectClean(phone, "phone-closed");
+
+    // the end of the session: the host's page, presentation mode and the phone
+    await presenter.getByRole("button", { name: "End session" }).click({ timeout: WAIT_MS });
+    await presenter.getByRole("button", { name: "Yes, end it" }).click({ timeout: WAIT_MS });
+    await host.getByText("This session has ended.").first().waitFor({ timeout: WAIT_MS });
+    await expectClean(host, "host-ended");
+    await host.keyboard.press("f");
+    await host.getByTestId("projector").waitFor({ timeout: WAIT_MS });
+    await expectClean(host, "presentation-ended");
+    await host.keyboard.press("f");
+    await phone.getByText("This session has ended.").first().waitFor({ timeout: WAIT_MS });
+    await expectClean(phone, "phone-ended");
     await presenter.close();
     await phone.context().close();
   }, 120_000);
@@ -226,6 +241,8 @@ describe("accessibility of every screen", () => {
   it("review: the sessions list and a session's review", async () => {
     const review = watchCsp(await host.context().newPage());
     await review.goto(`${e2e.server.url}/`, { timeout: WAIT_MS });
+    await review.getByRole("link", { name: /My sessions/ }).waitFor({ timeout: WAIT_MS });
+    await expectClean(review, "landing");
     await review.getByRole("link", { name: /My sessions/ }).click({ timeout: WAIT_MS });
     const row = review.locator(`tr[data-session-id="${sessionId}"]`);
     await row.waitFor({ timeout: WAIT_MS });
