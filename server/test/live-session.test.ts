@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ErrorCode,
+  type HostSnapshot,
   nextTokenDistribution,
   probabilityOf,
   PROTOCOL_VERSION,
@@ -151,6 +152,37 @@ describe.each(targets)("live session on $name", ({ target }) => {
     });
     expect(closed).toMatchObject({ ok: false, error: { code: ErrorCode.ROUND_CLOSED } });
     expect(await db.prisma.sample.count({ where: { roundId: round.id } })).toBe(55);
+  });
+
+  it("[TM1] carries the round timer through round:start, the broadcast, snapshots and the database", async () => {
+    const { socket: host, session } = await t.host();
+    const a = await t.student(session.code, "Timer");
+    const started = next(a.socket, "round:started");
+    const before = Date.now();
+    const round = await expectOk(call<RoundInfo>(host, "round:start", { ...toyRound, timerSeconds: 10 }));
+    expect(round.timerSeconds).toBe(10);
+    expect(round.endsAt).toBe(Date.parse(round.startedAt) + 10_000);
+    expect(round.serverNow).toBeGreaterThanOrEqual(before);
+    expect(await started).toMatchObject({ id: round.id, timerSeconds: 10, endsAt: round.endsAt });
+    // a phone joining late and a host re-attaching get the same deadline from the stored round
+    const late = await t.student(session.code, "Late");
+    expect(late.joined.snapshot.round).toMatchObject({ timerSeconds: 10, endsAt: round.endsAt });
+    const again = await expectOk(
+      call<HostSnapshot>(await t.socket(), "host:attach", {
+        sessionId: session.sessionId,
+        hostKey: session.hostKey,
+      }),
+    );
+    expect(again.round).toMatchObject({ timerSeconds: 10, endsAt: round.endsAt });
+    const row = await db.prisma.round.findUnique({ where: { id: round.id } });
+    expect(row?.timerSeconds).toBe(10);
+    // the server does not close the round when the time is up: that stays the host's decision
+    expect(row?.closedAt).toBeNull();
+    // without the setting there is no timer
+    const plain = await expectOk(call<RoundInfo>(host, "round:start", toyRound));
+    expect(plain).toMatchObject({ timerSeconds: null, endsAt: null });
+    const tooShort = await call(host, "round:start", { ...toyRound, timerSeconds: 5 });
+    expect(tooShort).toMatchObject({ ok: false, error: { code: ErrorCode.BAD_REQUEST } });
   });
 
   it("resumes a student as the same participant and removes participants", async () => {

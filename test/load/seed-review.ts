@@ -65,6 +65,7 @@ export async function seedSession(
       mode: "sample",
       showClassChart: false,
       hideUntilReveal: false,
+      timerSeconds: null,
       seed: (r * 2_654_435_761) >>> 0,
       theory: theoryView(id, decoder.distribution(promptTokens), (t) => tokenLabel(model, t)),
       startedAt: new Date(),

@@ -141,7 +141,8 @@ export function sessionInfo(s: SessionRow, joinUrl: string): SessionInfo {
   };
 }
 
-export function roundInfo(r: RoundRow): RoundInfo {
+/** `now`: the server's clock (ms), sent as `serverNow` for the timer's countdown ([TM1]). */
+export function roundInfo(r: RoundRow, now: number): RoundInfo {
   return {
     id: r.id,
     seq: r.seq,
@@ -159,6 +160,9 @@ export function roundInfo(r: RoundRow): RoundInfo {
     seed: r.seed,
     status: roundStatus(r),
     startedAt: r.startedAt.toISOString(),
+    timerSeconds: r.timerSeconds,
+    endsAt: r.timerSeconds === null ? null : r.startedAt.getTime() + r.timerSeconds * 1000,
+    serverNow: now,
     candidates: r.candidates
       ? r.candidates.ids.map((id, i) => ({ id, token: r.candidates!.tokens[i]! }))
       : null,

@@ -156,7 +156,7 @@ export class SessionService {
     return {
       session: this.info(live),
       participants: await this.participantsView(live),
-      round: round ? roundInfo(round.row) : null,
+      round: round ? roundInfo(round.row, this.deps.clock.now()) : null,
       theory: round ? round.theory : null,
       stats: view ? view.stats(true) : null,
       history: view?.history ?? [],
@@ -218,6 +218,7 @@ export class SessionService {
       mode: settings.mode,
       showClassChart: settings.showClassChart,
       hideUntilReveal: settings.hideUntilReveal,
+      timerSeconds: settings.timerSeconds,
       seed,
       pick: settings.mode === "guess" ? (dist, label) => pickCandidates(dist, k, seed, label) : undefined,
     });
@@ -249,6 +250,7 @@ export class SessionService {
       mode: RoundMode;
       showClassChart?: boolean;
       hideUntilReveal?: boolean;
+      timerSeconds?: number | null;
       seed: number;
       candidates?: RoundCandidates;
       pick?: ((dist: TokenDistribution, label: (t: number) => string) => RoundCandidates) | undefined;
@@ -278,6 +280,7 @@ export class SessionService {
       mode: r.mode,
       showClassChart: r.showClassChart ?? false,
       hideUntilReveal: r.hideUntilReveal ?? false,
+      timerSeconds: r.timerSeconds ?? null,
       seed: r.seed,
       theory,
       candidates,
@@ -285,13 +288,13 @@ export class SessionService {
     });
     if (live.round)
       this.deps.broadcaster.emit({ students: sessionId }, "round:closed", {
-        ...roundInfo(live.round.row),
+        ...roundInfo(live.round.row, this.deps.clock.now()),
         status: "closed",
       });
     live.round = makeLiveRound(row, this.deps.models, model);
     await this.deps.stats.started(live.round);
     this.deps.sync.publish(sessionId, "round");
-    const info = roundInfo(row);
+    const info = roundInfo(row, this.deps.clock.now());
     this.deps.broadcaster.emit({ host: sessionId }, "round:started", info);
     this.deps.broadcaster.emit({ host: sessionId }, "round:theory", theory);
     this.deps.broadcaster.emit({ students: sessionId }, "round:started", info);
@@ -323,7 +326,7 @@ export class SessionService {
       round.dirty = true;
       this.deps.sync.publish(sessionId, "round");
     }
-    const info = roundInfo(round.row);
+    const info = roundInfo(round.row, this.deps.clock.now());
     this.deps.broadcaster.emit({ host: sessionId }, "round:revealed", info);
     this.deps.broadcaster.emit({ students: sessionId }, "round:revealed", info);
     this.deps.broadcaster.emit({ students: sessionId }, "round:theory", round.theory);
@@ -349,7 +352,7 @@ export class SessionService {
       });
       this.deps.sync.publish(sessionId, "round");
     }
-    const info = roundInfo(round.row);
+    const info = roundInfo(round.row, this.deps.clock.now());
     this.deps.broadcaster.emit({ host: sessionId }, "round:updated", info);
     this.deps.broadcaster.emit({ students: sessionId }, "round:updated", info);
     return info;
@@ -361,7 +364,7 @@ export class SessionService {
     const row = await this.deps.repo.updateRound(roundId, { closedAt: new Date(this.deps.clock.now()) });
     live.round = null;
     this.deps.sync.publish(sessionId, "round");
-    const info = roundInfo(row);
+    const info = roundInfo(row, this.deps.clock.now());
     const view = await this.deps.stats.view(round, this.deps.clock.now());
     this.deps.broadcaster.emit({ host: sessionId }, "round:stats", view.stats(true));
     this.deps.broadcaster.emit({ host: sessionId }, "round:closed", info);
@@ -493,7 +496,7 @@ export class SessionService {
         ended: live.session.endedAt !== null,
       },
       participant: { id: p.row.id, nickname: p.row.nickname },
-      round: round ? roundInfo(round.row) : null,
+      round: round ? roundInfo(round.row, this.deps.clock.now()) : null,
       nextIndex: progress.nextIndex,
       acked: progress.stored,
       theory: round && revealed ? round.theory : null,

@@ -36,6 +36,8 @@ export interface RoundRow {
   mode: RoundMode;
   showClassChart: boolean;
   hideUntilReveal: boolean;
+  /** [TM1] The round's timer in seconds, or null. */
+  timerSeconds: number | null;
   seed: number;
   theory: TheoryView;
   candidates: RoundCandidates | null;

@@ -4,3 +4,4 @@ export * from "./views.ts";
 export * from "./events.ts";
 export * from "./seeds.ts";
 export * from "./review.ts";
+export * from "./timer.ts";

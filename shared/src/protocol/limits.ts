@@ -19,6 +19,9 @@ export const LIMITS = {
   /** "Be the model": a pasted passage, and how many of its words a series predicts. */
   passageMaxChars: 2000,
   beModelWordsMax: 20,
+  /** [TM1] An optional round timer: 10 s (short enough for a browser test) to 10 minutes. */
+  timerSecondsMin: 10,
+  timerSecondsMax: 600,
   /** socket.io's maxHttpBufferSize: larger messages are dropped and the socket closed. */
   maxMessageBytes: 64 * 1024,
 } as const;

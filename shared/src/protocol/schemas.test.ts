@@ -53,6 +53,8 @@ describe("protocol schemas", () => {
     const parsed = roundSettingsSchema.parse(settings);
     expect(parsed.showClassChart).toBe(false);
     expect(parsed.hideUntilReveal).toBe(true);
+    expect(parsed.timerSeconds).toBeNull(); // [TM1] off unless the host sets it
+    expect(roundSettingsSchema.parse({ ...settings, timerSeconds: 10 }).timerSeconds).toBe(10);
     expect(parsed.guessCandidates).toBe(5);
     passes(roundSettingsSchema, { ...settings, temperature: 0, topK: 0, topP: 1, mode: "guess" });
     const bad: Record<string, unknown>[] = [
@@ -71,6 +73,9 @@ describe("protocol schemas", () => {
       { modelId: "" },
       { guessCandidates: 1 },
       { guessCandidates: 13 },
+      { timerSeconds: LIMITS.timerSecondsMin - 1 },
+      { timerSeconds: LIMITS.timerSecondsMax + 1 },
+      { timerSeconds: 30.5 },
       { extra: 1 },
     ];
     for (const change of bad) fails(roundSettingsSchema, { ...settings, ...change });

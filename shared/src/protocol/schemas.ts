@@ -57,6 +57,17 @@ export const roundSettingsSchema = z.strictObject({
    * "why this word?" dialog until the reveal (the class predicts, then sees). On unless a client says otherwise.
    */
   hideUntilReveal: z.boolean().default(true),
+  /**
+   * [TM1] Optional round timer in whole seconds (LIMITS.timerSecondsMin..Max), or null: no timer (the default,
+   * so older clients and stored settings still parse). The countdown is shown only; the host still closes the round.
+   */
+  timerSeconds: z
+    .number()
+    .int()
+    .min(LIMITS.timerSecondsMin)
+    .max(LIMITS.timerSecondsMax)
+    .nullable()
+    .default(null),
   /** Guess rounds: how many of the theory's most probable tokens are candidates (plus "something else"). */
   guessCandidates: z.number().int().min(2).max(12).default(5),
   /** "Be the model" (SPEC [BM6]): a held-out passage of the model's corpus, or `passageText`. */

@@ -39,6 +39,15 @@ export interface RoundInfo {
   seed: number;
   status: RoundStatus;
   startedAt: string;
+  /** [TM1] The round's timer in seconds, or null (no timer). */
+  timerSeconds: number | null;
+  /** [TM1] When the timer runs out, epoch ms on the server's clock (startedAt + timerSeconds), or null. */
+  endsAt: number | null;
+  /**
+   * [TM1] The server's clock (epoch ms) when it built this message: a client estimates the server's clock as
+   * `serverNow + (its own now − its now at receipt)`, so the countdown does not depend on the phone's clock.
+   */
+  serverNow: number;
   /** Guess rounds: the candidate tokens (shuffled; "something else" is implied last); null otherwise. */
   candidates: { id: number; token: string }[] | null;
   /** Guess rounds: "open" until the host locks guesses (or reveals); null otherwise. */
