@@ -1,4 +1,6 @@
 /** The live round on the projector: counters, first-token bars, KL vs N, whole completions and the metrics. */
+import { RoundTimer } from "../components/round-timer.tsx";
+import { playTimeUpCue } from "./timer-sound.ts";
 import { memo } from "react";
 import { useTranslation } from "react-i18next";
 import type {
@@ -31,6 +33,8 @@ export interface LiveRoundProps {
   guess?: GuessSummary | null;
   /** "Be the model" rounds: the series summary (the sampling panels are not shown). */
   beModel?: BeModelSummary | null;
+  /** [TM1] Show the round timer here (presentation mode shows it in its own header instead). */
+  timer?: boolean;
 }
 
 function Counter({ label, value, testId }: { label: string; value: string; testId?: string }) {
@@ -52,6 +56,7 @@ export const LiveRound = memo(function LiveRound({
   participants,
   guess = null,
   beModel = null,
+  timer = true,
 }: LiveRoundProps) {
   const { t } = useTranslation();
   const present = participants.filter((p) => !p.removed);
@@ -105,6 +110,7 @@ export const LiveRound = memo(function LiveRound({
           <span className="cursor" aria-hidden="true" />
         </p>
         <p className="live-settings">{settings.join(" · ")}</p>
+        {timer ? <RoundTimer round={round} onTimeUp={playTimeUpCue} /> : null}
       </div>
 
       {round.mode === "guess" ? <GuessBoard round={round} guess={guess} students={present.length} /> : null}

@@ -4,6 +4,8 @@
  * what is happening and what to notice, and a small corner card with the room code and QR code for late
  * joiners. The controls stay in any other window of the host (same host key, same session).
  */
+import { RoundTimer } from "../components/round-timer.tsx";
+import { playTimeUpCue } from "./timer-sound.ts";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { CompletionsTable } from "../charts/completions-table.tsx";
@@ -117,6 +119,7 @@ export function ProjectorView({ state, onExit }: { state: HostState; onExit: () 
         participants={participants}
         guess={state.guess}
         beModel={state.beModel}
+        timer={false}
       />
     );
   } else if (focus === "kl") {
@@ -162,7 +165,8 @@ export function ProjectorView({ state, onExit }: { state: HostState; onExit: () 
           </h1>
           <p className="projector-meta">
             {t("live.round", { seq: round.seq })} · {settings.join(" · ")} ·{" "}
-            <span data-testid="projector-n">{t("present.samples", { count: n, n: formatInt(n) })}</span>
+            <span data-testid="projector-n">{t("present.samples", { count: n, n: formatInt(n) })}</span>{" "}
+            <RoundTimer round={round} onTimeUp={playTimeUpCue} />
           </p>
         </header>
         <section

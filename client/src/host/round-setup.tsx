@@ -1,5 +1,5 @@
 /** Round setup: model, prompt (with a live token preview), decoding settings, mode, and the exact next-token preview. */
-import { type FormEvent, useDeferredValue, useEffect, useId, useMemo, useRef } from "react";
+import { type FormEvent, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useModelText } from "../i18n/model-text.ts";
 import { LIMITS, type ModelSummary } from "@tokenroom/shared";
@@ -9,7 +9,15 @@ import type { HostAuth } from "../api/train.ts";
 import { BeModelSetup } from "./be-model-setup.tsx";
 import { ModelCard } from "./model-card.tsx";
 import { analysePrompt, previewTheory } from "./prompt-analysis.ts";
-import { clampCandidates, GUESS_CANDIDATES, type SetupValues, starterPrompt } from "./setup-values.ts";
+import {
+  clampCandidates,
+  clampTimer,
+  GUESS_CANDIDATES,
+  ROUND_TIMER,
+  type SetupValues,
+  starterPrompt,
+} from "./setup-values.ts";
+import { setTimerSound, timerSoundOn } from "./timer-sound.ts";
 import { TokenPreview } from "./token-preview.tsx";
 import { TrainPanel } from "./train-panel.tsx";
 import { useLoadedModel } from "./use-model.ts";
@@ -292,6 +300,7 @@ export function RoundSetup({
               {t("setup.hideUntilReveal")}
             </label>
           ) : null}
+          <RoundTimerSetup values={values} set={set} id={f("timer")} />
 
           <section className="theory-preview" aria-live="polite">
             {theory ? (
@@ -338,5 +347,65 @@ export function RoundSetup({
         ) : null}
       </div>
     </form>
+  );
+}
+
+/** [TM1] The optional round timer, and this browser's optional "time's up" sound (both off by default). */
+function RoundTimerSetup({
+  values,
+  set,
+  id,
+}: {
+  values: SetupValues;
+  set: <K extends keyof SetupValues>(key: K, value: SetupValues[K]) => void;
+  id: string;
+}) {
+  const { t } = useTranslation();
+  const [sound, setSound] = useState(timerSoundOn);
+  const seconds = values.timerSeconds ?? null;
+  return (
+    <>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={seconds !== null}
+          onChange={(e) => set("timerSeconds", e.target.checked ? ROUND_TIMER.default : null)}
+        />
+        {t("setup.timer")}
+      </label>
+      {seconds !== null ? (
+        <div className="field">
+          <label className="field-label" htmlFor={id}>
+            {t("setup.timerSeconds")}
+          </label>
+          <input
+            id={id}
+            className="text-input num-input"
+            type="number"
+            min={ROUND_TIMER.min}
+            max={ROUND_TIMER.max}
+            step={1}
+            value={seconds}
+            onChange={(e) => set("timerSeconds", Math.floor(Number(e.target.value) || 0))}
+            onBlur={() => set("timerSeconds", clampTimer(seconds))}
+            aria-describedby={`${id}-hint`}
+          />
+          <p id={`${id}-hint`} className="hint">
+            {t("setup.timerHint", { min: ROUND_TIMER.min, max: ROUND_TIMER.max })}
+          </p>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={sound}
+              onChange={(e) => {
+                setSound(e.target.checked);
+                setTimerSound(e.target.checked);
+              }}
+            />
+            {t("setup.timerSound")}
+          </label>
+        </div>
+      ) : null}
+    </>
   );
 }

@@ -1,5 +1,11 @@
 /** The round setup form's values, their defaults, and "same prompt at a new temperature". */
-import type { ModelSummary, RoundInfo, RoundMode, RoundSettingsInput } from "@tokenroom/shared";
+import {
+  LIMITS,
+  type ModelSummary,
+  type RoundInfo,
+  type RoundMode,
+  type RoundSettingsInput,
+} from "@tokenroom/shared";
 
 export interface SetupValues {
   modelId: string;
@@ -14,10 +20,21 @@ export interface SetupValues {
   hideUntilReveal?: boolean;
   /** Guess rounds: how many of the most likely next tokens the students guess over. */
   guessCandidates: number;
+  /** [TM1] Sample and guess rounds: an optional countdown in seconds; null or absent: no timer. */
+  timerSeconds?: number | null;
   /** "Be the model": a held-out passage of the model's corpus, or the pasted `passageText`; words to predict. */
   passage?: "corpus" | "text";
   passageText?: string;
   words?: number;
+}
+
+/** [TM1] The round timer's range (the protocol's) and the value the checkbox starts from. */
+export const ROUND_TIMER = { min: LIMITS.timerSecondsMin, max: LIMITS.timerSecondsMax, default: 60 } as const;
+
+/** A whole number of seconds in the timer's range (the field may hold anything while typing). */
+export function clampTimer(n: number): number {
+  if (!Number.isFinite(n)) return ROUND_TIMER.default;
+  return Math.min(ROUND_TIMER.max, Math.max(ROUND_TIMER.min, Math.round(n)));
 }
 
 export const BE_MODEL_WORDS = { min: 1, max: 20, default: 5 } as const;
@@ -80,6 +97,7 @@ export function sameWithNewTemperature(round: RoundInfo): SetupValues {
     mode: round.mode,
     showClassChart: round.showClassChart,
     hideUntilReveal: round.hideUntilReveal,
+    timerSeconds: round.timerSeconds,
     guessCandidates: round.candidates?.length ?? GUESS_CANDIDATES.default,
   };
 }
@@ -93,6 +111,8 @@ export function clampCandidates(n: number): number {
 export const toSettings = (v: SetupValues): RoundSettingsInput => ({
   ...v,
   hideUntilReveal: v.hideUntilReveal ?? true,
+  // "be the model" series have no timer (one round per word, opened by the host)
+  timerSeconds: v.mode === "be-model" || v.timerSeconds == null ? null : clampTimer(v.timerSeconds),
   guessCandidates: clampCandidates(v.guessCandidates),
   words: clampWords(v.words),
 });

@@ -232,6 +232,11 @@ export const en = {
     modeGuess: "Guess: a guessing phase before the reveal",
     showClassChart: "Show the class chart to students before the reveal",
     hideUntilReveal: "Hide the model's probabilities until the reveal (predict, then reveal)",
+    timer: "Round timer (a countdown on the projector and the phones)",
+    timerSeconds: "Seconds",
+    timerHint:
+      "{{min}} to {{max}} seconds. When the time is up the round stays open: you close or reveal it.",
+    timerSound: "Play a short sound on this computer when the time is up",
     previewCaption:
       "The sampler's exact next-word probabilities after the prompt ({{support}} possible, entropy {{entropy}} bits):",
     problem: {
@@ -668,5 +673,10 @@ export const en = {
     skipped: "You did not answer this word: it counts as an even guess.",
     submittedHint: "You can still change it and submit again until the word is revealed.",
     waitReveal: "Answers are closed for this word.",
+  },
+  /** [TM1] The optional round timer. */
+  timer: {
+    left: "Time left",
+    up: "Time's up",
   },
 };

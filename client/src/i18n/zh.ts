@@ -222,6 +222,10 @@ export const zh: typeof en = {
     modeGuess: "猜测：揭晓之前先有一个猜测阶段",
     showClassChart: "揭晓之前就向学生显示全班图表",
     hideUntilReveal: "揭晓之前隐藏模型的概率（先预测，再揭晓）",
+    timer: "本轮计时（投影和手机上显示倒计时）",
+    timerSeconds: "秒数",
+    timerHint: "{{min}} 到 {{max}} 秒。时间到了之后本轮仍然开放：由你来结束或揭晓。",
+    timerSound: "时间到时在这台电脑上播放一声短提示音",
     previewCaption: "提示词之后采样器给下一个词元的精确概率（{{support}} 种可能，熵为 {{entropy}} 比特）：",
     problem: {
       unknownWords: "这个模型没有 <unk> 词元：提示词里的每个字词都必须在它的词表中。",
@@ -636,5 +640,9 @@ export const zh: typeof en = {
     skipped: "你没有回答这个字词：按平均猜测计分。",
     submittedHint: "揭晓之前，你仍然可以修改并重新提交。",
     waitReveal: "这个字词已停止作答。",
+  },
+  timer: {
+    left: "剩余时间",
+    up: "时间到",
   },
 };

@@ -3,6 +3,7 @@ import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorMessage } from "../components/error-message.tsx";
 import { ProbLegend } from "../components/prob-legend.tsx";
+import { RoundTimer } from "../components/round-timer.tsx";
 import { formatInt } from "../lib/format.ts";
 import { CompletionList, type Inspect } from "./completion-list.tsx";
 import { BeModelPanel } from "./be-model-panel.tsx";
@@ -34,6 +35,7 @@ export function RoundView({ state, session }: { state: StudentState; session: St
           {t("student.roundTitle", { seq: round.seq })}
         </h1>
         <p className="prompt-text">{round.prompt}</p>
+        <RoundTimer round={round} />
         {/* open until the first completion, then folded: the newest completion must fit above the dock */}
         <details className="settings-details" open={!sampled}>
           <summary>{t("student.settingsSummary")}</summary>
