@@ -5,6 +5,7 @@
  * counted by wrapping AudioContext; not again when the view changes), and the round stays open: the phone can
  * still sample and the host still has Reveal. Waits on visible text only.
  */
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useE2eEnvironment } from "./harness.ts";
@@ -57,6 +58,8 @@ describe("[TM1] round timer", () => {
       projector.getByText("Time's up").waitFor({ timeout: TIMER_WAIT_MS }),
       phone.page.getByText("Time's up").waitFor({ timeout: TIMER_WAIT_MS }),
     ]);
+    await host.screenshot({ path: join(e2e.shots, "timer-presentation.png") });
+    await phone.page.screenshot({ path: join(e2e.shots, "timer-phone.png") });
     await until(async () => (await oscillators(host)) === 2, "the host's time's-up cue (two tones)");
     expect(await phone.page.evaluate<string>("typeof window.__oscillators")).toBe("undefined");
 
