@@ -19,8 +19,15 @@ const BATCH = 4;
 /** Samples acked between two restarts, and after the last one, before the load stops. */
 const BETWEEN = 240;
 const DOWN_MS = [500, 1_000, 700];
-/** Upper bound on batches per student: the load loop ends by count even if something stalls. */
-const MAX_BATCHES = 400;
+/**
+ * A student's pause between batches: a steady load (at most 18 × 4 / 40 ms = 1,800 samples/s) rather than as fast as
+ * acks come back. Unpaced, a fast write path used up MAX_BATCHES while the statistics were still being rebuilt after
+ * a restart (the rebuild counts every stored sample, so more samples make it longer), and the test waited for acks
+ * that could no longer come. Pacing, not synchronisation: every wait below is on an event or a count.
+ */
+const PAUSE_MS = 40;
+/** Upper bound on batches per student: the load loop ends by count even if something stalls (≥ 120 s of load). */
+const MAX_BATCHES = 3_000;
 
 let cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -136,6 +143,7 @@ describe.each([2, 3])("%i processes, their Redis restarted three times mid-round
         }
         acked += samples.length;
         next += samples.length;
+        await new Promise((r) => setTimeout(r, PAUSE_MS));
       }
     });
     const ackedReaches = (n: number) =>
