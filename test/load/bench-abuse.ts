@@ -16,7 +16,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import {
   createRng,
   Decoder,
@@ -27,7 +27,6 @@ import {
   LIMITS,
   modelFromArtifact,
   participantSeed,
-  PROTOCOL_VERSION,
   type Result,
   ROOM_CODE_ALPHABET,
   type RoundInfo,
@@ -38,6 +37,7 @@ import { loadModelRegistry } from "../../server/src/models/registry.ts";
 import { openDatabase } from "../../server/src/store/database.ts";
 import { startServer } from "../../server/test/process.ts";
 import { randomWordsText, seedSession } from "./seed-review.ts";
+import { askBot, connectBot } from "./bot-socket.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -70,21 +70,8 @@ const timeout = () => AbortSignal.timeout(REQUEST_TIMEOUT_MS);
 const fetchAgain = (url: string, init: RequestInit = {}) =>
   fetch(url, { ...init, signal: timeout() }).catch(() => fetch(url, { ...init, signal: timeout() }));
 
-function connect(url: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = io(url, {
-      transports: ["websocket"],
-      auth: { protocol: PROTOCOL_VERSION },
-      forceNew: true,
-      reconnection: false,
-      timeout: 20_000,
-    });
-    s.once("connect", () => resolve(s));
-    s.once("connect_error", reject);
-  });
-}
 const ask = <T>(s: Socket, event: string, payload: unknown, ms = REQUEST_TIMEOUT_MS) =>
-  s.timeout(ms).emitWithAck(event, payload) as Promise<Result<T>>;
+  askBot<T>(s, event, payload, ms);
 async function must<T>(p: Promise<Result<T>>, what: string): Promise<T> {
   const r = await p;
   if (!r.ok) throw new Error(`${what}: ${r.error.code} ${r.error.message}`);
@@ -244,7 +231,7 @@ async function main(): Promise<void> {
       hostKey: string;
     };
     const auth = { authorization: `Bearer ${created.hostKey}`, "x-session-id": created.sessionId };
-    const host = await connect(url);
+    const host = await connectBot(url);
     sockets.push(host);
     await must(
       ask<HostSnapshot>(host, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }),
@@ -268,7 +255,7 @@ async function main(): Promise<void> {
 
     const students: { socket: Socket; participantId: string }[] = [];
     for (let i = 0; i < 5; i++) {
-      const socket = await connect(url);
+      const socket = await connectBot(url);
       sockets.push(socket);
       const joined = await must(
         ask<JoinResult>(socket, "student:join", { code: created.code, nickname: `junk${i}` }),
@@ -364,7 +351,7 @@ async function main(): Promise<void> {
       code: string;
       hostKey: string;
     };
-    const host2 = await connect(url);
+    const host2 = await connectBot(url);
     sockets.push(host2);
     await must(
       ask<HostSnapshot>(host2, "host:attach", { sessionId: second.sessionId, hostKey: second.hostKey }),
@@ -372,7 +359,7 @@ async function main(): Promise<void> {
     );
     const bots: { socket: Socket; participantId: string }[] = [];
     for (let i = 0; i < 10; i++) {
-      const socket = await connect(url);
+      const socket = await connectBot(url);
       sockets.push(socket);
       const joined = await must(
         ask<JoinResult>(socket, "student:join", { code: second.code, nickname: `bot${i}` }),

@@ -16,13 +16,13 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
-import { io, type Socket } from "socket.io-client";
-import { type HostSnapshot, PROTOCOL_VERSION, type Result, type RoundInfo } from "@tokenroom/shared";
+import type { HostSnapshot, RoundInfo } from "@tokenroom/shared";
 import { openDatabase } from "../../server/src/store/database.ts";
 import { listeningPort, startServer } from "../../server/test/process.ts";
 import { createTestDatabase, startRedis } from "../../server/test/services.ts";
 import type { BotJob, BotReport, ToBots, ToMain } from "./bot-worker.ts";
 import { cpuSeconds, rssMb } from "./proc-stats.ts";
+import { askBot, connectBot } from "./bot-socket.ts";
 
 const { values: opts } = parseArgs({
   options: {
@@ -63,21 +63,7 @@ const TSX_API = new URL(
   pathToFileURL(createRequire(import.meta.url).resolve("tsx/package.json")),
 ).href;
 
-function connect(url: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = io(url, {
-      transports: ["websocket"],
-      auth: { protocol: PROTOCOL_VERSION },
-      forceNew: true,
-      reconnection: false,
-      timeout: 20_000,
-    });
-    s.once("connect", () => resolve(s));
-    s.once("connect_error", reject);
-  });
-}
-const ask = <T>(s: Socket, event: string, payload: unknown) =>
-  s.timeout(30_000).emitWithAck(event, payload) as Promise<Result<T>>;
+const ask = askBot;
 
 interface LoadResult {
   sent: number;
@@ -209,7 +195,7 @@ async function runTokenroom() {
       code: string;
       hostKey: string;
     };
-    const host = await connect(url);
+    const host = await connectBot(url);
     await ask<HostSnapshot>(host, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey });
     // the round starts before the bots join: each bot's join answer carries it
     const started = await ask<RoundInfo>(host, "round:start", {

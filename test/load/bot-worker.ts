@@ -6,20 +6,19 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import {
   createRng,
   Decoder,
   generate,
   type JoinResult,
   participantSeed,
-  PROTOCOL_VERSION,
-  type Result,
   type RoundInfo,
   type RoundStats,
   type SubmitResult,
 } from "@tokenroom/shared";
 import { loadModelRegistry } from "../../server/src/models/registry.ts";
+import { askBot, connectBot } from "./bot-socket.ts";
 
 export interface BotJob {
   /** The server processes' URLs; bot k connects to urls[k % urls.length]. */
@@ -55,21 +54,7 @@ export type ToBots = { type: "go"; startAt: number };
 
 const epochNow = () => performance.timeOrigin + performance.now();
 
-function connect(url: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = io(url, {
-      transports: ["websocket"],
-      auth: { protocol: PROTOCOL_VERSION },
-      forceNew: true,
-      reconnection: false,
-      timeout: 20_000,
-    });
-    s.once("connect", () => resolve(s));
-    s.once("connect_error", reject);
-  });
-}
-const ask = <T>(s: Socket, event: string, payload: unknown) =>
-  s.timeout(30_000).emitWithAck(event, payload) as Promise<Result<T>>;
+const ask = askBot;
 
 async function main(job: BotJob, port: NonNullable<typeof parentPort>): Promise<void> {
   const bots: { socket: Socket; participantId: string }[] = [];
@@ -77,7 +62,7 @@ async function main(job: BotJob, port: NonNullable<typeof parentPort>): Promise<
     const chunk = await Promise.all(
       Array.from({ length: Math.min(50, job.count - i) }, async (_, k) => {
         const n = job.first + i + k;
-        const socket = await connect(job.urls[n % job.urls.length]!);
+        const socket = await connectBot(job.urls[n % job.urls.length]!);
         if (job.code === null) return { socket, participantId: "" };
         const res = await ask<JoinResult>(socket, "student:join", { code: job.code, nickname: `bot${n}` });
         if (!res.ok) throw new Error(res.error.message);
