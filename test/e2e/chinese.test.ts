@@ -85,6 +85,10 @@ describe("a bilingual classroom", () => {
     await p.getByText("第 1 轮：提示词").waitFor({ timeout: WAIT_MS });
     expect(await p.locator(".prompt-text").textContent()).toBe("今天天气很");
     await sampleTimes(p, "采样", 3);
+    // the KL chart draws from its second point on: the class's N must be seen at two values (3, then 13), not
+    // only once if all 13 samples land within one statistics tick
+    await waitAcked(p, 3);
+    await waitHostN(host, 3);
     await sampleTimes(p, "采样 10 次", 1);
     await waitAcked(p, 13);
     await waitHostN(host, 13);
