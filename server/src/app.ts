@@ -27,7 +27,7 @@ import { type TrustProxy, trustFunction } from "./limits/client-ip.ts";
 import { type LimitsConfig, Limits } from "./limits/limiter.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { ModelRegistry } from "./models/registry.ts";
-import { type Broadcaster, roomOf, rooms } from "./realtime/broadcaster.ts";
+import { type Broadcaster, roomOf, rooms, roomsOf } from "./realtime/broadcaster.ts";
 import { originAllowed } from "./realtime/origin.ts";
 import { registerHandlers, type SocketData } from "./realtime/handlers.ts";
 import { reviewRouter } from "./review/routes.ts";
@@ -65,6 +65,8 @@ export interface AppComponents {
     sessionIdleMinutes?: number;
     /** RETENTION_DAYS: ended sessions older than this are deleted daily (store/retention.ts); unset or 0: never. */
     retentionDays?: number;
+    /** [FAN1] STATS_FANOUT_SOCKETS (default 250): a larger class's phones hear the statistics in turns. */
+    statsFanoutSockets?: number;
   };
   clock?: Clock;
   log?: Logger;
@@ -109,8 +111,8 @@ export function createApplication(c: AppComponents): Application {
   const publicUrl = () => c.config.publicUrl ?? defaultPublicUrl(httpServer.address());
 
   const broadcaster: Broadcaster = {
-    emit: (to, event, ...args) => void io.to(roomOf(to)).emit(event, ...args),
-    emitVolatile: (to, event, ...args) => void io.to(roomOf(to)).volatile.emit(event, ...args),
+    emit: (to, event, ...args) => void io.to(roomsOf(to)).emit(event, ...args),
+    emitVolatile: (to, event, ...args) => void io.to(roomsOf(to)).volatile.emit(event, ...args),
     disconnectParticipant: (participantId) =>
       void io.in(rooms.participant(participantId)).disconnectSockets(true),
     // the adapter's own rooms: this process's sockets only, with or without the Redis adapter
@@ -153,6 +155,7 @@ export function createApplication(c: AppComponents): Application {
     sync: scale?.sync ?? noSync,
     presence,
     maxStudents: limits.config.maxStudentsPerSession,
+    statsFanoutSockets: c.config.statsFanoutSockets,
   });
   scale?.onSync((sessionId, kind) => {
     sessions

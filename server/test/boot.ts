@@ -71,6 +71,8 @@ export interface BootOptions {
   trustProxy?: TrustProxy;
   /** REDIS_URL (default: none). */
   redisUrl?: string;
+  /** [FAN1] STATS_FANOUT_SOCKETS (default 250). */
+  statsFanoutSockets?: number;
 }
 
 export interface Booted {
@@ -220,6 +222,7 @@ export async function boot(options: BootOptions = {}): Promise<Booted> {
       ...(options.adminToken ? { adminToken: options.adminToken } : {}),
       ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
       ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+      ...(options.statsFanoutSockets ? { statsFanoutSockets: options.statsFanoutSockets } : {}),
       limits: {
         ...defaultLimits(),
         ...options.limits,

@@ -1,7 +1,9 @@
 /** How the service reaches sockets, by room; implemented over socket.io (and so over its Redis adapter). */
 import type { ServerToClientEvents } from "@tokenroom/shared";
 
-export type Audience = { host: string } | { students: string } | { participant: string };
+/** `shards`: only the students in these sub-rooms ([FAN1] student-fanout.ts); without it, every student. */
+export type Audience =
+  { host: string } | { students: string; shards?: readonly number[] } | { participant: string };
 
 export interface Broadcaster {
   emit<E extends keyof ServerToClientEvents>(
@@ -27,6 +29,7 @@ export interface Broadcaster {
 export const rooms = {
   host: (sessionId: string) => `s:${sessionId}:host`,
   students: (sessionId: string) => `s:${sessionId}:students`,
+  studentShard: (sessionId: string, shard: number) => `s:${sessionId}:students:${shard}`,
   participant: (participantId: string) => `p:${participantId}`,
 };
 
@@ -34,4 +37,10 @@ export function roomOf(to: Audience): string {
   if ("host" in to) return rooms.host(to.host);
   if ("students" in to) return rooms.students(to.students);
   return rooms.participant(to.participant);
+}
+
+/** The rooms an audience reaches (a socket in several of them still gets one message). */
+export function roomsOf(to: Audience): string[] {
+  if ("students" in to && to.shards) return to.shards.map((k) => rooms.studentShard(to.students, k));
+  return [roomOf(to)];
 }

@@ -30,6 +30,7 @@ import type { GuessService } from "./guess-service.ts";
 import type { SampleService } from "./sample-service.ts";
 import type { SessionService } from "./session-service.ts";
 import type { SocketLimits } from "./socket-limits.ts";
+import { shardOf } from "./student-fanout.ts";
 
 export interface SocketData {
   role?: "host" | "student";
@@ -137,7 +138,11 @@ export function registerHandlers(
       socket.data.role = "student";
       socket.data.sessionId = sessionId;
       socket.data.participantId = participantId;
-      await socket.join([rooms.students(sessionId), rooms.participant(participantId)]);
+      await socket.join([
+        rooms.students(sessionId),
+        rooms.studentShard(sessionId, shardOf(participantId)),
+        rooms.participant(participantId),
+      ]);
       sessions.setConnected(await sessions.getLive(sessionId), participantId, 1);
     }
   };

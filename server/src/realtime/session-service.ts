@@ -8,6 +8,7 @@ import {
   type JoinResult,
   type RoundInfo,
   type RoundSettings,
+  type RoundStats,
   type SessionInfo,
   type StudentSnapshot,
   type DecodingSettings,
@@ -32,6 +33,7 @@ import {
 } from "../store/repository.ts";
 import type { StatsHub } from "../rounds/stats-hub.ts";
 import type { Broadcaster } from "./broadcaster.ts";
+import { StudentFanout } from "./student-fanout.ts";
 import { type BeModelService, wordState } from "./be-model-service.ts";
 import { type GuessService, pickCandidates } from "./guess-service.ts";
 import {
@@ -59,6 +61,8 @@ export interface ServiceDeps {
   publicUrl: () => string;
   /** [L3] MAX_STUDENTS_PER_SESSION (default: no limit). */
   maxStudents?: number;
+  /** [FAN1] STATS_FANOUT_SOCKETS: about how many phones one tick sends statistics to (default 250). */
+  statsFanoutSockets?: number;
 }
 
 const E = ErrorCode;
@@ -74,6 +78,14 @@ const activeStudents = (live: LiveSession): number => {
   for (const p of live.participants.values()) if (!p.row.removedAt) n++;
   return n;
 };
+
+/** [FAN1] Each round's turns of student statistics (gone with the round). */
+const fanouts = new WeakMap<object, StudentFanout<RoundStats>>();
+function fanoutOf(round: object): StudentFanout<RoundStats> {
+  let f = fanouts.get(round);
+  if (!f) fanouts.set(round, (f = new StudentFanout<RoundStats>()));
+  return f;
+}
 
 export class SessionService {
   readonly live = new Map<string, Promise<LiveSession>>();
@@ -592,13 +604,18 @@ export class SessionService {
         if (summary) this.deps.broadcaster.emit({ host: id }, "guess:summary", summary);
         await this.sendBeModelSummary(live);
       }
-      const view = round ? await this.deps.stats.tick(round, now) : null;
-      if (round && view) {
+      if (!round) continue;
+      const view = await this.deps.stats.tick(round, now);
+      const fanout = fanoutOf(round);
+      if (view) {
         this.deps.broadcaster.emit({ host: id }, "round:stats", view.stats(true));
         const revealed = round.row.revealedAt !== null;
-        if (revealed || round.row.showClassChart)
-          this.deps.broadcaster.emitVolatile({ students: id }, "round:stats", view.stats(revealed));
+        if (revealed || round.row.showClassChart) fanout.offer(view.stats(revealed));
       }
+      // [FAN1] a large class's phones hear the statistics in turns, a few hundred sockets a tick
+      const due = fanout.take(live.participants.size, this.deps.statsFanoutSockets);
+      if (due)
+        this.deps.broadcaster.emitVolatile({ students: id, shards: due.shards }, "round:stats", due.view);
     }
   }
 }
