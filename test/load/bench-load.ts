@@ -77,7 +77,7 @@ interface LoadResult {
   finalN: number;
   connected: number;
   botLagP99Ms: number;
-  serverLag: { p50Ms: number; p99Ms: number } | null;
+  serverLag: { p50Ms: number; p99Ms: number; memoryMb?: Record<string, number> } | null;
 }
 
 /**
@@ -170,7 +170,7 @@ function serverLagProbe(url: string) {
     const res = await fetch(`${url}/debug/event-loop${reset ? "?reset=1" : ""}`).catch(() => null);
     // a server without DEBUG_EVENT_LOOP answers with the web app's page
     if (!res?.ok || !res.headers.get("content-type")?.includes("json")) return null;
-    return (await res.json()) as { p50Ms: number; p99Ms: number };
+    return (await res.json()) as { p50Ms: number; p99Ms: number; memoryMb?: Record<string, number> };
   };
   return { reset: async () => void (await get(true)), read: () => get(false) };
 }
@@ -282,6 +282,10 @@ const result = {
   serverRssMb: +t.peakRssMb.toFixed(0),
   serverLagP50Ms: t.serverLag ? +t.serverLag.p50Ms.toFixed(1) : "n/a",
   serverLagP99Ms: t.serverLag ? +t.serverLag.p99Ms.toFixed(1) : "n/a",
+  // the first process after the load: V8 heap and buffers; the rest of its rss is the database thread's
+  // WebAssembly memory, code and socket buffers
+  serverHeapUsedMb: t.serverLag?.memoryMb?.heapUsed ?? "n/a",
+  serverExternalMb: t.serverLag?.memoryMb?.external ?? "n/a",
   botWorkers: W,
   botLagP99Ms: +t.botLagP99Ms.toFixed(1),
   bareCpuPerSampleUs: +perSample(bare).toFixed(1),
