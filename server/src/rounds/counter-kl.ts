@@ -1,6 +1,6 @@
 /**
- * Counts of outcomes and the running sums KL and cross-entropy are built from, kept up to date in O(1) per
- * sample (stats.ts turns the sums into the numbers: klFromSums, buildStats).
+ * Counts of outcomes and the running sums KL and cross-entropy are built from ([EMP4]), kept up to date in
+ * O(1) per sample (stats.ts turns the sums into the numbers: klFromSums, buildStats).
  */
 import { cLogC } from "./stats.ts";
 

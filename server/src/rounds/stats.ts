@@ -1,8 +1,8 @@
 /**
  * Statistics from counters. The counters are kept in memory (one process) or in Redis (several);
- * this is the one place that turns them into what the class sees. All in bits:
+ * this is the one place that turns them into what the class sees. All in bits ([EMP4], shared/SPEC.md):
  *   KL(empirical ‖ theory) = S_clogc / N − log2 N − S_logq / N,  where S_clogc = Σ_x c_x log2 c_x
- *   and S_logq = Σ_samples log2 q(sample);  cross-entropy = −S_logq / N.
+ *   and S_logq = Σ_samples log2 q(sample);  cross-entropy = −S_logq / N, entropy = log2 N − S_clogc / N.
  */
 import { LRUCache } from "lru-cache";
 import { expectedEmpiricalKlBits, expectedEmpiricalKlExactBits, type RoundStats } from "@tokenroom/shared";
@@ -50,7 +50,10 @@ export interface TheoryContext {
   completionLabel: (ids: readonly number[]) => string;
 }
 
-/** KL(empirical ‖ theory) in bits from the sums; 0 before any sample, clamped at 0 against rounding. */
+/**
+ * [EMP4] KL(empirical ‖ theory) in bits from the sums: cross-entropy − entropy; 0 before any sample, clamped
+ * at 0 against rounding. The one implementation: memory, Redis and the review's SQL only keep the sums.
+ */
 export function klFromSums(s: KlSums): number {
   if (s.n === 0) return 0;
   return Math.max(0, s.sumCLogC / s.n - Math.log2(s.n) - s.sumLogQ / s.n);

@@ -93,7 +93,7 @@ function pairs(flat: string[]): Record<string, string> {
 }
 
 /** One sample as COUNT reads it. */
-const wire = (agg: RoundAggregator, s: AcceptedSample) => [
+export const wire = (agg: RoundAggregator, s: AcceptedSample) => [
   s.participantId,
   s.index,
   s.tokens[0]!,
