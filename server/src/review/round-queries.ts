@@ -109,7 +109,7 @@ const toRound = (r: DbRound): StoredRound => ({
 // n numbers a round's samples in insertion order: created_at, then participant id in byte order, then index.
 // Bucket j = ⌊(B−1) ln n / ln N⌋ groups them log-spaced; the caller labels each bucket with the running
 // count at its end, so the grouping needs no exactness, only the sums do. Each sample adds
-// k ln k − (k−1) ln(k−1) to Σ c ln c over completions, k its running count among equal completions.
+// k ln k − (k−1) ln(k−1) to Σ c ln c over completions, k its running count among equal completions ([EMP4]).
 const REPLAY = `
   WITH r AS (SELECT * FROM unnest($1::text[], $4::int8[]) WITH ORDINALITY AS r(id, total, ord) ORDER BY ord),
   s AS (
