@@ -21,7 +21,7 @@ import {
 } from "../src/models/registry.ts";
 import { systemClock } from "../src/clock.ts";
 import { createLogger } from "../src/logger.ts";
-import { CustomModelStore } from "../src/models/custom-models.ts";
+import { CustomModelStore } from "../src/store/models.ts";
 import { sweepLiveSessions } from "../src/realtime/live-memory.ts";
 import { retentionSweep, scheduleRetention } from "../src/store/retention.ts";
 import {

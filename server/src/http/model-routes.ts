@@ -14,11 +14,12 @@
 import express, { type Request, type Response, type Router } from "express";
 import type { PrismaClient } from "../generated/prisma/index.js";
 import type { Logger } from "../logger.ts";
-import { CUSTOM_ID_PATTERN, CustomModelStore } from "../models/custom-models.ts";
+import { CUSTOM_ID_PATTERN } from "../models/custom-models.ts";
 import type { ListedModel, ModelRegistry } from "../models/registry.ts";
 import { sendArtifact } from "./compressed-artifact.ts";
 import { bearerToken, HttpError, isAdminToken } from "../review/auth.ts";
 import { secretMatches } from "../secrets.ts";
+import { CustomModelStore } from "../store/models.ts";
 import { Repository } from "../store/repository.ts";
 
 export interface ModelRouteDeps {

@@ -16,7 +16,6 @@ import {
   customEntry,
   customModelId,
   customModelLoader,
-  CustomModelStore,
   HELD_OUT_EVERY,
   type TrainingInput,
 } from "../models/custom-models.ts";
@@ -30,6 +29,7 @@ import {
 } from "../models/text-check.ts";
 import { type TrainOutcome, Trainer } from "../models/trainer.ts";
 import { secretMatches } from "../secrets.ts";
+import { CustomModelStore } from "../store/models.ts";
 import { Repository } from "../store/repository.ts";
 import { requestIp, retryAfterSeconds, tooMany } from "./rate-limit.ts";
 

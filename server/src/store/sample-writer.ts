@@ -2,7 +2,7 @@
  * Batches sample inserts from every socket into one multi-row INSERT per flush.
  * `write` resolves once the rows are durable, with which of them were new.
  */
-import { type SampleRow, sampleKey } from "./repository.ts";
+import { type SampleRow, sampleKey } from "./samples.ts";
 
 export interface SampleSink {
   insertSamples(rows: readonly SampleRow[]): Promise<Set<string>>;
