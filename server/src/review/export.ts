@@ -13,10 +13,10 @@ import {
 } from "@tokenroom/shared";
 import type { ModelRegistry } from "../models/registry.ts";
 import { CSV_BOM, csvRow, csvText, userText } from "./csv.ts";
-import type { ExportQueries } from "./export-queries.ts";
-import type { RoundQueries, StoredRound } from "./round-queries.ts";
+import type { ExportQueries } from "../store/export-pages.ts";
+import type { RoundQueries, StoredRound } from "../store/review-rounds.ts";
 import { completionText, roundFields, roundModel } from "./round-review.ts";
-import { isoOrNull, type Keyset, type SessionQueries } from "./session-queries.ts";
+import { isoOrNull, type Keyset, type SessionQueries } from "../store/review-sessions.ts";
 import { Slices, type StreamOut } from "./stream-out.ts";
 
 export interface ExportDeps {

@@ -18,8 +18,8 @@ import type { ModelRegistry } from "../models/registry.ts";
 import { withModelView } from "../rounds/theory.ts";
 import { buildStats, cLogC, expectedKlAt, klFromSums, type RoundCounters } from "../rounds/stats.ts";
 import type { PrismaClient } from "../generated/prisma/index.js";
-import { type Replay, RoundQueries, type StoredRound } from "./round-queries.ts";
-import { isoOrNull } from "./session-queries.ts";
+import { type Replay, RoundQueries, type StoredRound } from "../store/review-rounds.ts";
+import { isoOrNull } from "../store/review-sessions.ts";
 
 const LN2 = Math.LN2;
 

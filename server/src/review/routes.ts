@@ -14,9 +14,9 @@ import { deleteSession } from "../store/session-delete.ts";
 import type { PrismaClient } from "../generated/prisma/index.js";
 import { authorize, bearerToken, HttpError, requireAdmin } from "./auth.ts";
 import { type ExportDeps, writeGuessesCsv, writeJsonExport, writeSamplesCsv } from "./export.ts";
-import { ExportQueries } from "./export-queries.ts";
-import { RoundQueries } from "./round-queries.ts";
-import { SessionQueries } from "./session-queries.ts";
+import { ExportQueries } from "../store/export-pages.ts";
+import { RoundQueries } from "../store/review-rounds.ts";
+import { SessionQueries } from "../store/review-sessions.ts";
 import { decodeCursor, encodeCursor, sessionReview } from "./session-review.ts";
 import { ClientGone, StreamOut } from "./stream-out.ts";
 

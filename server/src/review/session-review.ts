@@ -6,7 +6,7 @@ import type { SessionReview, StudentParticipation } from "@tokenroom/shared";
 import type { ModelRegistry } from "../models/registry.ts";
 import type { PrismaClient } from "../generated/prisma/index.js";
 import { reviewRounds } from "./round-review.ts";
-import type { Keyset, SessionQueries } from "./session-queries.ts";
+import type { Keyset, SessionQueries } from "../store/review-sessions.ts";
 
 export interface ReviewDeps {
   sessions: SessionQueries;
