@@ -14,14 +14,14 @@ import {
 import type { ModelRegistry } from "../models/registry.ts";
 import { CSV_BOM, csvRow, csvText, userText } from "./csv.ts";
 import type { ExportQueries } from "../store/export-pages.ts";
-import type { RoundQueries, StoredRound } from "../store/review-rounds.ts";
+import type { RoundRow, RoundStore } from "../store/rounds.ts";
 import { completionText, roundFields, roundModel } from "./round-review.ts";
 import { isoOrNull, type Keyset, type SessionQueries } from "../store/review-sessions.ts";
 import { Slices, type StreamOut } from "./stream-out.ts";
 
 export interface ExportDeps {
   sessions: SessionQueries;
-  rounds: RoundQueries;
+  rounds: Pick<RoundStore, "sessionRounds">;
   exports: ExportQueries;
   models: ModelRegistry;
 }
@@ -49,10 +49,9 @@ export const SOMETHING_ELSE = "(something else)";
 export const GUESS_PROB_DECIMALS = 4;
 
 /** A guess or "be the model" round's outcomes in order: its candidate words, then "something else". */
-function outcomeWords(round: StoredRound): string[] | null {
-  const tokens = (round.candidates as { tokens?: unknown } | null)?.tokens;
-  if (!Array.isArray(tokens)) return null;
-  return [...tokens.map(String), SOMETHING_ELSE];
+function outcomeWords(round: RoundRow): string[] | null {
+  const tokens = round.candidates?.tokens;
+  return tokens ? [...tokens, SOMETHING_ELSE] : null;
 }
 
 const roundedProb = (p: unknown): number | "" =>
@@ -76,7 +75,7 @@ export async function writeSamplesCsv(out: StreamOut, deps: ExportDeps, sessionI
   const nick = new Map([...(await nicknames(deps, sessionId))].map(([id, n]) => [id, csvText(n)]));
   let written = 0;
   const slices = new Slices();
-  for (const round of await deps.rounds.rounds(sessionId)) {
+  for (const round of await deps.rounds.sessionRounds(sessionId)) {
     const text = await textOf(round, deps.models, csvText);
     const modelLogProb = await modelLogProbOf(round, deps.models);
     const head = `${round.seq},${round.id},`;
@@ -105,7 +104,7 @@ export async function writeSamplesCsv(out: StreamOut, deps: ExportDeps, sessionI
  * leave theirs empty).
  */
 export async function writeGuessesCsv(out: StreamOut, deps: ExportDeps, sessionId: string): Promise<number> {
-  const rounds = await deps.rounds.rounds(sessionId);
+  const rounds = await deps.rounds.sessionRounds(sessionId);
   const width = Math.max(0, ...rounds.map((r) => outcomeWords(r)?.length ?? 0));
   const pairs = Array.from({ length: width }, (_, i) => [`word_${i + 1}`, `prob_${i + 1}`]).flat();
   await out.write(CSV_BOM + csvRow([...GUESS_COLUMNS, ...pairs, ...GUESS_TAIL_COLUMNS]));
@@ -167,7 +166,7 @@ export async function writeJsonExport(
     after = page.next;
   } while (after);
   await out.write(`],"rounds":[`);
-  const rounds = await deps.rounds.rounds(session.id);
+  const rounds = await deps.rounds.sessionRounds(session.id);
   const slices = new Slices();
   for (const [i, round] of rounds.entries()) {
     const text = await textOf(round, deps.models, (t) => JSON.stringify(t));
@@ -224,7 +223,7 @@ export async function writeJsonExport(
  * Decoding repeats a lot (a round has few distinct completions): a bounded LRU per round.
  */
 async function textOf(
-  round: StoredRound,
+  round: RoundRow,
   models: ModelRegistry,
   quote: (text: string) => string,
 ): Promise<(tokens: string) => string> {
@@ -245,10 +244,7 @@ async function textOf(
  * beside `log_prob`, the sampler's. "" when the model is missing or gives it probability 0 (never at T = 1
  * for the shipped models). Cached per round like the text.
  */
-async function modelLogProbOf(
-  round: StoredRound,
-  models: ModelRegistry,
-): Promise<(tokens: string) => string> {
+async function modelLogProbOf(round: RoundRow, models: ModelRegistry): Promise<(tokens: string) => string> {
   const model = await roundModel(round, models);
   if (!model) return () => "";
   const decoder = models.decoder(model, MODEL_SETTINGS);

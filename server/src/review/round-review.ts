@@ -6,25 +6,26 @@
  */
 import {
   completionLabel,
+  decodingOf,
   expectedEmpiricalKlBits,
   type LanguageModel,
   REVIEW_LIMITS,
   type ReviewKlPoint,
   type ReviewRound,
-  type RoundMode,
   tokenLabel,
 } from "@tokenroom/shared";
 import type { ModelRegistry } from "../models/registry.ts";
 import { withModelView } from "../rounds/theory.ts";
 import { buildStats, cLogC, expectedKlAt, klFromSums, type RoundCounters } from "../rounds/stats.ts";
 import type { PrismaClient } from "../generated/prisma/index.js";
-import { type Replay, RoundQueries, type StoredRound } from "../store/review-rounds.ts";
+import { type Replay, RoundQueries } from "../store/review-rounds.ts";
+import { type RoundRow, RoundStore } from "../store/rounds.ts";
 import { isoOrNull } from "../store/review-sessions.ts";
 
 const LN2 = Math.LN2;
 
 /** The round's model when this server has it with the same hash (else texts and off-snapshot q are unknown). */
-export async function roundModel(round: StoredRound, registry: ModelRegistry): Promise<LanguageModel | null> {
+export async function roundModel(round: RoundRow, registry: ModelRegistry): Promise<LanguageModel | null> {
   const entry = await registry.resolve(round.modelId); // a custom model may have left the model cache
   return entry && entry.model.hash === round.modelHash ? entry.model : null;
 }
@@ -45,12 +46,12 @@ export function completionText(model: LanguageModel | null, tokens: readonly num
  * the stored snapshot's top 30 (the full distribution only when that covers the support).
  */
 export function firstTokenTheory(
-  round: StoredRound,
+  round: RoundRow,
   model: LanguageModel | null,
   registry: ModelRegistry,
 ): { q: Map<number, number>; probs: Float64Array | undefined } {
   if (model) {
-    const settings = { temperature: round.temperature, topK: round.topK, topP: round.topP };
+    const settings = decodingOf(round);
     const dist = registry.decoder(model, settings).distribution(round.promptTokens);
     return { q: new Map(Array.from(dist.ids, (id, i) => [id, dist.probs[i]!])), probs: dist.probs };
   }
@@ -60,7 +61,7 @@ export function firstTokenTheory(
 }
 
 export interface RoundInputs {
-  round: StoredRound;
+  round: RoundRow;
   model: LanguageModel | null;
   replay: Replay | undefined;
   contributors: number;
@@ -220,8 +221,8 @@ export function buildRoundReview(x: RoundInputs): ReviewRound {
  * A stored round's own fields, as the review and the JSON export show them; the theory gets the model's own
  * distribution beside the sampler's ([MS1]) from the model when it was stored without it.
  */
-export function roundFields(round: StoredRound, model: LanguageModel | null) {
-  const settings = { temperature: round.temperature, topK: round.topK, topP: round.topP };
+export function roundFields(round: RoundRow, model: LanguageModel | null) {
+  const settings = decodingOf(round);
   return {
     id: round.id,
     seq: round.seq,
@@ -229,11 +230,9 @@ export function roundFields(round: StoredRound, model: LanguageModel | null) {
     modelHash: round.modelHash,
     prompt: round.prompt,
     promptTokens: round.promptTokens,
-    temperature: round.temperature,
-    topK: round.topK,
-    topP: round.topP,
+    ...decodingOf(round),
     maxTokens: round.maxTokens,
-    mode: round.mode as RoundMode,
+    mode: round.mode,
     showClassChart: round.showClassChart,
     hideUntilReveal: round.hideUntilReveal,
     seed: round.seed,
@@ -256,7 +255,7 @@ export async function reviewRounds(
   sessionId: string,
 ): Promise<ReviewRound[]> {
   const queries = new RoundQueries(prisma);
-  const rounds = await queries.rounds(sessionId);
+  const rounds = await new RoundStore(prisma).sessionRounds(sessionId);
   if (rounds.length === 0) return [];
   const ids = rounds.map((r) => r.id);
   const [{ counts, replays }, guesses] = await Promise.all([

@@ -15,7 +15,7 @@ import type { PrismaClient } from "../generated/prisma/index.js";
 import { authorize, bearerToken, HttpError, requireAdmin } from "./auth.ts";
 import { type ExportDeps, writeGuessesCsv, writeJsonExport, writeSamplesCsv } from "./export.ts";
 import { ExportQueries } from "../store/export-pages.ts";
-import { RoundQueries } from "../store/review-rounds.ts";
+import { RoundStore } from "../store/rounds.ts";
 import { SessionQueries } from "../store/review-sessions.ts";
 import { decodeCursor, encodeCursor, sessionReview } from "./session-review.ts";
 import { ClientGone, StreamOut } from "./stream-out.ts";
@@ -51,7 +51,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 export function reviewRouter(deps: ReviewRouterDeps): Router {
   const sessions = new SessionQueries(deps.prisma);
-  const rounds = new RoundQueries(deps.prisma);
+  const rounds = new RoundStore(deps.prisma);
   const exportDeps: ExportDeps = {
     sessions,
     rounds,

@@ -1,5 +1,6 @@
 /** Guesses: one distribution per participant and guess (or "be the model") round, and its score. */
 import type { PrismaClient } from "../generated/prisma/index.js";
+import { guessColumn, readColumn } from "./json-columns.ts";
 
 export interface GuessRow {
   participantId: string;
@@ -22,7 +23,7 @@ export class GuessStore {
     const rows = await this.prisma.guess.findMany({ where: { roundId }, orderBy: { submittedAt: "asc" } });
     return rows.map((r) => ({
       participantId: r.participantId,
-      probs: r.distribution as number[],
+      probs: readColumn(guessColumn, r.distribution, "guesses.distribution"),
       scoreBits: r.scoreBits,
     }));
   }
@@ -56,7 +57,7 @@ export class GuessStore {
       const list = byRound.get(r.roundId) ?? [];
       list.push({
         participantId: r.participantId,
-        probs: r.distribution as number[],
+        probs: readColumn(guessColumn, r.distribution, "guesses.distribution"),
         scoreBits: r.scoreBits,
       });
       byRound.set(r.roundId, list);

@@ -3,31 +3,7 @@
  * replayed with window functions (running counts per outcome in insertion order), so no round's
  * samples are ever held in memory. Natural logs in SQL; the caller converts to bits.
  */
-import type { TheoryView } from "@tokenroom/shared";
 import type { PrismaClient } from "../generated/prisma/index.js";
-
-export interface StoredRound {
-  id: string;
-  seq: number;
-  modelId: string;
-  modelHash: string;
-  prompt: string;
-  promptTokens: number[];
-  temperature: number;
-  topK: number;
-  topP: number;
-  maxTokens: number;
-  mode: string;
-  showClassChart: boolean;
-  hideUntilReveal: boolean;
-  seed: number;
-  theory: TheoryView;
-  candidates: unknown;
-  startedAt: Date;
-  revealedAt: Date | null;
-  guessLockedAt: Date | null;
-  closedAt: Date | null;
-}
 
 /** One bucket of the insertion-order replay: sums over its own samples (the caller accumulates). */
 export interface ReplayBucket {
@@ -53,56 +29,6 @@ export interface Replay {
 }
 
 type Sql = Pick<PrismaClient, "$queryRawUnsafe" | "$executeRawUnsafe">;
-
-const ROUND_COLUMNS = `id, seq, model_id, model_hash, prompt, prompt_tokens, temperature, top_k, top_p,
-  max_tokens, mode, show_class_chart, hide_until_reveal, seed::text AS seed, theory, candidates, started_at, revealed_at,
-  guess_locked_at, closed_at`;
-
-interface DbRound {
-  id: string;
-  seq: number;
-  model_id: string;
-  model_hash: string;
-  prompt: string;
-  prompt_tokens: number[];
-  temperature: number;
-  top_k: number;
-  top_p: number;
-  max_tokens: number;
-  mode: string;
-  show_class_chart: boolean;
-  hide_until_reveal: boolean;
-  seed: string;
-  theory: unknown;
-  candidates: unknown;
-  started_at: Date;
-  revealed_at: Date | null;
-  guess_locked_at: Date | null;
-  closed_at: Date | null;
-}
-
-const toRound = (r: DbRound): StoredRound => ({
-  id: r.id,
-  seq: r.seq,
-  modelId: r.model_id,
-  modelHash: r.model_hash,
-  prompt: r.prompt,
-  promptTokens: r.prompt_tokens,
-  temperature: r.temperature,
-  topK: r.top_k,
-  topP: r.top_p,
-  maxTokens: r.max_tokens,
-  mode: r.mode,
-  showClassChart: r.show_class_chart,
-  hideUntilReveal: r.hide_until_reveal,
-  seed: Number(r.seed),
-  theory: r.theory as TheoryView,
-  candidates: r.candidates ?? null,
-  startedAt: r.started_at,
-  revealedAt: r.revealed_at,
-  guessLockedAt: r.guess_locked_at,
-  closedAt: r.closed_at,
-});
 
 // Rounds are numbered by their position in $1 (ord) and read one after the other through the primary
 // key (OFFSET 0 keeps that nested loop), so every window sorts one round at a time, in memory.
@@ -165,14 +91,6 @@ interface ReplayRow {
 
 export class RoundQueries {
   constructor(private readonly sql: Sql) {}
-
-  async rounds(sessionId: string): Promise<StoredRound[]> {
-    const rows = await this.sql.$queryRawUnsafe<DbRound[]>(
-      `SELECT ${ROUND_COLUMNS} FROM rounds WHERE session_id = $1 ORDER BY seq`,
-      sessionId,
-    );
-    return rows.map(toRound);
-  }
 
   /** Samples and distinct participants with a sample, per round. */
   async counts(roundIds: readonly string[]): Promise<Map<string, { n: number; contributors: number }>> {

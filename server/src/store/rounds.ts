@@ -1,25 +1,13 @@
 /** Rounds: the `rounds` table, its settings fixed at the start, its theory snapshot and guess candidates. */
 import type { Prisma, PrismaClient } from "../generated/prisma/index.js";
-import type { RoundMode, RoundStatus, TheoryView } from "@tokenroom/shared";
+import { type RoundFields, roundModeSchema, type RoundStatus, type TheoryView } from "@tokenroom/shared";
+import { candidatesColumn, readColumn, type RoundCandidates, theoryColumn } from "./json-columns.ts";
 
-export interface RoundRow {
-  id: string;
+export type { RoundCandidates } from "./json-columns.ts";
+
+/** A stored round: the protocol's round fields, its session, its JSON columns parsed, its times. */
+export interface RoundRow extends RoundFields {
   sessionId: string;
-  seq: number;
-  modelId: string;
-  modelHash: string;
-  prompt: string;
-  promptTokens: number[];
-  temperature: number;
-  topK: number;
-  topP: number;
-  maxTokens: number;
-  mode: RoundMode;
-  showClassChart: boolean;
-  hideUntilReveal: boolean;
-  /** [TM1] The round's timer in seconds, or null. */
-  timerSeconds: number | null;
-  seed: number;
   theory: TheoryView;
   candidates: RoundCandidates | null;
   guessLockedAt: Date | null;
@@ -28,24 +16,20 @@ export interface RoundRow {
   closedAt: Date | null;
 }
 
-/** Guess rounds: candidate ids and labels (shuffled) and the truth over them + "something else". */
-export interface RoundCandidates {
-  ids: number[];
-  tokens: string[];
-  truth: number[];
-}
-
 export function roundStatus(r: Pick<RoundRow, "revealedAt" | "closedAt">): RoundStatus {
   return r.closedAt ? "closed" : r.revealedAt ? "revealed" : "open";
 }
 
 type DbRound = Prisma.RoundGetPayload<object>;
+
+/** Plain data as Prisma's JSON input: TypeScript cannot see an interface (no index signature) as a JSON object. */
+const jsonInput = (value: object): Prisma.InputJsonObject => value;
 const toRound = (r: DbRound): RoundRow => ({
   ...r,
-  mode: r.mode as RoundMode,
+  mode: readColumn(roundModeSchema, r.mode, "rounds.mode"),
   seed: Number(r.seed),
-  theory: r.theory as unknown as TheoryView,
-  candidates: (r.candidates ?? null) as unknown as RoundCandidates | null,
+  theory: readColumn(theoryColumn, r.theory, "rounds.theory"),
+  candidates: r.candidates === null ? null : readColumn(candidatesColumn, r.candidates, "rounds.candidates"),
 });
 
 export type NewRound = Omit<RoundRow, "revealedAt" | "closedAt" | "guessLockedAt" | "candidates"> & {
@@ -60,8 +44,8 @@ export class RoundStore {
       data: {
         ...row,
         seed: BigInt(row.seed),
-        theory: row.theory as unknown as Prisma.InputJsonValue,
-        candidates: (row.candidates ?? undefined) as unknown as Prisma.InputJsonValue | undefined,
+        theory: jsonInput(row.theory),
+        candidates: row.candidates ?? undefined,
       },
     });
     return toRound(created);
@@ -79,8 +63,14 @@ export class RoundStore {
     return r ? toRound(r) : null;
   }
 
+  /** The session's rounds, in order (the review and the exports). */
+  async sessionRounds(sessionId: string): Promise<RoundRow[]> {
+    const rows = await this.prisma.round.findMany({ where: { sessionId }, orderBy: { seq: "asc" } });
+    return rows.map(toRound);
+  }
+
   /** The session's rounds of one mode, in order. */
-  async sessionRoundsOfMode(sessionId: string, mode: RoundMode): Promise<RoundRow[]> {
+  async sessionRoundsOfMode(sessionId: string, mode: RoundFields["mode"]): Promise<RoundRow[]> {
     const rows = await this.prisma.round.findMany({ where: { sessionId, mode }, orderBy: { seq: "asc" } });
     return rows.map(toRound);
   }

@@ -1,5 +1,6 @@
 export * from "./errors.ts";
 export * from "./schemas.ts";
+export * from "./round.ts";
 export * from "./views.ts";
 export * from "./events.ts";
 export * from "./seeds.ts";

@@ -3,7 +3,8 @@
  * response types. Every endpoint needs the session's host key or the instance's admin token.
  */
 import { z } from "zod";
-import { LIMITS, type RoundMode, unicodeString } from "./schemas.ts";
+import type { RoundFields } from "./round.ts";
+import { LIMITS, unicodeString } from "./schemas.ts";
 import type { RoundStats, TheoryView } from "./views.ts";
 
 export const REVIEW_LIMITS = {
@@ -84,26 +85,14 @@ export interface ReviewKlPoint {
   expectedKlBits?: number | null;
 }
 
-export interface ReviewRound {
-  id: string;
-  seq: number;
-  modelId: string;
+/** A stored round as reviewed: the round's fields (the timer aside), with its stored state and statistics. */
+export interface ReviewRound extends Omit<RoundFields, "hideUntilReveal" | "timerSeconds"> {
   /** The model's display name, when this server has the round's model (same hash). */
   modelName?: string;
-  modelHash: string;
   /** This server has the round's model (same hash): completion texts and every theory figure are available. */
   modelAvailable: boolean;
-  prompt: string;
-  promptTokens: number[];
-  temperature: number;
-  topK: number;
-  topP: number;
-  maxTokens: number;
-  mode: RoundMode;
-  showClassChart: boolean;
   /** [RV1] Optional: absent from servers older than the setting. */
   hideUntilReveal?: boolean;
-  seed: number;
   /** Guess rounds: the stored candidates, as the guess feature wrote them; null otherwise. */
   candidates: unknown;
   startedAt: string;

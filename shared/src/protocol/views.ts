@@ -1,5 +1,5 @@
 /** What the server sends: snapshots, round info, theory and live statistics. */
-import type { RoundMode } from "./schemas.ts";
+import type { RoundFields } from "./round.ts";
 
 export interface SessionInfo {
   id: string;
@@ -20,27 +20,9 @@ export interface ParticipantInfo {
 
 export type RoundStatus = "open" | "revealed" | "closed";
 
-export interface RoundInfo {
-  id: string;
-  seq: number;
-  modelId: string;
-  modelHash: string;
-  prompt: string;
-  promptTokens: number[];
-  temperature: number;
-  topK: number;
-  topP: number;
-  maxTokens: number;
-  mode: RoundMode;
-  showClassChart: boolean;
-  /** [RV1] The exact distribution is shown only after the reveal (projector and phone dialogs). */
-  hideUntilReveal: boolean;
-  /** Round seed; a participant's seed is participantSeed(seed, participantId). */
-  seed: number;
+export interface RoundInfo extends RoundFields {
   status: RoundStatus;
   startedAt: string;
-  /** [TM1] The round's timer in seconds, or null (no timer). */
-  timerSeconds: number | null;
   /** [TM1] When the timer runs out, epoch ms on the server's clock (startedAt + timerSeconds), or null. */
   endsAt: number | null;
   /**
