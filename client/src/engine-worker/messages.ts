@@ -1,4 +1,5 @@
 /** The messages between the page and the engine worker (structured-clone friendly, no classes). */
+import type { RoundFields } from "@tokenroom/shared";
 
 /**
  * What proves the caller may download a custom model (docs/protocol.md): the session's host, or a participant
@@ -15,15 +16,11 @@ export interface ModelRef {
 }
 
 /** What the worker needs of a round to reproduce the server's samples. */
-export interface RoundSpec {
+export interface RoundSpec extends Pick<
+  RoundFields,
+  "promptTokens" | "temperature" | "topK" | "topP" | "maxTokens" | "seed"
+> {
   model: ModelRef;
-  promptTokens: number[];
-  temperature: number;
-  topK: number;
-  topP: number;
-  maxTokens: number;
-  /** The round seed; the worker derives participantSeed(seed, participantId). */
-  seed: number;
 }
 
 export interface GeneratedSample {

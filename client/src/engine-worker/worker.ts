@@ -7,6 +7,7 @@ import {
   createRng,
   cutTie,
   Decoder,
+  decodingOf,
   distributionsDiffer,
   entropyBits,
   generate,
@@ -42,7 +43,7 @@ function decoderFor(model: LanguageModel, round: RoundSpec): Decoder {
   let decoder = decoders.get(key);
   if (!decoder) {
     if (decoders.size >= 8) decoders.delete(decoders.keys().next().value!);
-    const settings = { temperature: round.temperature, topK: round.topK, topP: round.topP };
+    const settings = decodingOf(round);
     decoder = new Decoder(model, settings, { maxCachedTokens: 1_000_000 });
     decoders.set(key, decoder);
   }

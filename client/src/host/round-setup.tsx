@@ -2,7 +2,7 @@
 import { type FormEvent, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useModelText } from "../i18n/model-text.ts";
-import { LIMITS, type ModelSummary } from "@tokenroom/shared";
+import { decodingOf, LIMITS, type ModelSummary } from "@tokenroom/shared";
 import { ModelSamplerBars } from "../components/model-sampler-bars.tsx";
 import { formatBits, formatInt, formatNumber } from "../lib/format.ts";
 import type { HostAuth } from "../api/train.ts";
@@ -315,11 +315,7 @@ export function RoundSetup({
                     entropy: formatBits(theory.sampler.entropyBits),
                   })}
                 </p>
-                <ModelSamplerBars
-                  view={theory}
-                  settings={{ temperature: deferred.temperature, topK: deferred.topK, topP: deferred.topP }}
-                  testId="setup-pair"
-                />
+                <ModelSamplerBars view={theory} settings={decodingOf(deferred)} testId="setup-pair" />
               </details>
             ) : (
               <p className="hint">

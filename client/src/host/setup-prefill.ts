@@ -2,7 +2,7 @@
  * "Run again" from a review: the round's settings handed to the new session's host page through localStorage
  * (`setup:<sessionId>`). The host page reads them as the round setup's first values, then forgets them.
  */
-import type { ModelSummary, ReviewRound } from "@tokenroom/shared";
+import { decodingOf, type ModelSummary, type ReviewRound } from "@tokenroom/shared";
 import { readJson, removeKey, writeJson } from "../lib/storage.ts";
 import { clampCandidates, GUESS_CANDIDATES, type SetupValues } from "./setup-values.ts";
 
@@ -38,9 +38,7 @@ export function setupFromRound(round: ReviewRound): SetupValues {
   return {
     modelId: round.modelId,
     prompt: round.prompt,
-    temperature: round.temperature,
-    topK: round.topK,
-    topP: round.topP,
+    ...decodingOf(round),
     maxTokens: round.maxTokens,
     mode: round.mode,
     showClassChart: round.showClassChart,

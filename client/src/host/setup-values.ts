@@ -1,27 +1,24 @@
 /** The round setup form's values, their defaults, and "same prompt at a new temperature". */
 import {
   LIMITS,
+  decodingOf,
+  DEFAULT_SETTINGS,
   type ModelSummary,
+  type RoundFields,
   type RoundInfo,
-  type RoundMode,
   type RoundSettingsInput,
 } from "@tokenroom/shared";
 
-export interface SetupValues {
-  modelId: string;
-  prompt: string;
-  temperature: number;
-  topK: number;
-  topP: number;
-  maxTokens: number;
-  mode: RoundMode;
-  showClassChart: boolean;
-  /** [RV1] Sample rounds: the model's distribution waits for the reveal (absent in older stored values: on). */
-  hideUntilReveal?: boolean;
+/** A round's settings as the form holds them (the protocol's round fields; `hideUntilReveal` and the timer optional). */
+export interface SetupValues
+  extends
+    Pick<
+      RoundFields,
+      "modelId" | "prompt" | "temperature" | "topK" | "topP" | "maxTokens" | "mode" | "showClassChart"
+    >,
+    Partial<Pick<RoundFields, "hideUntilReveal" | "timerSeconds">> {
   /** Guess rounds: how many of the most likely next tokens the students guess over. */
   guessCandidates: number;
-  /** [TM1] Sample and guess rounds: an optional countdown in seconds; null or absent: no timer. */
-  timerSeconds?: number | null;
   /** "Be the model": a held-out passage of the model's corpus, or the pasted `passageText`; words to predict. */
   passage?: "corpus" | "text";
   passageText?: string;
@@ -63,9 +60,7 @@ export function defaultSetup(models: readonly ModelSummary[], language = "en"): 
   return {
     modelId,
     prompt: STARTER_PROMPTS[modelId] ?? "",
-    temperature: 1,
-    topK: 0,
-    topP: 1,
+    ...DEFAULT_SETTINGS,
     maxTokens: 8,
     mode: "sample",
     showClassChart: false,
@@ -90,9 +85,8 @@ export function sameWithNewTemperature(round: RoundInfo): SetupValues {
   return {
     modelId: round.modelId,
     prompt: round.prompt,
+    ...decodingOf(round),
     temperature: nextTemperature(round.temperature),
-    topK: round.topK,
-    topP: round.topP,
     maxTokens: round.maxTokens,
     mode: round.mode,
     showClassChart: round.showClassChart,

@@ -3,7 +3,7 @@
  * batches (≤ 100, one request in flight, every ~200 ms) → drop on a settling ack. Timeouts, lost
  * connections, RATE_LIMITED and UNAVAILABLE keep the samples and back off before resending.
  */
-import { LIMITS, type RoundInfo, type SampleSubmit, type SubmitResult } from "@tokenroom/shared";
+import { decodingOf, LIMITS, type RoundInfo, type SampleSubmit, type SubmitResult } from "@tokenroom/shared";
 import type { ClientError, ClientResult } from "../api/socket.ts";
 import type { EngineClient } from "../engine-worker/engine-client.ts";
 import type { GeneratedSample, RoundSpec } from "../engine-worker/messages.ts";
@@ -51,9 +51,7 @@ const BACKOFF_CODES = new Set([
 export const roundSpec = (r: RoundInfo): RoundSpec => ({
   model: { id: r.modelId, hash: r.modelHash },
   promptTokens: r.promptTokens,
-  temperature: r.temperature,
-  topK: r.topK,
-  topP: r.topP,
+  ...decodingOf(r),
   maxTokens: r.maxTokens,
   seed: r.seed,
 });

@@ -3,13 +3,14 @@
  * the round as the server announces it, and the sample pipeline of the current round. React reads it
  * through subscribe() / getState() (useSyncExternalStore).
  */
-import type {
-  DecodingSettings,
-  GuessResult,
-  RoundInfo,
-  RoundStats,
-  StudentSnapshot,
-  TheoryView,
+import {
+  type DecodingSettings,
+  decodingOf,
+  type GuessResult,
+  type RoundInfo,
+  type RoundStats,
+  type StudentSnapshot,
+  type TheoryView,
 } from "@tokenroom/shared";
 import {
   type AppSocket,
@@ -319,7 +320,7 @@ export class StudentSession {
   /** The current round's decoding settings (null between rounds). */
   settings(): DecodingSettings | null {
     const r = this.state.round;
-    return r ? { temperature: r.temperature, topK: r.topK, topP: r.topP } : null;
+    return r ? decodingOf(r) : null;
   }
 
   /** [RV1] Whether the round's exact probabilities wait for the reveal (the dialog then shows none). */

@@ -1,6 +1,7 @@
 /** The distribution a tapped token was drawn from (a modal dialog; Escape or the button closes it). */
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
+import { DEFAULT_SETTINGS } from "@tokenroom/shared";
 import { ModelSamplerBars } from "../components/model-sampler-bars.tsx";
 import type { InspectView } from "../engine-worker/messages.ts";
 import { formatPercent } from "../lib/format.ts";
@@ -47,7 +48,7 @@ export function TokenInspector({
   }, [session, sample, step, waiting]);
 
   const chosenId = sample.tokens[step];
-  const settings = session.settings() ?? { temperature: 1, topK: 0, topP: 1 };
+  const settings = session.settings() ?? DEFAULT_SETTINGS;
   const context = joinTokens(sample.labels.slice(0, step), sample.spaceBefore);
   return (
     <dialog ref={dialog} className="inspector" onClose={onClose} aria-labelledby="inspector-title">
