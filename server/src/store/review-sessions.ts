@@ -22,7 +22,8 @@ interface SummaryRow {
   samples: bigint;
 }
 
-export interface ParticipantRow {
+/** A participant as the review lists them (join and removal times). */
+export interface ReviewParticipant {
   id: string;
   nickname: string;
   joinedAt: Date;
@@ -136,7 +137,7 @@ export class SessionQueries {
     sessionId: string,
     after: Keyset | null,
     limit: number,
-  ): Promise<{ rows: ParticipantRow[]; next: Keyset | null }> {
+  ): Promise<{ rows: ReviewParticipant[]; next: Keyset | null }> {
     const rows = await this.prisma.$queryRawUnsafe<
       { id: string; nickname: string; joined_at: Date; removed_at: Date | null }[]
     >(

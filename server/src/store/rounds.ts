@@ -1,6 +1,12 @@
 /** Rounds: the `rounds` table, its settings fixed at the start, its theory snapshot and guess candidates. */
 import type { Prisma, PrismaClient } from "../generated/prisma/index.js";
-import { type RoundFields, roundModeSchema, type RoundStatus, type TheoryView } from "@tokenroom/shared";
+import {
+  type RoundFields,
+  type RoundMode,
+  roundModeSchema,
+  type RoundStatus,
+  type TheoryView,
+} from "@tokenroom/shared";
 import { candidatesColumn, readColumn, type RoundCandidates, theoryColumn } from "./json-columns.ts";
 
 export type { RoundCandidates } from "./json-columns.ts";
@@ -70,7 +76,7 @@ export class RoundStore {
   }
 
   /** The session's rounds of one mode, in order. */
-  async sessionRoundsOfMode(sessionId: string, mode: RoundFields["mode"]): Promise<RoundRow[]> {
+  async sessionRoundsOfMode(sessionId: string, mode: RoundMode): Promise<RoundRow[]> {
     const rows = await this.prisma.round.findMany({ where: { sessionId, mode }, orderBy: { seq: "asc" } });
     return rows.map(toRound);
   }
