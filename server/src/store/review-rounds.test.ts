@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { klFromSums, type KlSums } from "../rounds/stats.ts";
-import { type Database, openDatabase } from "../store/database.ts";
+import { type Database, openDatabase } from "./database.ts";
 import { models } from "../../test/boot.ts";
 import { sampleRound, services } from "../../test/fixtures.ts";
 import { pgliteDataDir } from "../../test/pglite.ts";
 import { aggregatorFor, SampleSource } from "../../test/seeded-samples.ts";
-import { type Replay, RoundQueries } from "./round-queries.ts";
+import { type Replay, RoundQueries } from "./review-rounds.ts";
 
 let db: Database;
 beforeAll(async () => {
