@@ -145,7 +145,7 @@ describe.each(targets)("review and export on $name", ({ target }) => {
       `INSERT INTO guesses (round_id, participant_id, distribution, score_bits) VALUES ($1, $2, $3::jsonb, $4)`,
       p.rounds[0]!.info.id,
       p.participantIds[1],
-      JSON.stringify({ probs: [0.5, 0.1599999999999999, 0.3400000000000001] }),
+      JSON.stringify([0.5, 0.1599999999999999, 0.3400000000000001]), // as the guess service stores it
       1.75,
     );
   });

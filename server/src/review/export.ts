@@ -14,6 +14,7 @@ import {
 import type { ModelRegistry } from "../models/registry.ts";
 import { CSV_BOM, csvRow, csvText, userText } from "./csv.ts";
 import type { ExportQueries } from "../store/export-pages.ts";
+import { guessColumn } from "../store/json-columns.ts";
 import type { RoundRow, RoundStore } from "../store/rounds.ts";
 import { completionText, roundFields, roundModel } from "./round-review.ts";
 import { isoOrNull, type Keyset, type SessionQueries } from "../store/review-sessions.ts";
@@ -115,10 +116,11 @@ export async function writeGuessesCsv(out: StreamOut, deps: ExportDeps, sessionI
     for await (const page of deps.exports.guesses(round.id)) {
       let chunk = "";
       for (const g of page) {
-        const probs = (g.distribution as { probs?: unknown } | null)?.probs;
+        // stored as the guess service writes it: one probability per outcome (store/json-columns.ts)
+        const probs = guessColumn.safeParse(g.distribution).data;
         const cells = Array.from({ length: width }, (_, i) => [
           i < words.length ? userText(words[i]!) : "",
-          Array.isArray(probs) ? roundedProb(probs[i]) : "",
+          probs ? roundedProb(probs[i]) : "",
         ]).flat();
         chunk += csvRow([
           round.seq,
