@@ -75,19 +75,25 @@ export interface BootOptions {
   statsFanoutSockets?: number;
 }
 
+/** What POST /api/sessions answers. */
+export interface CreatedSession {
+  sessionId: string;
+  code: string;
+  hostKey: string;
+  joinUrl: string;
+}
+
 export interface Booted {
   url: string;
   app: Application;
   db: Database;
   sockets: ClientSocket[];
   socket(auth?: Record<string, unknown>): Promise<ClientSocket>;
-  createSession(
-    title?: string,
-  ): Promise<{ sessionId: string; code: string; hostKey: string; joinUrl: string }>;
+  createSession(title?: string): Promise<CreatedSession>;
   host(title?: string): Promise<{
     socket: ClientSocket;
     snapshot: HostSnapshot;
-    session: { sessionId: string; code: string; hostKey: string };
+    session: CreatedSession;
   }>;
   student(code: string, nickname: string): Promise<{ socket: ClientSocket; joined: JoinResult }>;
   cleanup(): Promise<void>;
@@ -165,10 +171,61 @@ export function connectTo(url: string, sockets: ClientSocket[]): Promise<ClientS
   });
 }
 
-/** How many samples of a round the file's PostgreSQL database holds (read directly, not through any server). */
-export async function storedInPostgres(roundId: string): Promise<number> {
+/** POST /api/sessions on the server at `url` (a booted app or a server process). */
+export async function createSessionAt(url: string, title?: string): Promise<CreatedSession> {
+  const res = await fetch(`${url}/api/sessions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(title ? { title } : {}),
+  });
+  if (res.status !== 201) throw new Error(`POST /api/sessions: ${res.status}`);
+  return (await res.json()) as CreatedSession;
+}
+
+/** Attaches `socket` as the host of `session` (host:attach with its host key). */
+export function attachHost(
+  socket: ClientSocket,
+  session: { sessionId: string; hostKey: string },
+): Promise<HostSnapshot> {
+  return expectOk(
+    call<HostSnapshot>(socket, "host:attach", { sessionId: session.sessionId, hostKey: session.hostKey }),
+  );
+}
+
+/** Joins `socket` to the session with room code `code` as `nickname` (student:join). */
+export function joinAs(socket: ClientSocket, code: string, nickname: string): Promise<JoinResult> {
+  return expectOk(call<JoinResult>(socket, "student:join", { code, nickname }));
+}
+
+/**
+ * The round most tests play: the toy model after "the", the model's own distribution (T = 1, no top-k or
+ * top-p), completions of 3 tokens, sample mode; `over` changes some of it (or sends a bad value).
+ */
+export function toyRound(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    modelId: "toy",
+    prompt: "the",
+    temperature: 1,
+    topK: 0,
+    topP: 1,
+    maxTokens: 3,
+    mode: "sample",
+    ...over,
+  };
+}
+
+/** Starts `toyRound(over)` on `host` (round:start) and resolves with the round. */
+export function startToyRound(host: ClientSocket, over: Record<string, unknown> = {}): Promise<RoundInfo> {
+  return expectOk(call<RoundInfo>(host, "round:start", toyRound(over)));
+}
+
+/**
+ * How many samples of a round a PostgreSQL database holds (read directly, not through any server): the
+ * file's own database, or the one at `url`.
+ */
+export async function storedInPostgres(roundId: string, url?: string): Promise<number> {
   const pg = await import("pg");
-  const client = new pg.default.Client({ connectionString: await testDatabaseUrl() });
+  const client = new pg.default.Client({ connectionString: url ?? (await testDatabaseUrl()) });
   await client.connect();
   try {
     const { rows } = await client.query<{ n: string }>(
@@ -254,15 +311,7 @@ export async function boot(options: BootOptions = {}): Promise<Booted> {
       s.once("connect_error", reject);
     });
 
-  const createSession = async (title?: string) => {
-    const res = await fetch(`${url}/api/sessions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(title ? { title } : {}),
-    });
-    if (res.status !== 201) throw new Error(`POST /api/sessions: ${res.status}`);
-    return (await res.json()) as { sessionId: string; code: string; hostKey: string; joinUrl: string };
-  };
+  const createSession = (title?: string) => createSessionAt(url, title);
 
   return {
     url,
@@ -274,15 +323,11 @@ export async function boot(options: BootOptions = {}): Promise<Booted> {
     async host(title) {
       const session = await createSession(title);
       const s = await socket();
-      const snapshot = await expectOk(
-        call<HostSnapshot>(s, "host:attach", { sessionId: session.sessionId, hostKey: session.hostKey }),
-      );
-      return { socket: s, snapshot, session };
+      return { socket: s, snapshot: await attachHost(s, session), session };
     },
     async student(code, nickname) {
       const s = await socket();
-      const joined = await expectOk(call<JoinResult>(s, "student:join", { code, nickname }));
-      return { socket: s, joined };
+      return { socket: s, joined: await joinAs(s, code, nickname) };
     },
     async cleanup() {
       for (const s of sockets) s.disconnect();

@@ -11,7 +11,7 @@ import { noSync, SessionService, type SyncBus } from "../src/realtime/session-se
 import { LocalStatsHub } from "../src/rounds/stats-hub.ts";
 import type { Database } from "../src/store/database.ts";
 import { Repository } from "../src/store/repository.ts";
-import { models } from "./boot.ts";
+import { models, toyRound } from "./boot.ts";
 
 export interface ManualClock extends Clock {
   advance(ms: number): void;
@@ -27,17 +27,9 @@ export function manualClock(start = 1_700_000_000_000): ManualClock {
   };
 }
 
+/** boot.ts's toyRound, as the server reads it. */
 export const sampleRound = (over: Partial<RoundSettings> = {}): RoundSettings =>
-  roundSettingsSchema.parse({
-    modelId: "toy",
-    prompt: "the",
-    temperature: 1,
-    topK: 0,
-    topP: 1,
-    maxTokens: 3,
-    mode: "sample",
-    ...over,
-  });
+  roundSettingsSchema.parse(toyRound(over));
 
 export interface Services {
   repo: Repository;

@@ -10,11 +10,20 @@ import {
   createRng,
   ErrorCode,
   type Rng,
-  type RoundInfo,
   type Result,
   type SubmitResult,
 } from "@tokenroom/shared";
-import { type Booted, boot, call, type ClientSocket, expectOk, next, phoneSamples } from "./boot.ts";
+import {
+  type Booted,
+  boot,
+  call,
+  type ClientSocket,
+  expectOk,
+  next,
+  phoneSamples,
+  startToyRound,
+  toyRound,
+} from "./boot.ts";
 
 const SEEDS = [20261128, 1, 0xdeadbeef];
 const PAYLOADS_PER_SEED = 1000;
@@ -101,17 +110,7 @@ describe("fuzzing a live server", () => {
       const rng = createRng(seed);
       const { socket: host, session } = await t.host();
       const student = await t.student(session.code, "Fuzzy");
-      const round = await expectOk(
-        call<RoundInfo>(host, "round:start", {
-          modelId: "toy",
-          prompt: "the",
-          temperature: 0.8,
-          topK: 4,
-          topP: 0.95,
-          maxTokens: 3,
-          mode: "sample",
-        }),
-      );
+      const round = await startToyRound(host, { temperature: 0.8, topK: 4, topP: 0.95 });
       const pid = student.joined.participantId;
       const accepted = new Set<number>();
       const acceptedElsewhere = new Set<string>();
@@ -127,15 +126,7 @@ describe("fuzzing a live server", () => {
 
       const valid = (): Record<string, Record<string, unknown>> => ({
         "host:attach": { sessionId: session.sessionId, hostKey: session.hostKey },
-        "round:start": {
-          modelId: "toy",
-          prompt: "the",
-          temperature: 1,
-          topK: 0,
-          topP: 1,
-          maxTokens: 2,
-          mode: "sample",
-        },
+        "round:start": toyRound({ maxTokens: 2 }),
         "round:reveal": { roundId: round.id },
         "round:close": { roundId: "not-the-round" },
         "session:lock": { locked: false },
@@ -212,17 +203,7 @@ describe("fuzzing a live server", () => {
 
   it("drops the connection of an oversized frame, and nothing else", async () => {
     const { socket: host } = await t.host();
-    const round = await expectOk(
-      call<RoundInfo>(host, "round:start", {
-        modelId: "toy",
-        prompt: "the",
-        temperature: 1,
-        topK: 0,
-        topP: 1,
-        maxTokens: 3,
-        mode: "sample",
-      }),
-    );
+    const round = await startToyRound(host);
     const big = await t.socket();
     const bystander = await t.socket();
     const closed = new Promise((resolve) => big.once("disconnect", resolve));

@@ -11,18 +11,10 @@ import {
   type StudentSnapshot,
   type SubmitResult,
 } from "@tokenroom/shared";
-import { type Booted, boot, call, expectOk, next, phoneSamples } from "./boot.ts";
+import { type Booted, boot, call, expectOk, next, phoneSamples, startToyRound } from "./boot.ts";
 
-const guessRound = {
-  modelId: "toy",
-  prompt: "the",
-  temperature: 1,
-  topK: 0,
-  topP: 1,
-  maxTokens: 2,
-  mode: "guess",
-  guessCandidates: 3,
-};
+/** toyRound with these changes: a guess round over 3 candidates, completions of 2 tokens. */
+const guessRound = { maxTokens: 2, mode: "guess", guessCandidates: 3 };
 
 describe("guess rounds", () => {
   let t: Booted;
@@ -34,7 +26,7 @@ describe("guess rounds", () => {
   it("collects, locks, scores and ranks guesses, then opens sampling", async () => {
     const { socket: host, session } = await t.host();
     const [a, b, c] = await Promise.all(["Ann", "Bob", "Cy"].map((n) => t.student(session.code, n)));
-    const round = await expectOk(call<RoundInfo>(host, "round:start", guessRound));
+    const round = await startToyRound(host, guessRound);
     expect(round.guessPhase).toBe("open");
     expect(round.candidates).toHaveLength(3);
     expect(round.candidates!.map((x) => x.token).sort()).toEqual(["ball", "cheese", "mouse"]);
@@ -127,7 +119,7 @@ describe("guess rounds", () => {
       call<HostSnapshot>(host, "host:attach", { sessionId: session.sessionId, hostKey: session.hostKey }),
     );
     expect(hostSnap.guess?.leaderboard).toHaveLength(3);
-    const r2 = await expectOk(call<RoundInfo>(host, "round:start", { ...guessRound, prompt: "the mouse" }));
+    const r2 = await startToyRound(host, { ...guessRound, prompt: "the mouse" });
     const uniform = Array(r2.candidates!.length + 1).fill(1 / (r2.candidates!.length + 1)) as number[];
     await expectOk(call(b!.socket, "guess:submit", { roundId: r2.id, probs: uniform }));
     await expectOk(call(c!.socket, "guess:submit", { roundId: r2.id, probs: uniform }));

@@ -12,9 +12,17 @@ import {
   type JoinResult,
   PROTOCOL_VERSION,
   type Result,
-  type RoundInfo,
 } from "@tokenroom/shared";
-import { type BootOptions, type Booted, boot, call, type ClientSocket, expectOk, track } from "./boot.ts";
+import {
+  type BootOptions,
+  type Booted,
+  boot,
+  call,
+  type ClientSocket,
+  expectOk,
+  startToyRound,
+  track,
+} from "./boot.ts";
 import { startRedis } from "./services.ts";
 
 let t: Booted | undefined;
@@ -191,18 +199,7 @@ describe("[L4] guesses per participant", () => {
     const b = await start({ limits: { rates: { guessesPerParticipant: { points: 2, seconds: 60 } } } });
     const { socket: host, session } = await b.host();
     const a = await b.student(session.code, "a");
-    const round = await expectOk(
-      call<RoundInfo>(host, "round:start", {
-        modelId: "toy",
-        prompt: "the",
-        temperature: 1,
-        topK: 0,
-        topP: 1,
-        maxTokens: 2,
-        mode: "guess",
-        guessCandidates: 3,
-      }),
-    );
+    const round = await startToyRound(host, { maxTokens: 2, mode: "guess", guessCandidates: 3 });
     const guess = (probs: number[]) =>
       call<GuessResult>(a.socket, "guess:submit", { roundId: round.id, probs });
     await expectOk(guess([0.25, 0.25, 0.25, 0.25]));

@@ -6,24 +6,24 @@ import {
   nextTokenDistribution,
   probabilityOf,
   PROTOCOL_VERSION,
-  type RoundInfo,
   type RoundStats,
   type StudentSnapshot,
   type SubmitResult,
   type TheoryView,
 } from "@tokenroom/shared";
-import { type Booted, boot, call, expectOk, models, next, phoneSamples, targets } from "./boot.ts";
+import {
+  type Booted,
+  boot,
+  call,
+  expectOk,
+  models,
+  next,
+  phoneSamples,
+  startToyRound,
+  targets,
+  toyRound,
+} from "./boot.ts";
 import { openDatabase, type Database } from "../src/store/database.ts";
-
-const toyRound = {
-  modelId: "toy",
-  prompt: "the",
-  temperature: 1,
-  topK: 0,
-  topP: 1,
-  maxTokens: 3,
-  mode: "sample",
-};
 
 describe.each(targets)("live session on $name", ({ target }) => {
   let db: Database;
@@ -63,7 +63,7 @@ describe.each(targets)("live session on $name", ({ target }) => {
     expect(wrong).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_FOUND } });
 
     // students cannot act as the host
-    expect(await call(a.socket, "round:start", toyRound)).toMatchObject({
+    expect(await call(a.socket, "round:start", toyRound())).toMatchObject({
       ok: false,
       error: { code: ErrorCode.FORBIDDEN },
     });
@@ -72,7 +72,7 @@ describe.each(targets)("live session on $name", ({ target }) => {
     a.socket.on("round:theory", () => (studentTheory = true));
     const started = next(a.socket, "round:started");
     const hostTheory = next(host, "round:theory");
-    const round = await expectOk(call<RoundInfo>(host, "round:start", toyRound));
+    const round = await startToyRound(host);
     expect(round.promptTokens).toEqual([4]);
     expect(round.hideUntilReveal).toBe(true); // [RV1] on unless the host turns it off
     expect((await started).id).toBe(round.id);
@@ -159,7 +159,7 @@ describe.each(targets)("live session on $name", ({ target }) => {
     const a = await t.student(session.code, "Timer");
     const started = next(a.socket, "round:started");
     const before = Date.now();
-    const round = await expectOk(call<RoundInfo>(host, "round:start", { ...toyRound, timerSeconds: 10 }));
+    const round = await startToyRound(host, { timerSeconds: 10 });
     expect(round.timerSeconds).toBe(10);
     expect(round.endsAt).toBe(Date.parse(round.startedAt) + 10_000);
     expect(round.serverNow).toBeGreaterThanOrEqual(before);
@@ -179,16 +179,16 @@ describe.each(targets)("live session on $name", ({ target }) => {
     // the server does not close the round when the time is up: that stays the host's decision
     expect(row?.closedAt).toBeNull();
     // without the setting there is no timer
-    const plain = await expectOk(call<RoundInfo>(host, "round:start", toyRound));
+    const plain = await startToyRound(host);
     expect(plain).toMatchObject({ timerSeconds: null, endsAt: null });
-    const tooShort = await call(host, "round:start", { ...toyRound, timerSeconds: 5 });
+    const tooShort = await call(host, "round:start", toyRound({ timerSeconds: 5 }));
     expect(tooShort).toMatchObject({ ok: false, error: { code: ErrorCode.BAD_REQUEST } });
   });
 
   it("resumes a student as the same participant and removes participants", async () => {
     const { socket: host, session } = await t.host();
     const a = await t.student(session.code, "Alan");
-    const round = await expectOk(call<RoundInfo>(host, "round:start", { ...toyRound, maxTokens: 2 }));
+    const round = await startToyRound(host, { maxTokens: 2 });
     await expectOk(
       call(a.socket, "sample:submit", {
         roundId: round.id,
@@ -256,7 +256,7 @@ describe.each(targets)("live session on $name", ({ target }) => {
       ok: false,
       error: { code: ErrorCode.FORBIDDEN },
     });
-    expect(await call(s, "round:start", toyRound)).toMatchObject({
+    expect(await call(s, "round:start", toyRound())).toMatchObject({
       ok: false,
       error: { code: ErrorCode.FORBIDDEN },
     });
@@ -264,19 +264,19 @@ describe.each(targets)("live session on $name", ({ target }) => {
       ok: false,
       error: { code: ErrorCode.BAD_REQUEST },
     });
-    expect(await call(host, "round:start", { ...toyRound, temperature: -1 })).toMatchObject({
+    expect(await call(host, "round:start", toyRound({ temperature: -1 }))).toMatchObject({
       ok: false,
       error: { code: ErrorCode.BAD_REQUEST },
     });
-    expect(await call(host, "round:start", { ...toyRound, topP: 0 })).toMatchObject({
+    expect(await call(host, "round:start", toyRound({ topP: 0 }))).toMatchObject({
       ok: false,
       error: { code: ErrorCode.BAD_REQUEST },
     });
-    expect(await call(host, "round:start", { ...toyRound, modelId: "nope" })).toMatchObject({
+    expect(await call(host, "round:start", toyRound({ modelId: "nope" }))).toMatchObject({
       ok: false,
       error: { code: ErrorCode.UNKNOWN_MODEL },
     });
-    expect(await call(host, "round:start", { ...toyRound, prompt: "the dog" })).toMatchObject({
+    expect(await call(host, "round:start", toyRound({ prompt: "the dog" }))).toMatchObject({
       ok: false,
       error: { code: ErrorCode.INVALID_SETTINGS },
     });
@@ -310,7 +310,7 @@ describe("rate limit", () => {
     const { socket: host, session } = await t.host();
     const flood = await t.student(session.code, "Flood");
     const calm = await t.student(session.code, "Calm");
-    const round = await expectOk(call<RoundInfo>(host, "round:start", toyRound));
+    const round = await startToyRound(host);
     const ok1 = await call(flood.socket, "sample:submit", {
       roundId: round.id,
       samples: phoneSamples(round, flood.joined.participantId, 0, 20),

@@ -6,11 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   builtinModels,
-  type HostSnapshot,
-  type JoinResult,
   type LanguageModel,
   type ModelSummary,
-  type RoundInfo,
   type StudentSnapshot,
   type SubmitResult,
 } from "@tokenroom/shared";
@@ -25,19 +22,22 @@ import { CustomModelStore } from "../src/store/models.ts";
 import { sweepLiveSessions } from "../src/realtime/live-memory.ts";
 import { retentionSweep, scheduleRetention } from "../src/store/retention.ts";
 import {
-  type Booted,
+  attachHost,
   boot,
+  type Booted,
   call,
   type ClientSocket,
   connectTo,
+  createSessionAt,
   expectOk,
+  joinAs,
   next,
   phoneSamples,
+  startToyRound,
   testDatabaseUrl,
 } from "./boot.ts";
 import { startServer, type ServerProcess } from "./process.ts";
 import { type RedisServer, startRedis } from "./services.ts";
-import { sampleRound } from "./fixtures.ts";
 
 describe("[MEM1] idle and ended live sessions leave memory and come back from the database", () => {
   let t: Booted;
@@ -52,7 +52,7 @@ describe("[MEM1] idle and ended live sessions leave memory and come back from th
 
   it("keeps a session a socket is attached to, drops it once detached, and restores its round and counts", async () => {
     const host = await t.host("idle");
-    const round = await expectOk(call<RoundInfo>(host.socket, "round:start", sampleRound()));
+    const round = await startToyRound(host.socket);
     const ann = await t.student(host.session.code, "Ann");
     const pid = ann.joined.participantId;
     const first = phoneSamples(round, pid, 0, 5);
@@ -70,12 +70,7 @@ describe("[MEM1] idle and ended live sessions leave memory and come back from th
 
     // the host re-attaches with its key: the same round, with its 5 samples counted again from the database
     const again = await t.socket();
-    const snapshot = await expectOk(
-      call<HostSnapshot>(again, "host:attach", {
-        sessionId: host.session.sessionId,
-        hostKey: host.session.hostKey,
-      }),
-    );
+    const snapshot = await attachHost(again, host.session);
     expect(snapshot.round?.id).toBe(round.id);
     expect(snapshot.stats?.n).toBe(5);
     expect(snapshot.participants.map((p) => p.nickname)).toEqual(["Ann"]);
@@ -108,7 +103,7 @@ describe("[MEM1] idle and ended live sessions leave memory and come back from th
 
   it("drops an ended session even while its sockets are still attached", async () => {
     const host = await t.host("ends");
-    await expectOk(call<RoundInfo>(host.socket, "round:start", sampleRound()));
+    await startToyRound(host.socket);
     const bo = await t.student(host.session.code, "Bo");
     const before = t.app.sessions.live.size;
     await expectOk(call(host.socket, "session:end", {}));
@@ -122,12 +117,7 @@ describe("[MEM1] idle and ended live sessions leave memory and come back from th
     await vi.waitFor(() => expect(t.app.io.of("/").sockets.size).toBe(sockets - 1));
     expect(t.app.sessions.live.has(host.session.sessionId)).toBe(false);
     // coming back as ended: the host sees the ended session, with no round
-    const snapshot = await expectOk(
-      call<HostSnapshot>(host.socket, "host:attach", {
-        sessionId: host.session.sessionId,
-        hostKey: host.session.hostKey,
-      }),
-    );
+    const snapshot = await attachHost(host.socket, host.session);
     expect({ ended: snapshot.session.ended, round: snapshot.round }).toEqual({ ended: true, round: null });
   });
 });
@@ -228,7 +218,7 @@ describe("[MEM3] the retention sweep deletes exactly the ended sessions older th
   /** A session with a round, a student, 3 samples and a guess row; ended `endedDaysAgo` days ago (null: never). */
   async function seeded(title: string, endedDaysAgo: number | null) {
     const host = await t.host(title);
-    const round = await expectOk(call<RoundInfo>(host.socket, "round:start", sampleRound()));
+    const round = await startToyRound(host.socket);
     const ann = await t.student(host.session.code, "Ann");
     const pid = ann.joined.participantId;
     await expectOk(
@@ -356,22 +346,14 @@ describe("[MEM1] real server processes: sessions that come and go leave memory",
 
   /** One lecture: a host, a round, `students` phones sending 20 samples each; ended or abandoned; all leave. */
   async function lecture(url: string, i: number, students = 3) {
-    const created = (await (await fetch(`${url}/api/sessions`, { method: "POST" })).json()) as {
-      sessionId: string;
-      code: string;
-      hostKey: string;
-    };
+    const created = await createSessionAt(url);
     const host = await connect(url);
-    await expectOk(
-      call<HostSnapshot>(host, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }),
-    );
-    const round = await expectOk(call<RoundInfo>(host, "round:start", sampleRound()));
+    await attachHost(host, created);
+    const round = await startToyRound(host);
     const phones = await Promise.all(
       Array.from({ length: students }, async (_, k) => {
         const s = await connect(url);
-        const joined = await expectOk(
-          call<JoinResult>(s, "student:join", { code: created.code, nickname: `s${i}-${k}` }),
-        );
+        const joined = await joinAs(s, created.code, `s${i}-${k}`);
         const samples = phoneSamples(round, joined.participantId, 0, 20);
         await expectOk(call<SubmitResult>(s, "sample:submit", { roundId: round.id, samples }));
         return s;
@@ -423,19 +405,12 @@ describe("[MEM1] real server processes: sessions that come and go leave memory",
         return s;
       }),
     );
-    const created = (await (await fetch(`${a!.url}/api/sessions`, { method: "POST" })).json()) as {
-      sessionId: string;
-      code: string;
-      hostKey: string;
-    };
-    const attach = { sessionId: created.sessionId, hostKey: created.hostKey };
+    const created = await createSessionAt(a!.url);
     const host = await connect(a!.url);
-    await expectOk(call<HostSnapshot>(host, "host:attach", attach));
-    const round = await expectOk(call<RoundInfo>(host, "round:start", sampleRound()));
+    await attachHost(host, created);
+    const round = await startToyRound(host);
     const phone = await connect(b!.url);
-    const joined = await expectOk(
-      call<JoinResult>(phone, "student:join", { code: created.code, nickname: "Ann" }),
-    );
+    const joined = await joinAs(phone, created.code, "Ann");
     const pid = joined.participantId;
     await expectOk(
       call<SubmitResult>(phone, "sample:submit", {
@@ -457,7 +432,7 @@ describe("[MEM1] real server processes: sessions that come and go leave memory",
     );
     // the host comes back to a: the round and the shared counts (20, 10 of them stored while a had let go)
     const back = await connect(a!.url);
-    const snapshot = await expectOk(call<HostSnapshot>(back, "host:attach", attach));
+    const snapshot = await attachHost(back, created);
     expect(snapshot.round?.id).toBe(round.id);
     await next(back, "round:stats", (s) => s.roundId === round.id && s.n === 20, 15_000);
     // now the student leaves b: b lets go too, and a keeps publishing the round to its host

@@ -13,7 +13,7 @@ import {
   type RoundInfo,
 } from "@tokenroom/shared";
 import { loadModelRegistry } from "../src/models/registry.ts";
-import { type Booted, boot, call, expectOk } from "./boot.ts";
+import { type Booted, boot, call, expectOk, toyRound } from "./boot.ts";
 
 const ADMIN = "admin-token-for-the-model-tests";
 const TEXT = `The lighthouse keeper climbed the stairs every evening at seven.
@@ -37,15 +37,7 @@ const studentAuth = (j: JoinResult): Headers => ({
   "x-participant-id": j.participantId,
 });
 const admin: Headers = { authorization: `Bearer ${ADMIN}` };
-const settings = (modelId: string) => ({
-  modelId,
-  prompt: "the",
-  temperature: 1,
-  topK: 0,
-  topP: 1,
-  maxTokens: 3,
-  mode: "sample",
-});
+const settings = (modelId: string) => toyRound({ modelId });
 
 describe("custom models belong to the session that trained them", () => {
   let t: Booted;

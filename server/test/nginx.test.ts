@@ -9,8 +9,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { type HostSnapshot, type JoinResult, type RoundInfo, type SubmitResult } from "@tokenroom/shared";
-import { call, type ClientSocket, connectTo, expectOk, next, phoneSamples, testDatabaseUrl } from "./boot.ts";
+import { type SubmitResult } from "@tokenroom/shared";
+import {
+  attachHost,
+  call,
+  type ClientSocket,
+  connectTo,
+  createSessionAt,
+  expectOk,
+  joinAs,
+  next,
+  phoneSamples,
+  startToyRound,
+  testDatabaseUrl,
+} from "./boot.ts";
 import { startServer, type ServerProcess } from "./process.ts";
 import { randomPort, type RedisServer, startRedis } from "./services.ts";
 
@@ -78,37 +90,19 @@ describe.skipIf(!hasNginx && process.env.CI !== "true")(
       servers.push(...(await Promise.all([0, 1].map(() => startServer(env)))));
       const url = await startNginx(servers.map((s) => new URL(s.url).host));
       const connect = () => connectTo(url, sockets);
-      const created = (await (await fetch(`${url}/api/sessions`, { method: "POST" })).json()) as {
-        sessionId: string;
-        code: string;
-        hostKey: string;
-      };
+      const created = await createSessionAt(url);
       const host = await connect();
-      await expectOk(
-        call<HostSnapshot>(host, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }),
-      );
+      await attachHost(host, created);
       const students = await Promise.all(
         [0, 1, 2].map(async (i) => {
           const socket = await connect();
           return {
             socket,
-            joined: await expectOk(
-              call<JoinResult>(socket, "student:join", { code: created.code, nickname: `n${i}` }),
-            ),
+            joined: await joinAs(socket, created.code, `n${i}`),
           };
         }),
       );
-      const round = await expectOk(
-        call<RoundInfo>(host, "round:start", {
-          modelId: "toy",
-          prompt: "the",
-          temperature: 1,
-          topK: 0,
-          topP: 1,
-          maxTokens: 3,
-          mode: "sample",
-        }),
-      );
+      const round = await startToyRound(host);
       for (const s of students) {
         await expectOk(
           call<SubmitResult>(s.socket, "sample:submit", {

@@ -7,12 +7,21 @@
  * server process is still alive (a Redis blip must not end one).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type HostSnapshot, type JoinResult, type RoundInfo, type SubmitResult } from "@tokenroom/shared";
-import { call, type ClientSocket, connectTo, expectOk, phoneSamples } from "./boot.ts";
+import { type SubmitResult } from "@tokenroom/shared";
+import {
+  attachHost,
+  call,
+  type ClientSocket,
+  connectTo,
+  createSessionAt,
+  joinAs,
+  phoneSamples,
+  startToyRound,
+  storedInPostgres,
+} from "./boot.ts";
 import { startServer, type ServerProcess } from "./process.ts";
-import { createTestDatabase, startRedis, type RedisServer, type TestDatabase } from "./services.ts";
+import { createTestDatabase, startRedis, type RedisServer } from "./services.ts";
 
 const STUDENTS = 18;
 const BATCH = 4;
@@ -42,20 +51,6 @@ function cpuHog(ms: number): ChildProcess {
   });
 }
 
-async function storedCount(db: TestDatabase, roundId: string): Promise<number> {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>(
-      "SELECT count(*) AS n FROM samples WHERE round_id = $1",
-      [roundId],
-    );
-    return Number(rows[0]!.n);
-  } finally {
-    await client.end();
-  }
-}
-
 describe.each([2, 3])("%i processes, their Redis restarted three times mid-round", (processes) => {
   it("never counts a sample twice, drops none, and every process survives", async () => {
     const redis: RedisServer = await startRedis();
@@ -77,37 +72,18 @@ describe.each([2, 3])("%i processes, their Redis restarted three times mid-round
     const sockets: ClientSocket[] = [];
     cleanups.push(() => sockets.forEach((s) => s.disconnect()));
 
-    const session = (await (await fetch(`${servers[0]!.url}/api/sessions`, { method: "POST" })).json()) as {
-      sessionId: string;
-      code: string;
-      hostKey: string;
-    };
+    const session = await createSessionAt(servers[0]!.url);
     // a host on every process: statistics reach each through the Redis adapter
     const hosts = await Promise.all(servers.map((s) => connectTo(s.url, sockets)));
-    for (const h of hosts)
-      await expectOk(
-        call<HostSnapshot>(h, "host:attach", { sessionId: session.sessionId, hostKey: session.hostKey }),
-      );
+    for (const h of hosts) await attachHost(h, session);
     const students = await Promise.all(
       Array.from({ length: STUDENTS }, async (_, i) => {
         const socket = await connectTo(servers[i % processes]!.url, sockets);
-        const joined = await expectOk(
-          call<JoinResult>(socket, "student:join", { code: session.code, nickname: `s${i}` }),
-        );
+        const joined = await joinAs(socket, session.code, `s${i}`);
         return { socket, participantId: joined.participantId };
       }),
     );
-    const round = await expectOk(
-      call<RoundInfo>(hosts[0]!, "round:start", {
-        modelId: "toy",
-        prompt: "the",
-        temperature: 1,
-        topK: 0,
-        topP: 1,
-        maxTokens: 3,
-        mode: "sample",
-      }),
-    );
+    const round = await startToyRound(hosts[0]!);
 
     // every statistics message, checked against the samples sent when it arrived
     let sent = 0;
@@ -166,7 +142,7 @@ describe.each([2, 3])("%i processes, their Redis restarted three times mid-round
     await Promise.all(load);
     expect(failures).toEqual([]);
 
-    const stored = await storedCount(db, round.id);
+    const stored = await storedInPostgres(round.id, db.url);
     expect(stored).toBe(acked);
     expect(acked).toBe(sent);
     // once the load stops, every host shows exactly what is stored (usually within a few hundred ms; the

@@ -21,20 +21,12 @@ import {
   expectOk,
   next,
   phoneSamples,
+  startToyRound,
   testDatabaseUrl,
 } from "./boot.ts";
 import { rawConnect } from "./raw-client.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
-const toyRound = {
-  modelId: "toy",
-  prompt: "the",
-  temperature: 1,
-  topK: 0,
-  topP: 1,
-  maxTokens: 3,
-  mode: "sample",
-};
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
@@ -90,7 +82,7 @@ describe("reliability", () => {
     cleanups.push(() => t.cleanup());
     const { socket: host, session } = await t.host();
     const students = await Promise.all(["A", "B"].map((n) => t.student(session.code, n)));
-    const round = await expectOk(call<RoundInfo>(host, "round:start", toyRound));
+    const round = await startToyRound(host);
 
     const deadline = Date.now() + 40_000;
     const progress: Progress[] = students.map(() => ({ acked: new Set(), unavailable: 0 }));
@@ -141,7 +133,7 @@ describe("reliability", () => {
     })) as Result<JoinResult>;
     if (!joined.ok) throw new Error(joined.error.message);
     const busy = await t.student(session.code, "Busy");
-    const round = await expectOk(call<RoundInfo>(host, "round:start", { ...toyRound, mode: "sample" }));
+    const round = await startToyRound(host);
     await expectOk(call(host, "round:reveal", { roundId: round.id }));
     const serverSide = [...t.app.io.sockets.sockets.values()].find(
       (s) => s.data.participantId === joined.data.participantId,

@@ -3,14 +3,19 @@
  * from the database; students resume, resend what was not acked, and the totals are exact.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { type HostSnapshot, type StudentSnapshot, type SubmitResult } from "@tokenroom/shared";
 import {
-  type HostSnapshot,
-  type JoinResult,
-  type RoundInfo,
-  type StudentSnapshot,
-  type SubmitResult,
-} from "@tokenroom/shared";
-import { call, type ClientSocket, connectTo, expectOk, phoneSamples, testDatabaseUrl } from "./boot.ts";
+  attachHost,
+  call,
+  type ClientSocket,
+  connectTo,
+  createSessionAt,
+  expectOk,
+  joinAs,
+  phoneSamples,
+  startToyRound,
+  testDatabaseUrl,
+} from "./boot.ts";
 import { pgliteDataDir } from "./pglite.ts";
 import { startServer, type ServerProcess } from "./process.ts";
 
@@ -40,35 +45,24 @@ describe.each(cases)("server restart mid-round ($name)", ({ env: envOf, signal }
   it("brings back the round and every acked sample; resends count once", async () => {
     const env = await envOf();
     server = await startServer(env);
-    const created = (await (await fetch(`${server.url}/api/sessions`, { method: "POST" })).json()) as {
-      sessionId: string;
-      code: string;
-      hostKey: string;
-    };
+    const created = await createSessionAt(server.url);
     const host = await connect(server.url);
-    await expectOk(
-      call<HostSnapshot>(host, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }),
-    );
+    await attachHost(host, created);
     const students = await Promise.all(
       ["Ann", "Bo"].map(async (nickname) => {
         const s = await connect(server!.url);
         return {
           socket: s,
-          joined: await expectOk(call<JoinResult>(s, "student:join", { code: created.code, nickname })),
+          joined: await joinAs(s, created.code, nickname),
         };
       }),
     );
-    const round = await expectOk(
-      call<RoundInfo>(host, "round:start", {
-        modelId: "toy",
-        prompt: "the mouse",
-        temperature: 1.2,
-        topK: 0,
-        topP: 0.9,
-        maxTokens: 4,
-        mode: "sample",
-      }),
-    );
+    const round = await startToyRound(host, {
+      prompt: "the mouse",
+      temperature: 1.2,
+      topP: 0.9,
+      maxTokens: 4,
+    });
     for (const s of students) {
       const r = await expectOk(
         call<SubmitResult>(s.socket, "sample:submit", {
@@ -84,9 +78,7 @@ describe.each(cases)("server restart mid-round ($name)", ({ env: envOf, signal }
     server = await startServer(env);
 
     const host2 = await connect(server.url);
-    const snap = await expectOk(
-      call<HostSnapshot>(host2, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }),
-    );
+    const snap = await attachHost(host2, created);
     expect(snap.round?.id).toBe(round.id);
     expect(snap.round?.status).toBe("open");
     expect(snap.stats?.n).toBe(80);

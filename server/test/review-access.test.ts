@@ -4,13 +4,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type {
-  RoundInfo,
-  SessionLookupResponse,
-  SessionPage,
-  SessionReview,
-  SessionSummary,
-} from "@tokenroom/shared";
+import type { SessionLookupResponse, SessionPage, SessionReview, SessionSummary } from "@tokenroom/shared";
 import { type Application, createApplication } from "../src/app.ts";
 import { createLogger } from "../src/logger.ts";
 import { type Database, openDatabase } from "../src/store/database.ts";
@@ -23,6 +17,7 @@ import {
   models,
   next,
   phoneSamples,
+  startToyRound,
   targets,
 } from "./boot.ts";
 
@@ -61,17 +56,7 @@ async function host(t: Booted, title: string): Promise<Hosted> {
   const { socket, session } = await t.host(title);
   const a = await t.student(session.code, "Secret Nick A");
   const b = await t.student(session.code, "Secret Nick B");
-  const round = await expectOk(
-    call<RoundInfo>(socket, "round:start", {
-      modelId: "toy",
-      prompt: "the",
-      temperature: 1,
-      topK: 0,
-      topP: 1,
-      maxTokens: 2,
-      mode: "sample",
-    }),
-  );
+  const round = await startToyRound(socket, { maxTokens: 2 });
   for (const [s, n] of [
     [a, 12],
     [b, 8],

@@ -5,21 +5,18 @@
  */
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
+import { type RoundInfo, type RoundStats, type StudentSnapshot, type SubmitResult } from "@tokenroom/shared";
 import {
-  type HostSnapshot,
-  type JoinResult,
-  type RoundInfo,
-  type RoundStats,
-  type StudentSnapshot,
-  type SubmitResult,
-} from "@tokenroom/shared";
-import {
+  attachHost,
   call,
   type ClientSocket,
   connectTo,
+  createSessionAt,
   expectOk,
+  joinAs,
   next,
   phoneSamples,
+  startToyRound,
   storedInPostgres,
   testDatabaseUrl,
 } from "./boot.ts";
@@ -63,25 +60,18 @@ describe("three processes through Redis and PostgreSQL", () => {
   it("counts every sample once across processes and survives the death of the stats leader", async () => {
     const { redis, env } = await scaleEnv();
     servers.push(...(await Promise.all([0, 1, 2].map(() => startServer(env)))));
-    const created = (await (await fetch(`${servers[0]!.url}/api/sessions`, { method: "POST" })).json()) as {
-      sessionId: string;
-      code: string;
-      hostKey: string;
-    };
-    const attach = { sessionId: created.sessionId, hostKey: created.hostKey };
+    const created = await createSessionAt(servers[0]!.url);
     const hosts = await Promise.all(
       servers.map(async (s) => {
         const h = await connect(s.url);
-        await expectOk(call<HostSnapshot>(h, "host:attach", attach));
+        await attachHost(h, created);
         return h;
       }),
     );
     const students = await Promise.all(
       [0, 1, 2, 0, 1, 2].map(async (p, i) => {
         const socket = await connect(servers[p]!.url);
-        const joined = await expectOk(
-          call<JoinResult>(socket, "student:join", { code: created.code, nickname: `s${i}` }),
-        );
+        const joined = await joinAs(socket, created.code, `s${i}`);
         return { p, socket, joined };
       }),
     );
@@ -173,37 +163,19 @@ describe("a Redis restart mid-round", () => {
     const { redis, env } = await scaleEnv();
     const pair = await Promise.all([0, 1].map(() => startServer(env)));
     servers.push(...pair);
-    const created = (await (await fetch(`${pair[0]!.url}/api/sessions`, { method: "POST" })).json()) as {
-      sessionId: string;
-      code: string;
-      hostKey: string;
-    };
+    const created = await createSessionAt(pair[0]!.url);
     const host = await connect(pair[0]!.url);
-    await expectOk(
-      call<HostSnapshot>(host, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }),
-    );
+    await attachHost(host, created);
     const students = await Promise.all(
       [0, 1].map(async (p, i) => {
         const socket = await connect(pair[p]!.url);
         return {
           socket,
-          joined: await expectOk(
-            call<JoinResult>(socket, "student:join", { code: created.code, nickname: `r${i}` }),
-          ),
+          joined: await joinAs(socket, created.code, `r${i}`),
         };
       }),
     );
-    const round = await expectOk(
-      call<RoundInfo>(host, "round:start", {
-        modelId: "toy",
-        prompt: "the",
-        temperature: 1,
-        topK: 0,
-        topP: 1,
-        maxTokens: 3,
-        mode: "sample",
-      }),
-    );
+    const round = await startToyRound(host);
     let acked = 0;
     const send = async (from: number, count: number) => {
       for (const s of students) {

@@ -10,27 +10,26 @@ import {
   LIMITS,
   nextTokenDistribution,
   participantSeed,
-  type RoundInfo,
   type RoundStats,
   type SampleInput,
   type StudentSnapshot,
   type SubmitResult,
 } from "@tokenroom/shared";
-import { type Booted, boot, call, type ClientSocket, expectOk, models, next, phoneSamples } from "./boot.ts";
+import {
+  type Booted,
+  boot,
+  call,
+  type ClientSocket,
+  expectOk,
+  models,
+  next,
+  phoneSamples,
+  startToyRound,
+} from "./boot.ts";
 import { openDatabase, type Database } from "../src/store/database.ts";
 import { pgliteDataDir } from "./pglite.ts";
 
 const W = LIMITS.sampleWindow;
-
-const toyRound = {
-  modelId: "toy",
-  prompt: "the",
-  temperature: 1,
-  topK: 0,
-  topP: 1,
-  maxTokens: 3,
-  mode: "sample",
-};
 
 /** The answer per sample: "accepted" or the rejection's code. */
 const outcomes = (r: SubmitResult) => r.results.map((x) => (x.status === "rejected" ? x.code : x.status));
@@ -76,7 +75,7 @@ describe("trust boundaries: a student's phone", () => {
   /** A room with a host, an open toy round, and the round's rarest first token. */
   async function room() {
     const { socket: host, session } = await t.host();
-    const round = await expectOk(call<RoundInfo>(host, "round:start", toyRound));
+    const round = await startToyRound(host);
     const dist = nextTokenDistribution(models().get("toy")!.model, round.promptTokens, round);
     const rare = dist.ids[dist.ids.length - 1]!;
     return { host, session, round, rare, pRare: dist.probs[dist.ids.length - 1]! };

@@ -12,7 +12,17 @@ import {
   type SubmitResult,
 } from "@tokenroom/shared";
 import { openDatabase } from "../src/store/database.ts";
-import { call, type ClientSocket, connectTo, expectOk, phoneSamples } from "./boot.ts";
+import {
+  attachHost,
+  call,
+  type ClientSocket,
+  connectTo,
+  createSessionAt,
+  expectOk,
+  joinAs,
+  phoneSamples,
+  startToyRound,
+} from "./boot.ts";
 import { pgliteDataDir } from "./pglite.ts";
 import { startServer, type ServerProcess } from "./process.ts";
 
@@ -66,34 +76,16 @@ async function stream(socket: ClientSocket, round: RoundInfo, phone: Phone): Pro
 describe("graceful shutdown", () => {
   it("SIGTERM mid-stream: acked samples are stored, the rest are resent once, the process exits 0", async () => {
     server = await startServer(env);
-    const created = (await (await fetch(`${server.url}/api/sessions`, { method: "POST" })).json()) as {
-      sessionId: string;
-      code: string;
-      hostKey: string;
-    };
+    const created = await createSessionAt(server.url);
     const host = await connect(server.url);
-    await expectOk(
-      call<HostSnapshot>(host, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }),
-    );
+    await attachHost(host, created);
     const phones: (Phone & { socket: ClientSocket })[] = [];
     for (const nickname of ["Ann", "Bo", "Cy"]) {
       const socket = await connect(server.url);
-      const joined = await expectOk(
-        call<JoinResult>(socket, "student:join", { code: created.code, nickname }),
-      );
+      const joined = await joinAs(socket, created.code, nickname);
       phones.push({ nickname, joined, socket, sent: 0, acked: new Set() });
     }
-    const round = await expectOk(
-      call<RoundInfo>(host, "round:start", {
-        modelId: "toy",
-        prompt: "the",
-        temperature: 1,
-        topK: 0,
-        topP: 1,
-        maxTokens: 3,
-        mode: "sample",
-      }),
-    );
+    const round = await startToyRound(host);
 
     const streams = phones.map((p) => stream(p.socket, round, p));
     // mid-stream: every phone has been acked a few batches and keeps sending
