@@ -36,7 +36,7 @@ import {
   startToyRound,
   testDatabaseUrl,
 } from "./boot.ts";
-import { startServer, type ServerProcess } from "./process.ts";
+import { startServer, type ServerProcess } from "../../test/support/process.ts";
 import { type RedisServer, startRedis } from "./services.ts";
 
 describe("[MEM1] idle and ended live sessions leave memory and come back from the database", () => {

@@ -23,7 +23,7 @@ import {
   startToyRound,
   testDatabaseUrl,
 } from "./boot.ts";
-import { startServer, type ServerProcess } from "./process.ts";
+import { startServer, type ServerProcess } from "../../test/support/process.ts";
 import { randomPort, type RedisServer, startRedis } from "./services.ts";
 
 const NGINX = "/usr/sbin/nginx";

@@ -20,7 +20,7 @@ import {
   startToyRound,
   storedInPostgres,
 } from "./boot.ts";
-import { startServer, type ServerProcess } from "./process.ts";
+import { startServer, type ServerProcess } from "../../test/support/process.ts";
 import { createTestDatabase, startRedis, type RedisServer } from "./services.ts";
 
 const STUDENTS = 18;

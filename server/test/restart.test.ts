@@ -17,7 +17,7 @@ import {
   testDatabaseUrl,
 } from "./boot.ts";
 import { pgliteDataDir } from "./pglite.ts";
-import { startServer, type ServerProcess } from "./process.ts";
+import { startServer, type ServerProcess } from "../../test/support/process.ts";
 
 const sockets: ClientSocket[] = [];
 const connect = (url: string) => connectTo(url, sockets);

@@ -20,7 +20,7 @@ import {
   storedInPostgres,
   testDatabaseUrl,
 } from "./boot.ts";
-import { startServer, type ServerProcess } from "./process.ts";
+import { startServer, type ServerProcess } from "../../test/support/process.ts";
 import { type RedisServer, startRedis } from "./services.ts";
 
 const sockets: ClientSocket[] = [];

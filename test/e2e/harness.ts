@@ -3,7 +3,6 @@
  * vitest's globalSetup) on a port the OS chooses over a throwaway copy of the migrated PGlite template, and
  * launches Debian's Chromium.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { pgliteDataDir } from "../../server/test/pglite.ts";
-import { listeningPort } from "../../server/test/process.ts";
+import { startServer as startServerProcess } from "../support/process.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLIENT_DIST = join(ROOT, "client", "dist");
@@ -36,49 +35,23 @@ export async function startServer(
   // a copy of the migrated PGlite directory vitest's globalSetup made (test/global-setup.ts): opens in well
   // under a second, where initdb and the migrations take seconds of CPU
   const dataDir = pgliteDataDir("tokenroom-e2e-db-");
-  // the build of the current sources, made once by vitest's globalSetup (test/global-setup.ts)
-  const child: ChildProcess = spawn(process.execPath, ["--enable-source-maps", "server/dist/index.js"], {
-    cwd: ROOT,
-    // PORT=0: the OS picks the port, read back from the "is up" line (logged at info); with HOST=127.0.0.1
-    // the join links default to http://127.0.0.1:<port>
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, ...env, LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // its own process group: stop() ends it and anything it started
-  });
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-
+  // the build of the current sources, made once by vitest's globalSetup; in a process group of its own, so
+  // that stop() ends it and anything it started
+  const server = await startServerProcess({ DATA_DIR: dataDir, ...env }, { timeoutMs, group: true }).catch(
+    (error: unknown) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    },
+  );
   const stop = async () => {
-    if (child.exitCode === null && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-      const killed = await Promise.race([
-        exited.then(() => true),
-        new Promise<boolean>((r) => setTimeout(() => r(false), 5_000)),
-      ]);
-      if (!killed) {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
-    }
+    const stopped = await Promise.race([
+      server.stop("SIGTERM").then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 5_000)),
+    ]);
+    if (!stopped) await server.stop("SIGKILL");
     rmSync(dataDir, { recursive: true, force: true });
   };
-
-  try {
-    const port = await listeningPort(child, () => output, timeoutMs);
-    return { url: `http://127.0.0.1:${port}`, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  return { url: server.url, stop };
 }
 
 export function launchBrowser(): Promise<Browser> {

@@ -35,7 +35,7 @@ import {
 } from "@tokenroom/shared";
 import { loadModelRegistry } from "../../server/src/models/registry.ts";
 import { openDatabase } from "../../server/src/store/database.ts";
-import { startServer } from "../../server/test/process.ts";
+import { startServer } from "../support/process.ts";
 import { randomWordsText, seedSession } from "./seed-review.ts";
 import { askBot, connectBot } from "./bot-socket.ts";
 

@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import type { HostSnapshot, RoundInfo } from "@tokenroom/shared";
 import { openDatabase } from "../../server/src/store/database.ts";
-import { listeningPort, startServer } from "../../server/test/process.ts";
+import { listeningPort, startServer } from "../support/process.ts";
 import { createTestDatabase, startRedis } from "../../server/test/services.ts";
 import type { BotJob, BotReport, ToBots, ToMain } from "./bot-worker.ts";
 import { cpuSeconds, rssMb } from "./proc-stats.ts";

@@ -1,6 +1,8 @@
 /**
- * Runs the real server as a child process, for restart and multi-process tests: the build of the current
- * sources (`server/dist/index.js`, made by vitest's globalSetup, test/global-setup.ts), run with node.
+ * Runs the real server as a child process: the build of the current sources (`server/dist/index.js`, made
+ * by vitest's globalSetup, test/global-setup.ts, or by `pnpm build`), run with node. The one place that
+ * starts server processes, for the server's restart and multi-process tests (server/test), the browser
+ * tests (test/e2e/harness.ts) and the load benchmarks (test/load).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -55,11 +57,22 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   output: () => string;
+  /** Sends `signal` (to the process group, for `group` servers) and resolves once the process has exited. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+export interface StartOptions {
+  /** How long to wait for the server to report its port (default 60 s). */
+  timeoutMs?: number;
+  /** Starts the server in a process group of its own: stop() signals the group (the server and anything it started). */
+  group?: boolean;
+}
+
 /** Starts the server on a port the OS chooses (PORT=0) on 127.0.0.1; PUBLIC_URL defaults to that address. */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string>,
+  { timeoutMs = 60_000, group = false }: StartOptions = {},
+): Promise<ServerProcess> {
   // SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   if (!existsSync(join(ROOT, SERVER_ENTRY))) {
@@ -70,23 +83,33 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     // LOG_LEVEL info: the "is up" line is how the port comes back
     env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: group,
   });
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-  const port = await listeningPort(child, () => out).catch((error: unknown) => {
-    child.kill("SIGKILL");
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  const signal = (name: NodeJS.Signals) => {
+    if (!group || child.pid === undefined) return void child.kill(name);
+    try {
+      process.kill(-child.pid, name);
+    } catch {
+      // already gone
+    }
+  };
+  const port = await listeningPort(child, () => out, timeoutMs).catch((error: unknown) => {
+    signal("SIGKILL");
     throw error;
   });
   return {
     url: `http://127.0.0.1:${port}`,
     child,
     output: () => out,
-    stop: (signal = "SIGTERM") =>
+    stop: (name = "SIGTERM") =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        if (exited()) return resolve();
         child.once("exit", () => resolve());
-        child.kill(signal);
+        signal(name);
       }),
   };
 }
