@@ -16,6 +16,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import type { Socket } from "socket.io-client";
 import {
   createRng,
@@ -38,16 +39,20 @@ import { openDatabase } from "../../server/src/store/database.ts";
 import { startServer } from "../support/process.ts";
 import { randomWordsText, seedSession } from "./seed-review.ts";
 import { askBot, connectBot } from "./bot-socket.ts";
+import { readStream } from "./read-stream.ts";
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const SECONDS = flag("seconds", 10);
-const TRAIN_ORDER = flag("train-order", 5);
-const EXPORT_SAMPLES = flag("export-samples", 100_000);
-const JSON_OUT = args.includes("--json");
+const { values: opts } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    "train-order": { type: "string", default: "5" },
+    "export-samples": { type: "string", default: "100000" },
+    json: { type: "boolean", default: false },
+  },
+});
+const SECONDS = Number(opts.seconds);
+const TRAIN_ORDER = Number(opts["train-order"]);
+const EXPORT_SAMPLES = Number(opts["export-samples"]);
+const JSON_OUT = opts.json;
 const LAG_TARGET_MS = 50;
 const HEALTH_TARGET_MS = 100;
 /** No single request or attack step waits longer than this. */
@@ -412,13 +417,7 @@ async function main(): Promise<void> {
         signal: AbortSignal.timeout(300_000),
       });
       if (res.status !== 200 || !res.body) throw new Error(`HTTP ${res.status}`);
-      let bytes = 0;
-      let lines = 0;
-      for await (const chunk of res.body) {
-        const data = chunk as Uint8Array;
-        bytes += data.length;
-        for (let i = 0; i < data.length; i++) if (data[i] === 10) lines++;
-      }
+      const { bytes, lines } = await readStream(res.body);
       return `${lines - 1} rows, ${(bytes / 1e6).toFixed(1)} MB`;
     });
 

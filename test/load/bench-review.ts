@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { parseArgs } from "node:util";
 import { createApplication } from "../../server/src/app.ts";
 import { createLogger } from "../../server/src/logger.ts";
 import { loadModelRegistry, type ModelRegistry } from "../../server/src/models/registry.ts";
@@ -19,17 +20,21 @@ import { newSecret } from "../../server/src/secrets.ts";
 import type { DatabaseTarget } from "../../server/src/store/adapters.ts";
 import { openDatabase } from "../../server/src/store/database.ts";
 import { BASE_DATABASE_URL, createTestDatabase } from "../../server/test/services.ts";
+import { readStream } from "./read-stream.ts";
 import { randomWordsText, seedSession } from "./seed-review.ts";
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const STUDENTS = flag("students", 200);
-const ROUNDS = flag("rounds", 20);
-const PER_ROUND = flag("samples", 25);
-const TRAIN_ORDER = flag("train-order", 3);
+const { values: opts } = parseArgs({
+  options: {
+    students: { type: "string", default: "200" },
+    rounds: { type: "string", default: "20" },
+    samples: { type: "string", default: "25" },
+    "train-order": { type: "string", default: "3" },
+  },
+});
+const STUDENTS = Number(opts.students);
+const ROUNDS = Number(opts.rounds);
+const PER_ROUND = Number(opts.samples);
+const TRAIN_ORDER = Number(opts["train-order"]);
 const ADMIN = newSecret();
 
 /** Runs `fn` while monitorEventLoopDelay watches this process's event loop (the app's: it runs in process). */
@@ -159,13 +164,7 @@ async function timeStream(url: string, headers: Record<string, string>) {
   const start = performance.now();
   const res = await fetch(url, { headers });
   if (res.status !== 200 || !res.body) throw new Error(`${url}: ${res.status}`);
-  let bytes = 0;
-  let lines = 0;
-  for await (const chunk of res.body) {
-    const data = chunk as Uint8Array;
-    bytes += data.length;
-    for (let i = 0; i < data.length; i++) if (data[i] === 10) lines++;
-  }
+  const { bytes, lines } = await readStream(res.body);
   return { bytes, lines, seconds: (performance.now() - start) / 1000 };
 }
 

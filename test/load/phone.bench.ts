@@ -5,8 +5,8 @@
  * A benchmark, not a test: nothing is asserted about speed (vitest only drives it, see vitest.bench.config.ts).
  */
 import { expect, it } from "vitest";
-import { useE2eEnvironment } from "./harness.ts";
-import { engineSamplingRate, type SamplingRate } from "./measure.ts";
+import { useE2eEnvironment } from "../e2e/harness.ts";
+import { engineSamplingRate, type SamplingRate } from "../e2e/measure.ts";
 
 const e2e = useE2eEnvironment();
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
