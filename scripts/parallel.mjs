@@ -4,10 +4,12 @@
 // `--stream` before the first command: its output goes straight to the terminal as it runs (vitest's
 // progress); the others' output is printed, whole, once everything has ended.
 import { spawn } from "node:child_process";
+import { parseArgs } from "node:util";
 
-const args = process.argv.slice(2);
-const stream = args[0] === "--stream";
-const commands = stream ? args.slice(1) : args;
+const {
+  values: { stream },
+  positionals: commands,
+} = parseArgs({ options: { stream: { type: "boolean", default: false } }, allowPositionals: true });
 
 const results = await Promise.all(
   commands.map(

@@ -8,9 +8,10 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 
 const corpora = fileURLToPath(new URL("../corpora/", import.meta.url));
-const name = process.argv[2] ?? "tiny-stories";
+const name = parseArgs({ allowPositionals: true }).positionals[0] ?? "tiny-stories";
 const partsDir = join(corpora, name);
 const parts = readdirSync(partsDir)
   .filter((file) => /^part-\d+\.txt$/.test(file))

@@ -8,6 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { artifactFiles, readArtifact } from "./lib/models.ts";
 
 export const ENGINE_DOC = fileURLToPath(new URL("../../docs/engine.md", import.meta.url));
@@ -112,7 +113,8 @@ export function withFigures(text: string, figures: Record<string, string>): stri
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const current = readFileSync(ENGINE_DOC, "utf8");
   const next = withFigures(current, engineFigures());
-  if (process.argv.includes("--check")) {
+  const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
+  if (values.check) {
     if (next !== current) {
       console.error("docs/engine.md is stale: run pnpm docs:engine");
       process.exit(1);

@@ -1,7 +1,8 @@
 /**
- * Hand-rolled argv parsing for the engine CLI: `--flag value`, `--flag=value`, boolean `--flag`, positionals.
- * Unknown flags, missing values and extra positionals are UserErrors.
+ * argv parsing for the engine CLI over node's `util.parseArgs`: `--flag value`, `--flag=value`, boolean
+ * `--flag`, positionals. Unknown flags, missing values and extra positionals are UserErrors with a hint.
  */
+import { parseArgs as parseArgv } from "node:util";
 import type { DecodingSettings } from "../../src/engine/types.ts";
 import { UserError } from "./errors.ts";
 
@@ -24,31 +25,35 @@ const HELP_HINT = 'run "pnpm engine help" for usage';
 export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
   const flags = new Map<string, string | true>();
   const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith("--")) {
-      positionals.push(arg);
+  // node's parser splits the words; what is allowed, and the messages, stay the CLI's own (UserErrors with hints)
+  const { tokens } = parseArgv({
+    args: [...argv],
+    options: Object.fromEntries(Object.entries(spec.flags).map(([name, type]) => [name, { type }])),
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind === "positional") {
+      positionals.push(token.value);
       continue;
     }
-    const eq = arg.indexOf("=");
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const name = token.kind === "option" ? token.name : "";
     const kind = spec.flags[name];
-    if (kind === undefined) {
-      throw new UserError(
-        `unknown flag --${name} for "${spec.name}"`,
-        `${spec.name} takes ${flagList(spec)}`,
-      );
+    if (kind === undefined || (token.kind === "option" && !token.rawName.startsWith("--"))) {
+      const raw = token.kind === "option" ? token.rawName : "--";
+      throw new UserError(`unknown flag ${raw} for "${spec.name}"`, `${spec.name} takes ${flagList(spec)}`);
     }
+    if (token.kind !== "option") continue; // not reached: "--" is no flag of any command
     if (kind === "boolean") {
-      if (eq >= 0) throw new UserError(`--${name} takes no value`, `write just --${name}`);
+      if (token.inlineValue) throw new UserError(`--${name} takes no value`, `write just --${name}`);
       flags.set(name, true);
       continue;
     }
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[i + 1];
-    if (value === undefined || (eq < 0 && value.startsWith("--"))) {
+    const value = token.value;
+    if (value === undefined || (!token.inlineValue && value.startsWith("--"))) {
       throw new UserError(`--${name} needs a value`, `e.g. --${name} <value>`);
     }
-    if (eq < 0) i++;
     flags.set(name, value);
   }
   const expected = spec.positionals ?? [];
