@@ -5,8 +5,7 @@
 import { io, type Socket } from "socket.io-client";
 import {
   type ClientToServerEvents,
-  type ErrorCode,
-  type HttpOnlyErrorCode,
+  type HttpErrorCode,
   PROTOCOL_VERSION,
   type ServerToClientEvents,
 } from "@tokenroom/shared";
@@ -14,8 +13,7 @@ import {
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Server error codes (socket and HTTP) plus the client's own: no answer in time, or not connected. */
-export type ClientErrorCode =
-  ErrorCode | (typeof HttpOnlyErrorCode)[keyof typeof HttpOnlyErrorCode] | "TIMEOUT" | "OFFLINE";
+export type ClientErrorCode = HttpErrorCode | "TIMEOUT" | "OFFLINE";
 export interface ClientError {
   code: ClientErrorCode;
   message: string;

@@ -4,11 +4,40 @@
  * anything else is logged here and answers 500 INTERNAL.
  */
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { ErrorCode } from "@tokenroom/shared";
+import { ErrorCode, type HttpErrorCode } from "@tokenroom/shared";
 import type { Logger } from "../logger.ts";
 
-export const problem = (res: Response, status: number, code: ErrorCode, message: string) =>
-  void res.status(status).json({ error: { code, message } });
+/** An error a route throws to answer `status` with `{ error: { code, message } }` (sent by sendHttpError). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: HttpErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The one way an HTTP error is answered: `status` with `{ error: { code, message } }`. A 401 also names the
+ * scheme the API takes (`WWW-Authenticate: Bearer`).
+ */
+export function problem(res: Response, status: number, code: HttpErrorCode, message: string): void {
+  if (status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="tokenroom"');
+  res.status(status).json({ error: { code, message } });
+}
+
+/** Answers a thrown HttpError. */
+export const sendHttpError = (res: Response, error: HttpError): void =>
+  problem(res, error.status, error.code, error.message);
+
+/** The token of `Authorization: Bearer <token>` (up to 512 characters), or null when there is none. */
+export function bearerToken(req: Request): string | null {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer[ ]+(\S{1,512})\s*$/i.exec(header);
+  return match?.[1] ?? null;
+}
 
 interface HttpLikeError {
   status?: unknown;

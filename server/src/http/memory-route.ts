@@ -5,7 +5,8 @@
 import type { Request, Response } from "express";
 import type { ModelRegistry } from "../models/registry.ts";
 import type { SessionService } from "../realtime/session-service.ts";
-import { bearerToken, type HttpError, requireAdmin } from "../review/auth.ts";
+import { requireAdmin } from "../review/auth.ts";
+import { bearerToken, type HttpError, sendHttpError } from "./errors.ts";
 
 export function memoryRoute(sessions: SessionService, models: ModelRegistry, adminToken: string | undefined) {
   return (req: Request, res: Response): void => {
@@ -13,10 +14,7 @@ export function memoryRoute(sessions: SessionService, models: ModelRegistry, adm
     try {
       requireAdmin(bearerToken(req), adminToken);
     } catch (error) {
-      const e = error as HttpError;
-      if (e.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="tokenroom"');
-      res.status(e.status).json({ error: { code: e.code, message: e.message } });
-      return;
+      return sendHttpError(res, error as HttpError);
     }
     void Promise.all([...sessions.live.values()].map((p) => p.catch(() => null))).then((all) => {
       const live = all.filter((l) => l !== null);

@@ -17,7 +17,8 @@ import type { Logger } from "../logger.ts";
 import { CUSTOM_ID_PATTERN } from "../models/custom-models.ts";
 import type { ListedModel, ModelRegistry } from "../models/registry.ts";
 import { sendArtifact } from "./compressed-artifact.ts";
-import { bearerToken, HttpError, isAdminToken } from "../review/auth.ts";
+import { isAdminToken } from "../review/auth.ts";
+import { bearerToken, HttpError, problem, sendHttpError } from "./errors.ts";
 import { secretMatches } from "../secrets.ts";
 import { CustomModelStore } from "../store/models.ts";
 import { Repository } from "../store/repository.ts";
@@ -101,15 +102,9 @@ export function modelRouter({ prisma, models, adminToken, log }: ModelRouteDeps)
     (name: string, fn: (req: Request, res: Response) => Promise<void>) =>
     (req: Request, res: Response): void => {
       fn(req, res).catch((error: unknown) => {
-        if (error instanceof HttpError) {
-          if (error.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="tokenroom"');
-          res.status(error.status).json({ error: { code: error.code, message: error.message } });
-          return;
-        }
+        if (error instanceof HttpError) return sendHttpError(res, error);
         log.error(`${name} failed`, error);
-        res
-          .status(503)
-          .json({ error: { code: "UNAVAILABLE", message: "the database is not answering; try again" } });
+        problem(res, 503, "UNAVAILABLE", "the database is not answering; try again");
       });
     };
 

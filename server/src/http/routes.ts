@@ -8,6 +8,7 @@ import type { Logger } from "../logger.ts";
 import type { ModelRegistry } from "../models/registry.ts";
 import type { SessionService } from "../realtime/session-service.ts";
 import type { Database } from "../store/database.ts";
+import { problem } from "./errors.ts";
 import { limitPerIp, requestIp, tooMany } from "./rate-limit.ts";
 
 export interface RouteDeps {
@@ -17,9 +18,6 @@ export interface RouteDeps {
   limits: Limits;
   trust: TrustFunction;
 }
-
-const problem = (res: Response, status: number, code: string, message: string) =>
-  res.status(status).json({ error: { code, message } });
 
 export function apiRouter({ sessions, log, limits, trust }: RouteDeps): Router {
   const router = express.Router();

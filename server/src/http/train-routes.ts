@@ -8,6 +8,7 @@
  * before by another session: it is stored once, listed per session (model-routes.ts).
  */
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
+import type { HttpErrorCode } from "@tokenroom/shared";
 import type { PrismaClient } from "../generated/prisma/index.js";
 import type { TrustFunction } from "../limits/client-ip.ts";
 import { Concurrency, type Limits } from "../limits/limiter.ts";
@@ -31,6 +32,7 @@ import { type TrainOutcome, Trainer } from "../models/trainer.ts";
 import { secretMatches } from "../secrets.ts";
 import { CustomModelStore } from "../store/models.ts";
 import { Repository } from "../store/repository.ts";
+import { bearerToken, problem } from "./errors.ts";
 import { requestIp, retryAfterSeconds, tooMany } from "./rate-limit.ts";
 
 export interface TrainRouteDeps {
@@ -44,11 +46,6 @@ export interface TrainRouteDeps {
 
 /** [L5] How long a session training a second model at once is told to wait. */
 export const TRAINING_BUSY_RETRY_MS = 10_000;
-
-const problem = (res: Response, status: number, code: string, message: string): void => {
-  if (status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="tokenroom"');
-  res.status(status).json({ error: { code, message } });
-};
 
 const HOST_ONLY =
   "only a session's host may train models: send Authorization: Bearer <hostKey> and X-Session-Id: <sessionId>";
@@ -64,7 +61,7 @@ const describe = ({ tokenizer, order }: TrainingInput): string =>
   `trained on text a host provided.`;
 
 type Failure = Exclude<Exclude<TrainOutcome, { ok: true }>["reason"], "cancelled">;
-const FAILURE: Record<Failure, [status: number, code: string]> = {
+const FAILURE: Record<Failure, [status: number, code: HttpErrorCode]> = {
   rejected: [400, "BAD_REQUEST"],
   busy: [503, "UNAVAILABLE"],
   failed: [500, "INTERNAL"],
@@ -86,7 +83,7 @@ export function trainRouter({
 
   /** Authorization: Bearer <hostKey> + X-Session-Id, checked before the (large) body is read. */
   const hostOnly = (req: Request, res: Response, next: NextFunction): void => {
-    const token = /^Bearer[ ]+(\S{1,512})\s*$/i.exec(req.headers.authorization ?? "")?.[1];
+    const token = bearerToken(req);
     const sessionId = req.get("x-session-id")?.trim();
     if (!token || !sessionId || sessionId.length > 64) return problem(res, 401, "UNAUTHORIZED", HOST_ONLY);
     repo.getSession(sessionId).then(

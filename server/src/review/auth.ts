@@ -4,31 +4,13 @@
  * No credentials: 401. Wrong ones: 403. Neither says anything about the session's content.
  */
 import { timingSafeEqual } from "node:crypto";
-import type { Request } from "express";
+import { HttpError } from "../http/errors.ts";
 import { hashSecret, secretMatches } from "../secrets.ts";
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export const unauthorized = () =>
   new HttpError(401, "UNAUTHORIZED", "send the session's host key (or the admin token) as a Bearer token");
 export const forbidden = () => new HttpError(403, "FORBIDDEN", "this key does not open that session");
 export const notFound = () => new HttpError(404, "NOT_FOUND", "no such session (it may have been deleted)");
-
-/** The Bearer token of a request, or null when there is none. */
-export function bearerToken(req: Request): string | null {
-  const header = req.headers.authorization;
-  if (!header) return null;
-  const match = /^Bearer[ ]+(\S{1,512})\s*$/i.exec(header);
-  return match?.[1] ?? null;
-}
 
 /** Constant-time comparison of a presented token with the configured admin token (both hashed first). */
 export function isAdminToken(token: string, adminToken: string | undefined): boolean {

@@ -12,7 +12,8 @@ import { secretMatches } from "../secrets.ts";
 import type { SampleWriter } from "../store/sample-writer.ts";
 import { deleteSession } from "../store/session-delete.ts";
 import type { PrismaClient } from "../generated/prisma/index.js";
-import { authorize, bearerToken, HttpError, requireAdmin } from "./auth.ts";
+import { bearerToken, HttpError, problem, sendHttpError } from "../http/errors.ts";
+import { authorize, requireAdmin } from "./auth.ts";
 import { type ExportDeps, writeGuessesCsv, writeJsonExport, writeSamplesCsv } from "./export.ts";
 import { ExportQueries } from "../store/export-pages.ts";
 import { RoundStore } from "../store/rounds.ts";
@@ -74,11 +75,10 @@ export function reviewRouter(deps: ReviewRouterDeps): Router {
       deps.log.error("review: a streamed response failed", error);
       res.destroy();
     } else if (error instanceof HttpError) {
-      if (error.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="tokenroom"');
-      res.status(error.status).json({ error: { code: error.code, message: error.message } });
+      sendHttpError(res, error);
     } else {
       deps.log.error("review: request failed", error);
-      res.status(503).json({ error: { code: "UNAVAILABLE", message: "the database is not answering" } });
+      problem(res, 503, "UNAVAILABLE", "the database is not answering");
     }
   }
 

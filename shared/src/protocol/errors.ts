@@ -33,6 +33,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
  * error, these included, is `{ error: { code, message } }` (docs/protocol.md, "REST errors").
  */
 export const HttpOnlyErrorCode = { UNAUTHORIZED: "UNAUTHORIZED", BUILTIN_MODEL: "BUILTIN_MODEL" } as const;
+/** Every code an HTTP error may answer: the socket codes above and the HTTP-only ones (one table). */
+export type HttpErrorCode = ErrorCode | (typeof HttpOnlyErrorCode)[keyof typeof HttpOnlyErrorCode];
 
 export interface ProtocolError {
   code: ErrorCode;
