@@ -7,18 +7,28 @@ import { SERIES } from "../lib/prob-colors.ts";
 import { axisToken, ChartLegend } from "./chart-legend.tsx";
 import { guessRows, scoreHistogram } from "./guess-data.ts";
 
+/** Tick and label size (px) on the host's own view: readable on a laptop and from the first rows. */
 const FONT = 18;
 const percentLabel = (v: unknown) => (typeof v === "number" ? formatPercent(v) : "");
+
+export interface GuessChartSize {
+  /** Ticks, category labels and value labels (px); presentation mode passes its back-row size. */
+  fontSize?: number;
+  /** The plot's height (px, or "100%" to fill a parent of definite height); by default from the rows. */
+  height?: number | `${number}%`;
+}
 
 export const GuessTruthChart = memo(function GuessTruthChart({
   labels,
   average,
   truth,
+  fontSize = FONT,
+  height,
 }: {
   labels: string[];
   average: number[];
   truth: number[];
-}) {
+} & GuessChartSize) {
   const { t } = useTranslation();
   const rows = useMemo(() => guessRows(labels, average, truth), [labels, average, truth]);
   // a round axis end (10% steps) so the ticks read 0%, 25%, 50%…
@@ -27,8 +37,8 @@ export const GuessTruthChart = memo(function GuessTruthChart({
     Math.ceil(Math.max(0.05, ...rows.map((r) => Math.max(r.average, r.truth))) * 10) / 10,
   );
   const labelWidth = Math.min(
-    220,
-    24 + FONT * 0.6 * Math.max(4, ...rows.map((r) => axisToken(r.token).length)),
+    fontSize * 12,
+    24 + fontSize * 0.6 * Math.max(4, ...rows.map((r) => axisToken(r.token).length)),
   );
   return (
     <figure className="chart" aria-label={t("guess.chartAria")}>
@@ -38,11 +48,11 @@ export const GuessTruthChart = memo(function GuessTruthChart({
           { label: t("guess.truth"), color: SERIES.theory },
         ]}
       />
-      <ResponsiveContainer width="100%" height={rows.length * 64 + 36}>
+      <ResponsiveContainer width="100%" height={height ?? rows.length * (fontSize * 2.4 + 20) + fontSize * 2}>
         <BarChart
           data={rows}
           layout="vertical"
-          margin={{ top: 4, right: 64, bottom: 4, left: 4 }}
+          margin={{ top: 4, right: Math.round(fontSize * 3.6), bottom: 4, left: 4 }}
           barGap={3}
           barCategoryGap="16%"
         >
@@ -51,14 +61,14 @@ export const GuessTruthChart = memo(function GuessTruthChart({
             type="number"
             domain={[0, max]}
             tickFormatter={(v: number) => formatPercent(v)}
-            tick={{ fontSize: FONT, fill: "#000" }}
+            tick={{ fontSize, fill: "#000" }}
             allowDataOverflow
           />
           <YAxis
             type="category"
             dataKey="token"
             width={labelWidth}
-            tick={{ fontSize: FONT, fill: "#000" }}
+            tick={{ fontSize, fill: "#000" }}
             tickFormatter={axisToken}
             interval={0}
           />
@@ -73,7 +83,7 @@ export const GuessTruthChart = memo(function GuessTruthChart({
               dataKey="average"
               position="right"
               formatter={percentLabel}
-              style={{ fontSize: FONT - 2, fill: "#000" }}
+              style={{ fontSize, fill: "#000" }}
             />
           </Bar>
           <Bar
@@ -87,7 +97,7 @@ export const GuessTruthChart = memo(function GuessTruthChart({
               dataKey="truth"
               position="right"
               formatter={percentLabel}
-              style={{ fontSize: FONT - 2, fill: "#000" }}
+              style={{ fontSize, fill: "#000" }}
             />
           </Bar>
         </BarChart>
@@ -118,7 +128,11 @@ export const GuessTruthChart = memo(function GuessTruthChart({
   );
 });
 
-export const ScoreHistogram = memo(function ScoreHistogram({ scores }: { scores: number[] }) {
+export const ScoreHistogram = memo(function ScoreHistogram({
+  scores,
+  fontSize = FONT,
+  height = 260,
+}: { scores: number[] } & GuessChartSize) {
   const { t } = useTranslation();
   const bins = useMemo(
     () =>
@@ -128,33 +142,39 @@ export const ScoreHistogram = memo(function ScoreHistogram({ scores }: { scores:
   const top = Math.max(1, ...bins.map((b) => b.count));
   return (
     <figure className="chart" aria-label={t("guess.scoresAria")}>
-      <ResponsiveContainer width="100%" height={260}>
-        <BarChart data={bins} margin={{ top: 24, right: 16, bottom: 28, left: 0 }} barCategoryGap="8%">
+      <ResponsiveContainer width="100%" height={height}>
+        <BarChart
+          data={bins}
+          margin={{ top: fontSize + 8, right: 16, bottom: fontSize + 12, left: 0 }}
+          barCategoryGap="8%"
+        >
           <CartesianGrid vertical={false} stroke="#bbb" />
+          {/* ranges that do not fit side by side at this size skip some (the table below has them all) */}
           <XAxis
             dataKey="label"
-            interval={0}
-            tick={{ fontSize: FONT - 4, fill: "#000" }}
+            interval="preserveStartEnd"
+            minTickGap={fontSize / 2}
+            tick={{ fontSize, fill: "#000" }}
             label={{
               value: t("guess.scoresX"),
               position: "insideBottom",
-              offset: -18,
-              fontSize: FONT - 2,
+              offset: -(fontSize + 4),
+              fontSize,
               fill: "#000",
             }}
           />
           <YAxis
             allowDecimals={false}
             domain={[0, top]}
-            width={40}
-            tick={{ fontSize: FONT - 2, fill: "#000" }}
+            width={Math.round(fontSize * 1.6 + 12)}
+            tick={{ fontSize, fill: "#000" }}
           />
           <Bar dataKey="count" fill={SERIES.scores} stroke="#000" isAnimationActive={false}>
             <LabelList
               dataKey="count"
               position="top"
               formatter={(v: unknown) => (typeof v === "number" && v > 0 ? String(v) : "")}
-              style={{ fontSize: FONT - 2, fill: "#000" }}
+              style={{ fontSize, fill: "#000" }}
             />
           </Bar>
         </BarChart>

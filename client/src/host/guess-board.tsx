@@ -10,14 +10,21 @@ import { formatInt } from "../lib/format.ts";
 import { outcomeColor } from "../lib/prob-colors.ts";
 import { GuessLeaderboard } from "./guess-leaderboard.tsx";
 
+/** Presentation mode: the charts' type (px) and how many leaderboard rows fit the screen. */
+export interface GuessPresenting {
+  fontSize: number;
+  leaderRows: number;
+}
+
 export interface GuessBoardProps {
   round: RoundInfo;
   guess: GuessSummary | null;
   /** Students in the room (not removed): the M of "N of M have guessed". */
   students: number;
+  presenting?: GuessPresenting;
 }
 
-export const GuessBoard = memo(function GuessBoard({ round, guess, students }: GuessBoardProps) {
+export const GuessBoard = memo(function GuessBoard({ round, guess, students, presenting }: GuessBoardProps) {
   const { t } = useTranslation();
   const somethingElse = t("guess.somethingElse");
   const labels = useMemo(
@@ -55,6 +62,41 @@ export const GuessBoard = memo(function GuessBoard({ round, guess, students }: G
           })}
         </ul>
       </section>
+    );
+  }
+
+  if (presenting) {
+    // the projector: the chart on the left, the leaderboard and the scores on the right, all on one screen
+    // (the charts fill their panels; the leaderboard shows the rows that fit)
+    return (
+      <div className="guess-results" data-testid="guess-results">
+        <section className="panel guess-chart-panel" aria-labelledby="guess-vs-truth-title">
+          <h3 id="guess-vs-truth-title">{t("guess.classVsTruth")}</h3>
+          <p className="hint">{progress}</p>
+          {guess.averageGuess ? (
+            <div className="guess-fill">
+              <GuessTruthChart
+                labels={labels}
+                average={guess.averageGuess}
+                truth={guess.truth}
+                fontSize={presenting.fontSize}
+                height="100%"
+              />
+            </div>
+          ) : (
+            <p className="hint">{t("guess.noGuesses")}</p>
+          )}
+        </section>
+        <div className="panel guess-leader-panel">
+          <GuessLeaderboard entries={guess.leaderboard} maxRows={presenting.leaderRows} presenting />
+        </div>
+        <section className="panel guess-scores-panel" aria-labelledby="guess-scores-title">
+          <h3 id="guess-scores-title">{t("guess.scores")}</h3>
+          <div className="guess-fill">
+            <ScoreHistogram scores={guess.scoresBits} fontSize={presenting.fontSize} height="100%" />
+          </div>
+        </section>
+      </div>
     );
   }
 

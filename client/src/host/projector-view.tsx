@@ -12,7 +12,8 @@ import { CompletionsTable } from "../charts/completions-table.tsx";
 import { KlChart } from "../charts/kl-chart.tsx";
 import { formatInt, formatNumber } from "../lib/format.ts";
 import type { HostState } from "./host-session.ts";
-import { LiveRound } from "./live-round.tsx";
+import { BeModelBoard } from "./be-model-board.tsx";
+import { GuessBoard } from "./guess-board.tsx";
 import { ProjectorBars } from "./projector-bars.tsx";
 import { QrCode } from "./qr-code.tsx";
 import { modelShown } from "./reveal.ts";
@@ -20,6 +21,13 @@ import { useElementSize, useRootFontPx } from "./use-presentation.ts";
 import "./presentation.css";
 
 export type ProjectorFocus = "bars" | "kl" | "completions";
+
+/**
+ * Leaderboard rows that fit a guess round's revealed screen, from the focus area's height in rem: what the
+ * right column's leaderboard has left beside the scores' histogram (about 11rem) and the panels' own lines
+ * (presentation.css: rows of about 1.7rem).
+ */
+const leaderRows = (heightRem: number) => Math.max(1, Math.floor((heightRem - 18) / 1.7));
 const FOCUS_KEYS: Record<string, ProjectorFocus> = { "1": "bars", "2": "kl", "3": "completions" };
 
 export function ProjectorView({ state, onExit }: { state: HostState; onExit: () => void }) {
@@ -97,29 +105,35 @@ export function ProjectorView({ state, onExit }: { state: HostState; onExit: () 
 
   const shown = modelShown(round) ? theory : null;
   const n = stats?.n ?? 0;
-  const sampleRound = round.mode === "sample";
   const settings = [
     round.temperature === 0
       ? t("live.greedy")
       : t("live.temperature", { value: formatNumber(round.temperature) }),
     round.topK > 0 ? t("live.topK", { value: round.topK }) : null,
     round.topP < 1 ? t("live.topP", { value: formatNumber(round.topP) }) : null,
+    round.mode === "guess" ? t("live.guessMode") : null,
+    round.beModel ? t("beModel.modeBadge") : null,
   ].filter((s): s is string => s !== null);
 
   let caption: string;
   let body: React.ReactNode;
-  if (!sampleRound) {
-    caption = round.mode === "guess" ? t("present.guess") : t("present.beModel");
+  // a guess round shows its board until the reveal; after it, keys 2 and 3 show the sampling that follows
+  const guessBoard = round.mode === "guess" && (focus === "bars" || !state.guess?.truth);
+  if (round.beModel) {
+    caption = t("present.beModel");
+    body = <BeModelBoard round={round} summary={state.beModel} students={present.length} />;
+  } else if (guessBoard) {
+    caption = state.guess?.truth
+      ? t("present.guessRevealed")
+      : round.guessPhase === "locked" || round.status !== "open"
+        ? t("present.guessLocked")
+        : t("present.guess");
     body = (
-      <LiveRound
+      <GuessBoard
         round={round}
-        theory={theory}
-        stats={stats}
-        history={history}
-        participants={participants}
         guess={state.guess}
-        beModel={state.beModel}
-        timer={false}
+        students={present.length}
+        presenting={{ fontSize: Math.round(rem * 0.85), leaderRows: leaderRows(focusSize.height / rem) }}
       />
     );
   } else if (focus === "kl") {
@@ -170,7 +184,7 @@ export function ProjectorView({ state, onExit }: { state: HostState; onExit: () 
           </p>
         </header>
         <section
-          className={sampleRound ? "projector-focus" : "projector-focus scroll"}
+          className={round.beModel ? "projector-focus scroll" : "projector-focus"}
           ref={focusRef}
           data-testid="projector-focus"
         >

@@ -320,6 +320,9 @@ export const en = {
     kl: "How far the class is from the model, in bits. Notice: it falls as N grows, close to what chance alone gives.",
     completions: "The class's most frequent whole completions: almost every one is new.",
     guess: "Guess the model's probabilities on your phone.",
+    guessLocked: "Guesses are locked. Next: the reveal shows the truth and scores every guess.",
+    guessRevealed:
+      "Revealed: the truth beside the class's average guess. A score is KL(truth ‖ guess) in bits: 0 is perfect, and a confident wrong guess costs the most.",
     beModel: "Be the model: predict the next word on your phone.",
     endedTitle: "This session has ended.",
     ended: "Thank you for taking part! No one can join any more.",
