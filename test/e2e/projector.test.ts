@@ -68,6 +68,28 @@ const TEXT = {
   code: ".projector-join-code",
 };
 
+/**
+ * [RV1] The phone's completion words: how many; which say a probability in an attribute or a text; how many
+ * are named with their probability; how many have a colour other than the neutral white.
+ */
+interface PhoneWords {
+  count: number;
+  saysProbability: string[];
+  named: number;
+  coloured: number;
+}
+const phoneWords = (page: Page) =>
+  page.evaluate<PhoneWords>(`(() => {
+    const words = [...document.querySelectorAll('.completion-list button.token')];
+    const attrs = (w) => [...w.attributes].map((a) => a.name + '="' + a.value + '"').join(' ');
+    return {
+      count: words.length,
+      saysProbability: words.map((w) => attrs(w) + ' ' + w.textContent).filter((s) => /probab|%|\\d\\.\\d/i.test(s)),
+      named: words.filter((w) => /probability \\d/.test(w.getAttribute('aria-label') ?? '')).length,
+      coloured: words.filter((w) => getComputedStyle(w).backgroundColor !== 'rgb(255, 255, 255)').length,
+    };
+  })()`);
+
 const animationsDone = (page: Page) =>
   until(
     () => page.evaluate<boolean>(`document.getAnimations().every((a) => a.playState === "finished")`),
@@ -117,11 +139,14 @@ describe("the projector in presentation mode", () => {
     expect(await projector.getByTestId("model-sampler-panel").count()).toBe(0);
     expect(await projector.getByText("Sampler (exact)").count()).toBe(0);
 
+    // the phone's words carry no probability before the reveal: not in a name, a title, a colour or a text
+    const words = ada.page.locator(".completion-list button.token");
+    const before = await phoneWords(ada.page);
+    expect(before.count).toBeGreaterThanOrEqual(30);
+    expect(before).toEqual({ count: before.count, saysProbability: [], named: 0, coloured: 0 });
+    await ada.page.screenshot({ path: join(SHOTS, "phone-words-before-reveal.png") });
     // the phone's "why this word?" dialog shows no probability before the reveal
-    await ada.page
-      .getByRole("button", { name: /probability/ })
-      .first()
-      .click({ timeout: WAIT_MS });
+    await words.first().click({ timeout: WAIT_MS });
     const dialog = ada.page.getByRole("dialog");
     await dialog.getByText("stays hidden until the instructor reveals it").waitFor({ timeout: WAIT_MS });
     expect(await dialog.getByText(/had probability/).count()).toBe(0);
@@ -177,6 +202,12 @@ describe("the projector in presentation mode", () => {
     expect(await hostControlsVisible(projector)).toEqual([]);
     await projector.screenshot({ path: join(SHOTS, "revealed-1920.png") });
     await ada.page.getByText("Sampler (exact)").first().waitFor({ timeout: WAIT_MS });
+    // after the reveal every word has its probability in its name and its colour
+    const after = await phoneWords(ada.page);
+    expect(after.count).toBeGreaterThanOrEqual(30);
+    expect(after.named).toBe(after.count);
+    expect(after.coloured).toBe(after.count);
+    await ada.page.screenshot({ path: join(SHOTS, "phone-words-after-reveal.png") });
     await ada.page
       .getByRole("button", { name: /probability/ })
       .first()

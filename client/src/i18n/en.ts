@@ -117,6 +117,8 @@ export const en = {
     completions: "Your completions",
     firstHint: "Press Sample: your phone draws a completion from the model, word by word.",
     tapHint: "Tap a word to see what else the model could have picked there.",
+    tapHintHidden:
+      "The words get their probability colours at the reveal; until then, guess which words the model likes.",
     classSoFar: "The class so far: first words",
     classVsTheory: "The class vs the model: first words",
     classCount_one: "{{count, number}} sample from {{students}} students",

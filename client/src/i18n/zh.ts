@@ -112,6 +112,7 @@ export const zh: typeof en = {
     completions: "你的续写",
     firstHint: "点“采样”：你的手机会从模型中一个字词一个字词地抽出一段续写。",
     tapHint: "点一下某个字词，看看模型在那个位置还可能选什么。",
+    tapHintHidden: "揭晓时字词才会按概率着色；在那之前，猜猜模型偏爱哪些字词。",
     classSoFar: "目前全班的结果：第一个字词",
     classVsTheory: "全班与模型对比：第一个字词",
     classCount_one: "来自 {{students}} 名同学的 {{count, number}} 个样本",

@@ -1,6 +1,8 @@
 /**
  * Completions, newest first, each token coloured by its probability and tappable. One tab stop per
- * completion (its first word); the arrow keys move between its words (a roving tabindex).
+ * completion (its first word); the arrow keys move between its words (a roving tabindex). [RV1] Before the
+ * reveal of a round that hides the model, no token carries its probability: not in its colour, its name or
+ * its title (the tokens are plain until the reveal).
  */
 import { type KeyboardEvent, memo } from "react";
 import { useTranslation } from "react-i18next";
@@ -33,10 +35,13 @@ export const CompletionList = memo(function CompletionList({
   completions,
   prompt,
   onInspect,
+  hideProbs = false,
 }: {
   completions: GeneratedSample[];
   prompt: string;
   onInspect: (target: Inspect) => void;
+  /** [RV1] The round hides the model until its reveal, which has not come. */
+  hideProbs?: boolean;
 }) {
   const { t } = useTranslation();
   const latest = completions[0];
@@ -59,16 +64,19 @@ export const CompletionList = memo(function CompletionList({
             </span>
             {c.labels.map((label, step) => {
               const p = c.probs[step] ?? 0;
-              const bin = probBin(p);
+              const bin = hideProbs ? null : probBin(p);
+              // no gap where the text has no space (between Chinese characters)
+              const joined = step > 0 && c.spaceBefore?.[step] === false;
               return (
                 <button
                   key={step}
                   type="button"
                   tabIndex={step === 0 ? 0 : -1}
-                  // no gap where the text has no space (between Chinese characters)
-                  className={step > 0 && c.spaceBefore?.[step] === false ? "token joined" : "token"}
-                  style={{ background: bin.background, color: bin.text }}
-                  aria-label={t("student.tokenLabel", { token: label, p: formatPercent(p) })}
+                  className={`token${joined ? " joined" : ""}${bin ? "" : " plain"}`}
+                  style={bin ? { background: bin.background, color: bin.text } : undefined}
+                  aria-label={
+                    bin ? t("student.tokenLabel", { token: label, p: formatPercent(p) }) : undefined
+                  }
                   onClick={() => onInspect({ sample: c, step })}
                 >
                   {label}

@@ -46,6 +46,27 @@ describe("the completion list", () => {
     expect(html.match(/<button[^>]*tabindex="0"/g)).toHaveLength(2);
     expect(html.match(/<button[^>]*tabindex="-1"/g)).toHaveLength(4);
   });
+
+  it("[RV1] carries no probability before the reveal (name, title, colour), and shows it after", () => {
+    const sample = { index: 0, tokens: [1, 2], probs: [0.5, 0.02], labels: ["a", "dog"] };
+    const list = (hideProbs: boolean) =>
+      renderToStaticMarkup(
+        <CompletionList
+          completions={[sample]}
+          prompt="once"
+          onInspect={() => undefined}
+          hideProbs={hideProbs}
+        />,
+      );
+    const hidden = list(true);
+    expect(hidden).not.toMatch(/probability|%|aria-label|title=|style=/);
+    expect(hidden.match(/class="token plain"/g)).toHaveLength(2);
+    const shown = list(false);
+    expect(shown).toContain('aria-label="a, probability 50%"');
+    expect(shown).toContain('aria-label="dog, probability 2%"');
+    expect(shown.match(/style="background:/g)).toHaveLength(2);
+    expect(shown).not.toContain("plain");
+  });
 });
 
 function ModelLine({ id, name, description }: { id: string; name: string; description: string }) {

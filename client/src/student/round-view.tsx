@@ -26,6 +26,8 @@ export function RoundView({ state, session }: { state: StudentState; session: St
   const showChart =
     round.status === "revealed" || (closed && state.stats !== null) || (round.showClassChart && !guessing);
   const sampled = s !== null && s.completions.length > 0;
+  // [RV1] the model's probabilities wait for the reveal: the words are plain until then
+  const hideProbs = round.mode === "sample" && round.hideUntilReveal && round.status === "open";
 
   if (round.mode === "be-model") return <BeModelPanel state={state} session={session} />;
   return (
@@ -66,9 +68,14 @@ export function RoundView({ state, session }: { state: StudentState; session: St
         <section className="completions" aria-labelledby="completions-title">
           <h2 id="completions-title">{t("student.completions")}</h2>
           {/* the newest completion first, right under the heading: the hint and the colour key follow */}
-          <CompletionList completions={s.completions} prompt={round.prompt} onInspect={setInspecting} />
-          <p className="hint">{t("student.tapHint")}</p>
-          <ProbLegend />
+          <CompletionList
+            completions={s.completions}
+            prompt={round.prompt}
+            onInspect={setInspecting}
+            hideProbs={hideProbs}
+          />
+          <p className="hint">{hideProbs ? t("student.tapHintHidden") : t("student.tapHint")}</p>
+          {hideProbs ? null : <ProbLegend />}
         </section>
       ) : null}
 
