@@ -72,12 +72,17 @@ describe("joining from a phone", () => {
     await page.goto(`${e2e.server.url}/join/${MISSING.toLowerCase()}`, { timeout: WAIT_MS });
     await page.getByText("No room has this code.").waitFor({ timeout: WAIT_MS });
     expect(await page.getByLabel("Your nickname").count()).toBe(0);
+    // the page says the code was not found; nothing calls it a room (the header names no room yet)
+    await page.getByRole("heading", { name: `Room code ${MISSING} not found` }).waitFor({ timeout: WAIT_MS });
+    expect(await page.getByText(`Room ${MISSING}`, { exact: true }).count()).toBe(0);
+    expect(await page.title()).toBe("Tokenroom");
     const field = page.getByLabel("Room code");
     expect(await field.inputValue()).toBe(MISSING);
     await shot(page, "join-link-missing");
     await field.fill(code, { timeout: WAIT_MS });
     await page.getByRole("button", { name: "Check the code" }).click({ timeout: WAIT_MS });
     await page.getByLabel("Your nickname").waitFor({ timeout: WAIT_MS });
+    await page.getByText(`Room ${code}`, { exact: true }).waitFor({ timeout: WAIT_MS });
     await page.context().close();
   });
 

@@ -69,6 +69,8 @@ export const en = {
     checking: "Checking the room code…",
     checkCode: "Check the code",
     title: "Join the class",
+    notFoundTitle: "Room code {{code}} not found",
+    endedTitle: "Room {{code}} has ended",
     code: "Room {{code}}",
     nickname: "Your nickname",
     nicknameHint_one: "Up to {{count}} character. Others in the room will see it.",

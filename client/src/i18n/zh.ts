@@ -65,6 +65,8 @@ export const zh: typeof en = {
     checking: "正在检查房间码…",
     checkCode: "检查房间码",
     title: "加入课堂",
+    notFoundTitle: "找不到房间码 {{code}}",
+    endedTitle: "房间 {{code}} 已结束",
     code: "房间 {{code}}",
     nickname: "你的昵称",
     nicknameHint_one: "最多 {{count}} 个字符。房间里的其他人会看到它。",

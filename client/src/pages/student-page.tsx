@@ -28,13 +28,17 @@ function StudentScreen({ session }: { session: StudentSession }) {
   const { t } = useTranslation();
   const state = useSyncExternalStore(session.subscribe, session.getState);
   const over = state.phase === "ended" || state.phase === "removed";
+  // the room is named once this phone is in it: a /join link's code may be wrong (the form says so)
+  const joining = state.phase === "join";
   useEffect(() => {
-    document.title = t("student.documentTitle", { code: state.code });
-  }, [t, state.code]);
+    document.title = joining ? t("app.name") : t("student.documentTitle", { code: state.code });
+  }, [t, state.code, joining]);
   return (
     <div className="student">
       <header className="student-header">
-        <span className="student-room">{t("student.room", { code: state.code })}</span>
+        <span className="student-room">
+          {joining ? t("app.name") : t("student.room", { code: state.code })}
+        </span>
         {state.nickname ? <span className="student-name">{state.nickname}</span> : null}
         {/* over: no "online" badge for a session that is gone */}
         {over ? (

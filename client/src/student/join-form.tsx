@@ -49,7 +49,13 @@ export function JoinForm({ state, onJoin }: { state: StudentState; onJoin: (nick
   if (roomError || room?.ended) {
     return (
       <section className="join-form">
-        <h1>{t("join.title")}</h1>
+        <h1>
+          {room?.ended
+            ? t("join.endedTitle", { code: state.code })
+            : roomError?.code === "NOT_FOUND"
+              ? t("join.notFoundTitle", { code: state.code })
+              : t("join.title")}
+        </h1>
         <RoomCodeForm
           initialCode={state.code}
           initialError={room?.ended ? t("errors.SESSION_ENDED") : errorText(roomError!)}
