@@ -6,7 +6,9 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ModelSummary } from "@tokenroom/shared";
+import type { ClientErrorCode } from "../api/socket.ts";
 import { type HostAuth, type TrainError, trainModel, type TrainTokenizer } from "../api/train.ts";
+import { useErrorText } from "../components/error-message.tsx";
 import { formatNumber, formatPercent, formatInt } from "../lib/format.ts";
 import {
   defaultOrder,
@@ -43,6 +45,7 @@ const stopEnter = (e: KeyboardEvent) => {
 
 export function TrainPanel({ auth, disabled, onTrained }: TrainPanelProps) {
   const { t, i18n } = useTranslation();
+  const errorText = useErrorText("host");
   const id = useId();
   const f = (name: string) => `${id}-${name}`;
   const [pasted, setPasted] = useState("");
@@ -99,7 +102,14 @@ export function TrainPanel({ auth, disabled, onTrained }: TrainPanelProps) {
       return { kind: "error", lead: t("train.failed"), message: t("errors.OFFLINE") };
     if (error.code === "STREAM_ENDED")
       return { kind: "error", lead: t("train.failed"), message: t("train.lostStream") };
-    return { kind: "error", lead: t("train.failed"), message: error.message }; // the server's words, as given
+    // a catalogue sentence per code, never the server's raw (English) message
+    if (error.code === "BAD_REQUEST")
+      return { kind: "error", lead: t("train.failed"), message: t("train.rejected") };
+    return {
+      kind: "error",
+      lead: t("train.failed"),
+      message: errorText({ code: error.code as ClientErrorCode, message: error.message }),
+    };
   };
 
   const train = async () => {

@@ -65,6 +65,32 @@ export const en = {
     BUILTIN_MODEL: "This model is built into the app: there is nothing to download.",
     generic: "Something went wrong. Reload the page and try again.",
   },
+  /** The host's own wording of a server error (the phone's is in errors); codes not here use errors. */
+  hostErrors: {
+    NOT_FOUND:
+      "The server no longer has this session (it ended, or the server restarted). Open My sessions to review it, or host a new session.",
+    FORBIDDEN:
+      "This browser does not hold this session's host key. Open the session from the browser that created it, or host a new session.",
+    UNAUTHORIZED:
+      "This browser does not hold this session's host key. Open the session from the browser that created it, or host a new session.",
+    SESSION_ENDED: "This session has ended. Host a new session to teach more rounds.",
+    BAD_REQUEST: "The server did not understand that request. Reload the page and try again.",
+    INVALID_SETTINGS:
+      "The server refused these settings: every word of the prompt (or of the pasted passage) must be in the model's vocabulary, and the prompt must not be too long. Change it and start again.",
+    UNKNOWN_MODEL: "The server does not have that model any more. Pick another model and start again.",
+    ROUND_NOT_FOUND:
+      "That round is no longer the current one. The page now shows the current round: use its buttons.",
+    ROUND_CLOSED: "This round is already closed. Click New round to start the next one.",
+    WRONG_PHASE:
+      "That does not fit this round's phase (a guess round is locked before its reveal). Use the buttons shown now.",
+    RATE_LIMITED: "Too many requests in a short time. Wait a few seconds, then click again.",
+    SESSION_FULL:
+      "This session is full: no more students can join. Host a second session for the rest of the class.",
+    UNAVAILABLE:
+      "The server is busy or unreachable. Wait a moment and click again; the page reconnects by itself.",
+    TIMEOUT: "The server did not answer in time. Check the network, then click again.",
+    INTERNAL: "Something went wrong on the server. Wait a moment and click again.",
+  },
   join: {
     checking: "Checking the room code…",
     checkCode: "Check the code",
@@ -452,6 +478,8 @@ export const en = {
     },
     done: "Trained “{{name}}”: it is selected in the model picker.",
     failed: "Training failed:",
+    rejected:
+      "The server could not train a model on this text. Check that it is plain text with enough words (for Chinese or Japanese, pick Characters), then try again.",
     lostStream: "the connection closed before training finished; try again",
   },
   card: {

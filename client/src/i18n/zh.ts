@@ -61,6 +61,25 @@ export const zh: typeof en = {
     BUILTIN_MODEL: "这个模型已内置在应用里，无需下载。",
     generic: "出了点问题。请刷新页面后重试。",
   },
+  /** The host's own wording of a server error (the phone's is in errors); codes not here use errors. */
+  hostErrors: {
+    NOT_FOUND: "服务器上已没有这个课堂（已结束，或服务器重启过）。可在“我的课堂”中回顾，或新开一个课堂。",
+    FORBIDDEN: "这个浏览器没有本课堂的主持人密钥。请用创建课堂的浏览器打开，或新开一个课堂。",
+    UNAUTHORIZED: "这个浏览器没有本课堂的主持人密钥。请用创建课堂的浏览器打开，或新开一个课堂。",
+    SESSION_ENDED: "这个课堂已结束。新开一个课堂来继续上课。",
+    BAD_REQUEST: "服务器无法理解这个请求。请刷新页面后重试。",
+    INVALID_SETTINGS:
+      "服务器拒绝了这些设置：提示（或粘贴的文段）中的每个词都必须在模型的词表里，提示也不能太长。修改后再开始。",
+    UNKNOWN_MODEL: "服务器上已没有这个模型。请换一个模型后再开始。",
+    ROUND_NOT_FOUND: "那一轮已不是当前轮次。页面现在显示的是当前轮次：请使用它的按钮。",
+    ROUND_CLOSED: "这一轮已经结束。点击“新一轮”开始下一轮。",
+    WRONG_PHASE: "这个操作不适合本轮当前的阶段（猜测轮要先锁定猜测再揭晓）。请使用现在显示的按钮。",
+    RATE_LIMITED: "短时间内请求太多。请等几秒钟再点击。",
+    SESSION_FULL: "这个课堂已满，无法再加入学生。请为其余同学再开一个课堂。",
+    UNAVAILABLE: "服务器繁忙或无法连接。请稍等片刻再点击；页面会自动重新连接。",
+    TIMEOUT: "服务器没有及时回应。请检查网络后再点击。",
+    INTERNAL: "服务器出了点问题。请稍等片刻再点击。",
+  },
   join: {
     checking: "正在检查房间码…",
     checkCode: "检查房间码",
@@ -424,6 +443,8 @@ export const zh: typeof en = {
     },
     done: "已训练好“{{name}}”，并已在模型列表中选中。",
     failed: "训练失败：",
+    rejected:
+      "服务器无法用这段文本训练模型。请确认它是纯文本且字词足够多（中文或日文请选“字符”），然后重试。",
     lostStream: "训练完成之前连接就断开了，请重试",
   },
   card: {

@@ -135,7 +135,7 @@ function HostScreen({ host }: { host: HostSession }) {
           {t("host.ended")}
         </p>
       ) : null}
-      <ErrorMessage error={state.error} detail />
+      <ErrorMessage error={state.error} audience="host" />
       {!state.connected ? (
         <p className="banner warn" role="status">
           {t("host.offline")}
