@@ -225,6 +225,23 @@ describe("the projector in presentation mode", () => {
     await projector.screenshot({ path: join(SHOTS, "revealed-1280.png") });
     await projector.setViewportSize({ width: 1920, height: 1080 });
 
+    // the controls window is the host's ordinary view: its charts' ticks and labels are ≥ 18 px at 1920×1080,
+    // and at 1280×800 too, without the page scrolling sideways
+    for (const [width, height] of [
+      [1920, 1080],
+      [1280, 800],
+    ] as const) {
+      await presenter.setViewportSize({ width, height });
+      await presenter.locator(".live svg text").first().waitFor({ timeout: WAIT_MS });
+      const charts = await minFontPx(presenter, { chartText: ".live .recharts-wrapper svg text" });
+      console.log(`the host's own view at ${width}×${height}, chart text (px):`, charts);
+      expect(charts.chartText).toBeGreaterThanOrEqual(18);
+      const scrollWidth = await presenter.evaluate<number>("document.documentElement.scrollWidth");
+      expect(scrollWidth, `the host's view at ${width}×${height}`).toBeLessThanOrEqual(width);
+      await presenter.screenshot({ path: join(SHOTS, `host-view-${width}.png`), fullPage: true });
+    }
+    await presenter.setViewportSize({ width: 1920, height: 1080 });
+
     // key 2: the KL chart, with units on both axes and back-row ticks
     await projector.keyboard.press("2");
     await projector.getByText("KL (bits)").waitFor({ timeout: WAIT_MS });

@@ -7,6 +7,9 @@ import { formatBits } from "../lib/format.ts";
 import { SERIES } from "../lib/prob-colors.ts";
 import { ChartLegend } from "./chart-legend.tsx";
 
+/** Ticks (px): readable on the host's laptop and from the front rows when the host view is projected. */
+const FONT = 18;
+
 export const BeModelChart = memo(function BeModelChart({ words }: { words: BeModelWord[] }) {
   const { t } = useTranslation();
   const data = useMemo(
@@ -29,11 +32,11 @@ export const BeModelChart = memo(function BeModelChart({ words }: { words: BeMod
       <ResponsiveContainer width="100%" height={280}>
         <LineChart data={data} margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
           <CartesianGrid stroke="#ccc" />
-          <XAxis dataKey="word" tick={{ fontSize: 16, fill: "#000" }} />
+          <XAxis dataKey="word" tick={{ fontSize: FONT, fill: "#000" }} />
           <YAxis
             tickFormatter={(v: number) => formatBits(v)}
-            tick={{ fontSize: 14, fill: "#000" }}
-            width={56}
+            tick={{ fontSize: FONT, fill: "#000" }}
+            width={FONT * 3.5}
           />
           <Line
             dataKey="klass"

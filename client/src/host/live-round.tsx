@@ -144,7 +144,7 @@ export const LiveRound = memo(function LiveRound({
             </div>
             <div className="panel">
               <h3>{t("live.klTitle")}</h3>
-              <KlChart history={history} support={theory?.support ?? 0} />
+              <KlChart history={history} support={theory?.support ?? 0} fontSize={18} />
               <p className="hint">{t("live.klCompletionHint")}</p>
               <p className="hint">{t("live.klHint")}</p>
             </div>
