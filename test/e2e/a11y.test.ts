@@ -1,7 +1,8 @@
 /**
  * Accessibility in real Chromium (issue 15): axe-core on every screen of the host (lobby, live round,
  * presentation mode, ended), the presenter's controls window, the phone (join, waiting, sampling, revealed,
- * guess, locked, result, closed, ended), the landing page and the review (sessions list, a session's review): no
+ * guess, locked, result, closed, ended, removed), "be the model" (host, presentation mode, phone), the admin page
+ * (sign-in, sessions), the landing page and the review (sessions list, a session's review): no
  * critical, serious or moderate violation (so exactly one `main` landmark and one `h1` per screen). And the text
  * of the chart SVGs (recharts ticks and labels: host, presentation mode, guess round, review) has a contrast of
  * at least 4.5:1 against the background it is drawn on.
@@ -15,9 +16,11 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useE2eEnvironment } from "./harness.ts";
-import { openHost, sample, until, waitAcked, waitHostN, WAIT_MS, watchCsp } from "./pages.ts";
+import { joinStudent, openHost, sample, until, waitAcked, waitHostN, WAIT_MS, watchCsp } from "./pages.ts";
 
-const e2e = useE2eEnvironment();
+/** The admin page's token (48 hex characters, as operations.md asks): fixed for the test, not a secret. */
+const ADMIN_TOKEN = "6f1c0a9e4b7d2385c6e1f0a94d7b3c2e8a5f1d6b9c0e4a73";
+const e2e = useE2eEnvironment({ ADMIN_TOKEN });
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 interface Violation {
@@ -256,6 +259,57 @@ describe("accessibility of every screen", () => {
     ).toBeGreaterThan(0);
     await host.context().close();
   }, 60_000);
+
+  it("be the model (host, presentation, phone), a refused setting, the removed phone and the admin page", async () => {
+    const { page: host } = await openHost(e2e.browser, e2e.server.url);
+    const phone = await joinStudent(
+      e2e.browser,
+      e2e.server.url,
+      (await host.getByTestId("room-code").textContent())!.trim(),
+      "Bea",
+    );
+    await host.getByLabel("Model", { exact: true }).selectOption("tiny-stories", { timeout: WAIT_MS });
+    await host.getByLabel("Be the model: predict a real text, word by word").check({ timeout: WAIT_MS });
+
+    // a pasted text too short for its words: the server refuses it, and the host reads what to do, in its words
+    await host.getByLabel("Paste a text").check({ timeout: WAIT_MS });
+    await host.getByLabel("Text (the class predicts its last words)").fill("the", { timeout: WAIT_MS });
+    await host.getByRole("button", { name: "Start round" }).click({ timeout: WAIT_MS });
+    const refused = host.getByRole("alert").filter({ hasText: "The server refused these settings" });
+    await refused.waitFor({ timeout: WAIT_MS });
+    // the catalogue's sentence alone: no code, no raw server message in brackets after it
+    expect(await refused.textContent()).toBe(
+      "The server refused these settings: every word of the prompt (or of the pasted passage) must be in the model's vocabulary, and the prompt must not be too long. Change it and start again.",
+    );
+    await expectClean(host, "host-refused-setting");
+
+    await host.getByLabel("A held-out passage of the model's corpus").check({ timeout: WAIT_MS });
+    await host.getByRole("button", { name: "Start round" }).click({ timeout: WAIT_MS });
+    await host.getByTestId("bemodel-progress").waitFor({ timeout: WAIT_MS });
+    await phone.page.getByRole("heading", { name: "What comes next?" }).waitFor({ timeout: WAIT_MS });
+    await expectClean(host, "host-be-model");
+    await expectClean(phone.page, "phone-be-model");
+    await host.keyboard.press("f");
+    await host.getByTestId("projector").waitFor({ timeout: WAIT_MS });
+    await expectClean(host, "presentation-be-model");
+    await host.keyboard.press("f");
+
+    await host.getByRole("button", { name: "Remove Bea" }).click({ timeout: WAIT_MS });
+    await host.getByRole("button", { name: "Yes, remove", exact: true }).click({ timeout: WAIT_MS });
+    await phone.page.getByText("The instructor removed you from this session.").waitFor({ timeout: WAIT_MS });
+    await expectClean(phone.page, "phone-removed");
+    await phone.context.close();
+
+    const admin = watchCsp(await e2e.browser.newPage({ viewport: { width: 1280, height: 800 } }));
+    await admin.goto(`${e2e.server.url}/admin`, { timeout: WAIT_MS });
+    await admin.getByLabel("Admin token").fill(ADMIN_TOKEN, { timeout: WAIT_MS });
+    await expectClean(admin, "admin-sign-in");
+    await admin.getByRole("button", { name: "Show the sessions" }).click({ timeout: WAIT_MS });
+    await admin.getByRole("table").first().waitFor({ timeout: WAIT_MS });
+    await expectClean(admin, "admin-sessions");
+    await admin.close();
+    await host.close();
+  }, 90_000);
 
   it("reports what axe found", () => {
     for (const [screen, violations] of Object.entries(found))

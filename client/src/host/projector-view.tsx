@@ -177,11 +177,12 @@ export function ProjectorView({ state, onExit }: { state: HostState; onExit: () 
             {round.prompt}
             <span className="cursor" aria-hidden="true" />
           </h1>
-          <p className="projector-meta">
+          {/* the round's line: the heading above the focus area's panels (h3) */}
+          <h2 className="projector-meta">
             {t("live.round", { seq: round.seq })} · {settings.join(" · ")} ·{" "}
             <span data-testid="projector-n">{t("present.samples", { count: n, n: formatInt(n) })}</span>{" "}
             <RoundTimer round={round} onTimeUp={playTimeUpCue} />
-          </p>
+          </h2>
         </header>
         <section
           className={round.beModel ? "projector-focus scroll" : "projector-focus"}
