@@ -1,6 +1,8 @@
 /**
  * "Train from your own text" (docs/engine.md): POST /api/models/train, host only. Checks → dedupe by id →
- * train in a worker → store → register. The answer streams NDJSON (`application/x-ndjson`): progress lines
+ * train in a worker → store → register. The body is read as bytes (a Content-Length over the limit is refused
+ * before reading, a stream that passes it as soon as it does) and checked in a training worker (Trainer.check:
+ * decode, parse, validate, normalize, id): the event loop never decodes, parses or scans the text. The answer streams NDJSON (`application/x-ndjson`): progress lines
  * `{"stage","progress"}`, then `{"model": summary}` or `{"error": {code, message}}`. Everything that is wrong
  * with the request or the text is a plain JSON error with a 4xx status before the stream starts.
  *
@@ -15,19 +17,12 @@ import { Concurrency, type Limits } from "../limits/limiter.ts";
 import type { Logger } from "../logger.ts";
 import {
   customEntry,
-  customModelId,
   customModelLoader,
   HELD_OUT_EVERY,
   type TrainingInput,
 } from "../models/custom-models.ts";
 import type { ModelRegistry } from "../models/registry.ts";
-import {
-  checkText,
-  normalizeText,
-  TEXT_MESSAGES,
-  TRAIN_LIMITS,
-  trainRequestSchema,
-} from "../models/text-check.ts";
+import { BODY_MESSAGES, TEXT_MESSAGES, TRAIN_LIMITS } from "../models/text-check.ts";
 import { type TrainOutcome, Trainer } from "../models/trainer.ts";
 import { secretMatches } from "../secrets.ts";
 import { CustomModelStore } from "../store/models.ts";
@@ -50,13 +45,7 @@ export const TRAINING_BUSY_RETRY_MS = 10_000;
 const HOST_ONLY =
   "only a session's host may train models: send Authorization: Bearer <hostKey> and X-Session-Id: <sessionId>";
 
-/** "Your text: once upon a time, there was a…" */
-function defaultName(text: string): string {
-  const head = Array.from(text.slice(0, 200).replace(/\s+/g, " "));
-  return `Your text: ${head.length > 32 ? `${head.slice(0, 32).join("").trimEnd()}…` : head.join("")}`;
-}
-
-const describe = ({ tokenizer, order }: TrainingInput): string =>
+const describe = ({ tokenizer, order }: Omit<TrainingInput, "text">): string =>
   `A ${tokenizer === "char" ? "character" : "word"}-level ${order}-gram (interpolated Kneser-Ney) ` +
   `trained on text a host provided.`;
 
@@ -103,7 +92,9 @@ export function trainRouter({
   router.post(
     "/models/train",
     hostOnly,
-    express.json({ limit: TRAIN_LIMITS.maxBodyBytes }),
+    utfCharset,
+    // bytes, as express.json would read them (type, size limit, Content-Encoding), but neither decoded nor parsed
+    express.raw({ type: "application/json", limit: TRAIN_LIMITS.maxBodyBytes }),
     (req: Request, res: Response) => {
       train(req, res).catch((error: unknown) => {
         log.error("POST /api/models/train failed", error);
@@ -119,25 +110,21 @@ export function trainRouter({
 
   async function train(req: Request, res: Response): Promise<void> {
     const body: unknown = req.body;
-    if (typeof body !== "object" || body === null)
-      return problem(
-        res,
-        400,
-        "BAD_REQUEST",
-        'send JSON: { text, tokenizer: "word" | "char", order: 1-5, name? }',
-      );
-    const parsed = trainRequestSchema.safeParse(body);
-    if (!parsed.success)
-      return problem(res, 400, "BAD_REQUEST", parsed.error.issues[0]?.message ?? "invalid request");
-    const bad = checkText(parsed.data.text);
-    if (bad) return problem(res, bad.status, "BAD_REQUEST", bad.message);
-
-    const input: TrainingInput = {
-      text: normalizeText(parsed.data.text),
-      tokenizer: parsed.data.tokenizer,
-      order: parsed.data.order,
-    };
-    const id = customModelId(input);
+    if (!Buffer.isBuffer(body)) return problem(res, 400, "BAD_REQUEST", BODY_MESSAGES.sendJson);
+    const left = new AbortController();
+    const onClose = () => left.abort();
+    res.on("close", onClose);
+    const checked = await trainer.check(body, charsetOf(req), left.signal);
+    res.off("close", onClose);
+    if (!checked.ok) {
+      if ("problem" in checked)
+        return problem(res, checked.problem.status, "BAD_REQUEST", checked.problem.message);
+      if (checked.reason === "cancelled") return;
+      if (checked.detail) log.error(`checking a training request failed: ${checked.detail}`);
+      return problem(res, 500, "INTERNAL", checked.message);
+    }
+    const { id, name, tokenizer, order, text } = checked.request;
+    const input = { tokenizer, order };
     const sessionId = String(res.locals.sessionId);
     const known = await models.resolve(id);
     if (known) {
@@ -164,13 +151,12 @@ export function trainRouter({
       if (byIp) return tooMany(res, byIp, "training models");
     }
 
-    const name = parsed.data.name || defaultName(input.text);
     const cancel = new AbortController();
     res.on("close", () => {
       if (!res.writableFinished) cancel.abort(); // the client left: stop the worker
     });
     const outcome = await trainer.train(
-      { ...input, id, name, description: describe(input), heldOutEvery: HELD_OUT_EVERY },
+      { ...input, text, id, name, description: describe(input), heldOutEvery: HELD_OUT_EVERY },
       (event) => {
         if (event.type === "accepted") startStream(res);
         else writeLine(res, { stage: event.stage, progress: event.progress });
@@ -206,9 +192,23 @@ export function trainRouter({
     const e = error as { type?: unknown; status?: unknown };
     if (typeof e?.status !== "number" || e.status >= 500 || res.headersSent) return next(error);
     if (e.type === "entity.too.large") return problem(res, 413, "BAD_REQUEST", TEXT_MESSAGES.tooLarge);
-    problem(res, 400, "BAD_REQUEST", "the body is not valid JSON");
+    problem(res, 400, "BAD_REQUEST", BODY_MESSAGES.notJson);
   });
   return router;
+}
+
+/** The charset of a JSON body: its Content-Type's, else UTF-8. */
+function charsetOf(req: Request): string {
+  return (
+    /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(req.get("content-type") ?? "")?.[1]?.toLowerCase() ?? "utf-8"
+  );
+}
+
+/** As express.json: a JSON body in a charset that is not UTF-* is refused (as not valid JSON) before it is read. */
+function utfCharset(req: Request, res: Response, next: NextFunction): void {
+  if (req.is("application/json") && !charsetOf(req).startsWith("utf-"))
+    return problem(res, 400, "BAD_REQUEST", BODY_MESSAGES.notJson);
+  next();
 }
 
 function startStream(res: Response): Response {

@@ -1,10 +1,12 @@
 /**
  * What "Train from your own text" accepts: the request body, and checks of the text that say what to do
- * when it cannot be used. The cheap checks run in the request handler; the token count needs the tokenizer
- * and runs in the training worker (train-worker.ts).
+ * when it cannot be used. All of them run in a training worker (train-worker.ts), never on the event loop: those
+ * of the body (checkTrainBody) before the request handler decides to train, the token count (checkTokens) and
+ * the artifact size (checkArtifactBytes) in the training itself.
  */
 import { z } from "zod";
 import { type TokenizerKind, unicodeString } from "@tokenroom/shared";
+import { customModelId } from "./custom-models.ts";
 
 export const TRAIN_LIMITS = {
   /** UTF-8 bytes of text. */
@@ -117,4 +119,79 @@ export function checkTokens(lines: readonly (readonly string[])[], tokenizer: To
     `this text has ${tokens} token${tokens === 1 ? "" : "s"} on ${lines.length} line${lines.length === 1 ? "" : "s"}: ` +
     `paste at least a few sentences (${TRAIN_LIMITS.minTokens} tokens on ${TRAIN_LIMITS.minLines} or more lines)`
   );
+}
+
+/** What a body that is not a training request is told. */
+export const BODY_MESSAGES = {
+  /** Not JSON, not in a UTF charset, or not an object or array. */
+  notJson: "the body is not valid JSON",
+  /** Not sent as application/json. */
+  sendJson: 'send JSON: { text, tokenizer: "word" | "char", order: 1-5, name? }',
+} as const;
+
+/** "Your text: once upon a time, there was a…" */
+export function defaultName(text: string): string {
+  const head = Array.from(text.slice(0, 200).replace(/\s+/g, " "));
+  return `Your text: ${head.length > 32 ? `${head.slice(0, 32).join("").trimEnd()}…` : head.join("")}`;
+}
+
+/** A training request that passed the checks of the request handler: its normalized text as UTF-8. */
+export interface CheckedTrainRequest {
+  /** customModelId of the normalized text and options. */
+  id: string;
+  /** The given name, or defaultName of the text. */
+  name: string;
+  tokenizer: TokenizerKind;
+  order: number;
+  /** normalizeText of the text, UTF-8 (its own ArrayBuffer, to be transferred). */
+  text: Uint8Array;
+}
+
+export type TrainBodyCheck = { ok: true; request: CheckedTrainRequest } | { ok: false; problem: TextProblem };
+
+/**
+ * The checks of POST /api/models/train on its raw body, in the training worker (train-worker.ts) so that the event
+ * loop never decodes, parses or scans a 2 MB text: decode (`charset`, UTF-8 by default; invalid bytes become
+ * U+FFFD), parse as express.json (strict: an object or array), the schema, checkText, then normalize and name it
+ * and compute its id (customModelId). Answers as the handler did when express.json parsed the body.
+ */
+export function checkTrainBody(body: Uint8Array, charset: string): TrainBodyCheck {
+  const refuse = (message: string, status: 400 | 413 = 400): TrainBodyCheck => ({
+    ok: false,
+    problem: { status, message },
+  });
+  let json: string;
+  try {
+    json = new TextDecoder(charset).decode(body);
+  } catch {
+    return refuse(BODY_MESSAGES.notJson); // a charset TextDecoder does not know
+  }
+  let value: unknown = {}; // express.json: an empty body is {}
+  if (json.length > 0) {
+    // express.json's strict mode: only an object or an array
+    const first = /^[ \t\n\r]*([^ \t\n\r])/.exec(json)?.[1];
+    if (first !== "{" && first !== "[") return refuse(BODY_MESSAGES.notJson);
+    try {
+      value = JSON.parse(json);
+    } catch {
+      return refuse(BODY_MESSAGES.notJson);
+    }
+  }
+  if (typeof value !== "object" || value === null) return refuse(BODY_MESSAGES.sendJson);
+  const parsed = trainRequestSchema.safeParse(value);
+  if (!parsed.success) return refuse(parsed.error.issues[0]?.message ?? "invalid request");
+  const bad = checkText(parsed.data.text);
+  if (bad) return { ok: false, problem: bad };
+  const text = normalizeText(parsed.data.text);
+  const { tokenizer, order } = parsed.data;
+  return {
+    ok: true,
+    request: {
+      id: customModelId({ text, tokenizer, order }),
+      name: parsed.data.name || defaultName(text),
+      tokenizer,
+      order,
+      text: new TextEncoder().encode(text),
+    },
+  };
 }

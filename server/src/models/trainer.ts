@@ -1,18 +1,23 @@
 /**
  * Runs trainNgram off the event loop: one worker_thread per job (train-worker.ts), a few at a time, the rest
- * queued. From source the worker registers tsx's loader itself before importing its TypeScript entry (~0.5 s);
- * from the build it is the bundled server/dist/train-worker.js.
+ * queued. The same entry checks the raw body of a training request first (check(): decode, parse, validate, id),
+ * also in a worker of its own, a few at a time, so that the event loop never holds a 2 MB text as a string: the
+ * text travels as UTF-8 bytes whose ArrayBuffer is transferred, not copied. From source the worker registers tsx's
+ * loader itself before importing its TypeScript entry (~0.5 s); from the build it is the bundled
+ * server/dist/train-worker.js.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { ModelSummary, TokenizerKind, TrainStage } from "@tokenroom/shared";
 import { workerSource } from "../worker-source.ts";
+import type { TrainBodyCheck } from "./text-check.ts";
 
 export interface TrainJob {
   id: string;
   name: string;
   description: string;
-  text: string;
+  /** The text, or its UTF-8 bytes (their ArrayBuffer is transferred to the worker: not usable after). */
+  text: string | Uint8Array;
   tokenizer: TokenizerKind;
   order: number;
   heldOutEvery: number;
@@ -20,8 +25,13 @@ export interface TrainJob {
   withoutHeldOut?: boolean;
 }
 
+/** What train-worker.ts does: check a request's raw body (checkTrainBody), or train. */
+export type WorkerInput = TrainJob | { check: Uint8Array; charset: string };
+
 /** Worker → server. */
 export type WorkerMessage =
+  /** The answer to a check. */
+  | { type: "checked"; check: TrainBodyCheck }
   /** The text has enough tokens: training starts. */
   | { type: "accepted" }
   /** The text cannot be trained on; `message` says what to do. */
@@ -36,6 +46,11 @@ export type TrainOutcome =
   /** `message` may be shown to the user; `detail` is for the server log only. */
   | { ok: false; reason: "rejected" | "busy" | "failed" | "cancelled"; message: string; detail?: string };
 
+/** A worker that did not answer: it failed (`detail` for the server log only) or the caller left. */
+type Stopped = { ok: false; reason: "failed" | "cancelled"; message: string; detail?: string };
+
+export type CheckOutcome = TrainBodyCheck | Stopped;
+
 export interface TrainerOptions {
   /** Workers training at once (default: cores − 1, at least 1, at most 2). */
   concurrency?: number;
@@ -45,55 +60,28 @@ export interface TrainerOptions {
   timeoutMs?: number;
   /** V8 old-space limit of a worker (2 MB of text at order 5 peaks around 600 MB). */
   maxHeapMb?: number;
+  /** Workers checking request bodies at once (default: as many as train); more wait for one to finish. */
+  checkConcurrency?: number;
 }
 
-const failed = (message: string, detail?: string): TrainOutcome => ({
-  ok: false,
-  reason: "failed",
-  message,
-  ...(detail === undefined ? {} : { detail }),
-});
-const CRASHED = "training failed on the server; try again, or with a shorter text";
-
-export class Trainer {
+/** At most `size` at once, the rest waiting in order; a waiter whose signal aborts leaves the line. */
+class Slots {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
-  private readonly concurrency: number;
-  private readonly queueLimit: number;
-  private readonly timeoutMs: number;
-  private readonly maxHeapMb: number;
 
-  constructor(options: TrainerOptions = {}) {
-    this.concurrency = options.concurrency ?? Math.min(2, Math.max(1, availableParallelism() - 1));
-    this.queueLimit = options.queueLimit ?? 8;
-    this.timeoutMs = options.timeoutMs ?? 300_000;
-    this.maxHeapMb = options.maxHeapMb ?? 2048;
+  constructor(private readonly size: number) {}
+
+  get full(): boolean {
+    return this.running >= this.size;
   }
 
-  /** Trains `job` in a fresh worker; `onEvent` hears "accepted" and the progress. Never rejects. */
-  async train(
-    job: TrainJob,
-    onEvent: (event: TrainEvent) => void,
-    signal?: AbortSignal,
-  ): Promise<TrainOutcome> {
-    if (this.running >= this.concurrency && this.waiting.length >= this.queueLimit) {
-      return {
-        ok: false,
-        reason: "busy",
-        message: "the server is training other models; try again in a minute",
-      };
-    }
-    if (!(await this.acquire(signal)))
-      return { ok: false, reason: "cancelled", message: "the request was closed" };
-    try {
-      return await this.run(job, onEvent, signal);
-    } finally {
-      this.release();
-    }
+  get queued(): number {
+    return this.waiting.length;
   }
 
-  private acquire(signal: AbortSignal | undefined): Promise<boolean> {
-    if (this.running < this.concurrency) {
+  /** true once a slot is held (release() it), false if `signal` aborted first. */
+  acquire(signal: AbortSignal | undefined): Promise<boolean> {
+    if (this.running < this.size) {
       this.running++;
       return Promise.resolve(true);
     }
@@ -114,26 +102,110 @@ export class Trainer {
     });
   }
 
-  private release(): void {
+  release(): void {
     this.running--;
     this.waiting.shift()?.();
   }
+}
 
-  private run(
+const failed = (message: string, detail?: string): Stopped => ({
+  ok: false,
+  reason: "failed",
+  message,
+  ...(detail === undefined ? {} : { detail }),
+});
+const CRASHED = "training failed on the server; try again, or with a shorter text";
+
+export class Trainer {
+  private readonly training: Slots;
+  private readonly checking: Slots;
+  private readonly queueLimit: number;
+  private readonly timeoutMs: number;
+  private readonly maxHeapMb: number;
+
+  constructor(options: TrainerOptions = {}) {
+    const concurrency = options.concurrency ?? Math.min(2, Math.max(1, availableParallelism() - 1));
+    this.training = new Slots(concurrency);
+    this.checking = new Slots(options.checkConcurrency ?? concurrency);
+    this.queueLimit = options.queueLimit ?? 8;
+    this.timeoutMs = options.timeoutMs ?? 300_000;
+    this.maxHeapMb = options.maxHeapMb ?? 2048;
+  }
+
+  /**
+   * Checks the raw body of POST /api/models/train (`body`: its bytes, whose ArrayBuffer is transferred; `charset`
+   * from its Content-Type) in a worker: checkTrainBody's answer, or failed/cancelled. Never rejects.
+   */
+  async check(body: Uint8Array, charset: string, signal?: AbortSignal): Promise<CheckOutcome> {
+    if (!(await this.checking.acquire(signal)))
+      return { ok: false, reason: "cancelled", message: "the request was closed" };
+    try {
+      return await this.run<TrainBodyCheck>(
+        { check: body, charset },
+        (m) => (m.type === "checked" ? m.check : undefined),
+        signal,
+      );
+    } finally {
+      this.checking.release();
+    }
+  }
+
+  /** Trains `job` in a fresh worker; `onEvent` hears "accepted" and the progress. Never rejects. */
+  async train(
     job: TrainJob,
     onEvent: (event: TrainEvent) => void,
     signal?: AbortSignal,
   ): Promise<TrainOutcome> {
+    if (this.training.full && this.training.queued >= this.queueLimit) {
+      return {
+        ok: false,
+        reason: "busy",
+        message: "the server is training other models; try again in a minute",
+      };
+    }
+    if (!(await this.training.acquire(signal)))
+      return { ok: false, reason: "cancelled", message: "the request was closed" };
+    try {
+      return await this.run<TrainOutcome>(
+        job,
+        (m) => {
+          if (m.type === "done") return { ok: true, artifactJson: m.artifactJson, summary: m.summary };
+          if (m.type === "rejected") return { ok: false, reason: "rejected", message: m.message };
+          if (m.type === "accepted" || m.type === "progress") onEvent(m);
+          return undefined;
+        },
+        signal,
+      );
+    } finally {
+      this.training.release();
+    }
+  }
+
+  /** Runs the worker on `input` until `onMessage` answers, or it fails, times out or `signal` aborts. */
+  private run<T>(
+    input: WorkerInput,
+    onMessage: (m: WorkerMessage) => T | undefined,
+    signal?: AbortSignal,
+  ): Promise<T | Stopped> {
     return new Promise((resolve) => {
+      const bytes = "check" in input ? input.check : typeof input.text === "string" ? null : input.text;
+      // only a buffer of its own moves (a small Buffer may be a view of Node's shared pool): else a copy
+      const own =
+        bytes && (bytes.byteOffset > 0 || bytes.byteLength < bytes.buffer.byteLength)
+          ? new Uint8Array(bytes)
+          : bytes;
+      const workerData: WorkerInput =
+        own === bytes || !own ? input : "check" in input ? { ...input, check: own } : { ...input, text: own };
       const source = workerSource("train-worker");
       const worker = new Worker(source.code, {
         eval: source.eval,
-        workerData: job,
+        workerData,
+        transferList: own ? [own.buffer as ArrayBuffer] : [],
         execArgv: [],
         resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb },
       });
       let settled = false;
-      const finish = (outcome: TrainOutcome) => {
+      const finish = (outcome: T | Stopped) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -150,9 +222,9 @@ export class Trainer {
       if (signal?.aborted) return abort();
       signal?.addEventListener("abort", abort, { once: true });
       worker.on("message", (m: WorkerMessage) => {
-        if (m.type === "done") finish({ ok: true, artifactJson: m.artifactJson, summary: m.summary });
-        else if (m.type === "rejected") finish({ ok: false, reason: "rejected", message: m.message });
-        else if (!settled) onEvent(m);
+        if (settled) return;
+        const outcome = onMessage(m);
+        if (outcome !== undefined) finish(outcome);
       });
       worker.on("error", (error: Error & { code?: string }) =>
         finish(
