@@ -36,8 +36,9 @@ import { Trainer } from "./models/trainer.ts";
 import { BeModelService } from "./realtime/be-model-service.ts";
 import { GuessService } from "./realtime/guess-service.ts";
 import { SocketLimits } from "./realtime/socket-limits.ts";
-import { sweepIntervalMs, sweepLiveSessions } from "./realtime/live-memory.ts";
-import { noSync, SessionService } from "./realtime/session-service.ts";
+import { createLiveLayer, type LiveLayer } from "./realtime/live-layer.ts";
+import { sweepIntervalMs } from "./realtime/live-memory.ts";
+import { noSync } from "./realtime/sync-bus.ts";
 import { LocalStatsHub } from "./rounds/stats-hub.ts";
 import { setupScale } from "./scale/index.ts";
 import type { Database } from "./store/database.ts";
@@ -79,7 +80,8 @@ export interface AppComponents {
 export interface Application {
   httpServer: HttpServer;
   io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-  sessions: SessionService;
+  /** The live layer's rooms: sessions, participants, rounds, ticker (realtime/live-layer.ts). */
+  realtime: LiveLayer;
   writer: SampleWriter;
   /** [L1]–[L7] The rate limits (shared through Redis when REDIS_URL is set). */
   limits: Limits;
@@ -143,7 +145,7 @@ export function createApplication(c: AppComponents): Application {
   const guesses = new GuessService(repo);
   // one pool of training workers for custom models and the "be the model" held-out models
   const trainer = new Trainer();
-  const sessions = new SessionService({
+  const realtime = createLiveLayer({
     guesses,
     beModel: new BeModelService(repo, c.models, undefined, trainer),
     repo,
@@ -157,8 +159,9 @@ export function createApplication(c: AppComponents): Application {
     maxStudents: limits.config.maxStudentsPerSession,
     statsFanoutSockets: c.config.statsFanoutSockets,
   });
+  const { sessions } = realtime;
   scale?.onSync((sessionId, kind) => {
-    sessions
+    realtime
       .refresh(sessionId, kind)
       .catch((error: unknown) => log.error(`sync ${kind} of ${sessionId} failed`, error));
   });
@@ -216,17 +219,9 @@ export function createApplication(c: AppComponents): Application {
     next();
   });
   socketLimits.install(io);
-  io.on("connection", (socket) => registerHandlers(socket, sessions, samples, guesses, log, socketLimits));
+  io.on("connection", (socket) => registerHandlers(socket, realtime, samples, log, socketLimits));
 
-  let ticking = false;
-  const timer = clock.setInterval(() => {
-    if (ticking) return;
-    ticking = true;
-    sessions
-      .tick()
-      .catch((error: unknown) => log.error("stats tick failed", error))
-      .finally(() => (ticking = false));
-  }, c.config.statsIntervalMs);
+  const timer = realtime.ticker.start(c.config.statsIntervalMs, log);
 
   // [MEM1] ended and idle sessions leave memory; they come back from the database on next use
   const idleMs = (c.config.sessionIdleMinutes ?? 120) * 60_000;
@@ -235,7 +230,8 @@ export function createApplication(c: AppComponents): Application {
     if (sweeping) return;
     sweeping = true;
     c.models.trim(); // [MEM2] decoders grew since they were last measured
-    sweepLiveSessions(sessions, idleMs)
+    sessions
+      .evictIdle(idleMs)
       .then((r) => {
         if (r.evicted > 0) log.info(`memory: ${r.evicted} sessions left memory, ${r.live} live`);
       })
@@ -258,7 +254,7 @@ export function createApplication(c: AppComponents): Application {
   return {
     httpServer,
     io,
-    sessions,
+    realtime,
     writer,
     limits,
     async close() {

@@ -7,7 +7,9 @@ import type { Clock } from "../src/clock.ts";
 import type { Broadcaster } from "../src/realtime/broadcaster.ts";
 import { BeModelService } from "../src/realtime/be-model-service.ts";
 import { GuessService } from "../src/realtime/guess-service.ts";
-import { noSync, SessionService, type SyncBus } from "../src/realtime/session-service.ts";
+import { type LiveLayer, wireLiveLayer } from "../src/realtime/live-layer.ts";
+import { LiveSessions } from "../src/realtime/live-sessions.ts";
+import { noSync, type SyncBus } from "../src/realtime/sync-bus.ts";
 import { LocalStatsHub } from "../src/rounds/stats-hub.ts";
 import type { Database } from "../src/store/database.ts";
 import { Repository } from "../src/store/repository.ts";
@@ -31,15 +33,16 @@ export function manualClock(start = 1_700_000_000_000): ManualClock {
 export const sampleRound = (over: Partial<RoundSettings> = {}): RoundSettings =>
   roundSettingsSchema.parse(toyRound(over));
 
-export interface Services {
+export interface Services extends LiveLayer {
   repo: Repository;
-  sessions: SessionService;
+  /** The sessions this "process" holds: tests look inside their live state. */
+  live: LiveSessions;
   stats: LocalStatsHub;
   clock: ManualClock;
   sent: { event: string; args: unknown[] }[];
 }
 
-/** A SessionService over `db`; several over one database stand for several server processes. */
+/** The live layer over `db`; several over one database stand for several server processes. */
 export function services(db: Database, sync: SyncBus = noSync): Services {
   const repo = new Repository(db.prisma, db.sql);
   const clock = manualClock();
@@ -51,7 +54,7 @@ export function services(db: Database, sync: SyncBus = noSync): Services {
     disconnectParticipant: () => undefined,
     localSockets: () => 0,
   };
-  const sessions = new SessionService({
+  const deps = {
     repo,
     models: models(),
     clock,
@@ -61,6 +64,7 @@ export function services(db: Database, sync: SyncBus = noSync): Services {
     beModel: new BeModelService(repo, models()),
     sync,
     publicUrl: () => "http://tokenroom.test",
-  });
-  return { repo, sessions, stats, clock, sent };
+  };
+  const live = new LiveSessions(deps);
+  return { ...wireLiveLayer(deps, live), repo, live, stats, clock, sent };
 }

@@ -19,7 +19,6 @@ import {
 import { systemClock } from "../src/clock.ts";
 import { createLogger } from "../src/logger.ts";
 import { CustomModelStore } from "../src/store/models.ts";
-import { sweepLiveSessions } from "../src/realtime/live-memory.ts";
 import { retentionSweep, scheduleRetention } from "../src/store/retention.ts";
 import {
   attachHost,
@@ -47,7 +46,7 @@ describe("[MEM1] idle and ended live sessions leave memory and come back from th
   /** Waits until the server has no socket left (clients disconnected), then sweeps with no idle time. */
   async function sweepWhenDetached() {
     await vi.waitFor(() => expect(t.app.io.of("/").sockets.size).toBe(0));
-    return sweepLiveSessions(t.app.sessions, 0);
+    return t.app.realtime.sessions.evictIdle(0);
   }
 
   it("keeps a session a socket is attached to, drops it once detached, and restores its round and counts", async () => {
@@ -62,7 +61,7 @@ describe("[MEM1] idle and ended live sessions leave memory and come back from th
     expect(acked.results.every((r) => r.status === "accepted")).toBe(true);
 
     // attached (host and student sockets): not idle, even with no idle time at all
-    expect(await sweepLiveSessions(t.app.sessions, 0)).toEqual({ evicted: 0, live: 1 });
+    expect(await t.app.realtime.sessions.evictIdle(0)).toEqual({ evicted: 0, live: 1 });
 
     host.socket.disconnect();
     ann.socket.disconnect();
@@ -74,7 +73,7 @@ describe("[MEM1] idle and ended live sessions leave memory and come back from th
     expect(snapshot.round?.id).toBe(round.id);
     expect(snapshot.stats?.n).toBe(5);
     expect(snapshot.participants.map((p) => p.nickname)).toEqual(["Ann"]);
-    expect(t.app.sessions.live.size).toBe(1);
+    expect(t.app.realtime.sessions.heldCount()).toBe(1);
 
     again.disconnect();
     expect(await sweepWhenDetached()).toEqual({ evicted: 1, live: 0 });
@@ -105,17 +104,17 @@ describe("[MEM1] idle and ended live sessions leave memory and come back from th
     const host = await t.host("ends");
     await startToyRound(host.socket);
     const bo = await t.student(host.session.code, "Bo");
-    const before = t.app.sessions.live.size;
+    const before = t.app.realtime.sessions.heldCount();
     await expectOk(call(host.socket, "session:end", {}));
-    const swept = await sweepLiveSessions(t.app.sessions, 0);
+    const swept = await t.app.realtime.sessions.evictIdle(0);
     expect(swept.evicted).toBeGreaterThanOrEqual(1);
-    expect(t.app.sessions.live.has(host.session.sessionId)).toBe(false);
+    expect(t.app.realtime.sessions.isHeld(host.session.sessionId)).toBe(false);
     expect(swept.live).toBeLessThan(before);
     // a socket of the dropped session leaving does not load it back
     const sockets = t.app.io.of("/").sockets.size;
     bo.socket.disconnect();
     await vi.waitFor(() => expect(t.app.io.of("/").sockets.size).toBe(sockets - 1));
-    expect(t.app.sessions.live.has(host.session.sessionId)).toBe(false);
+    expect(t.app.realtime.sessions.isHeld(host.session.sessionId)).toBe(false);
     // coming back as ended: the host sees the ended session, with no round
     const snapshot = await attachHost(host.socket, host.session);
     expect({ ended: snapshot.session.ended, round: snapshot.round }).toEqual({ ended: true, round: null });

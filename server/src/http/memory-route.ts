@@ -4,11 +4,11 @@
  */
 import type { Request, Response } from "express";
 import type { ModelRegistry } from "../models/registry.ts";
-import type { SessionService } from "../realtime/session-service.ts";
+import type { Sessions } from "../realtime/sessions.ts";
 import { requireAdmin } from "../review/auth.ts";
 import { bearerToken, type HttpError, sendHttpError } from "./errors.ts";
 
-export function memoryRoute(sessions: SessionService, models: ModelRegistry, adminToken: string | undefined) {
+export function memoryRoute(sessions: Sessions, models: ModelRegistry, adminToken: string | undefined) {
   return (req: Request, res: Response): void => {
     res.setHeader("Cache-Control", "no-store");
     try {
@@ -16,15 +16,14 @@ export function memoryRoute(sessions: SessionService, models: ModelRegistry, adm
     } catch (error) {
       return sendHttpError(res, error as HttpError);
     }
-    void Promise.all([...sessions.live.values()].map((p) => p.catch(() => null))).then((all) => {
-      const live = all.filter((l) => l !== null);
+    void sessions.held().then((held) => {
       // started with --expose-gc (the memory test): collect first, so the heap figure is what is still held
       (globalThis as { gc?: () => void }).gc?.();
       const m = process.memoryUsage();
       res.json({
-        liveSessions: live.length,
-        liveRounds: live.filter((l) => l.round !== null).length,
-        liveParticipants: live.reduce((n, l) => n + l.participants.size, 0),
+        liveSessions: held.sessions,
+        liveRounds: held.rounds,
+        liveParticipants: held.participants,
         modelCache: models.cacheStats(),
         rssBytes: m.rss,
         heapUsedBytes: m.heapUsed,

@@ -6,13 +6,13 @@ import type { TrustFunction } from "../limits/client-ip.ts";
 import type { Limits } from "../limits/limiter.ts";
 import type { Logger } from "../logger.ts";
 import type { ModelRegistry } from "../models/registry.ts";
-import type { SessionService } from "../realtime/session-service.ts";
+import type { Sessions } from "../realtime/sessions.ts";
 import type { Database } from "../store/database.ts";
 import { problem } from "./errors.ts";
 import { limitPerIp, requestIp, tooMany } from "./rate-limit.ts";
 
 export interface RouteDeps {
-  sessions: SessionService;
+  sessions: Sessions;
   models: ModelRegistry;
   log: Logger;
   limits: Limits;
@@ -29,7 +29,7 @@ export function apiRouter({ sessions, log, limits, trust }: RouteDeps): Router {
     const parsed = createSessionSchema.safeParse(req.body ?? {});
     if (!parsed.success)
       return void problem(res, 400, "BAD_REQUEST", parsed.error.issues[0]?.message ?? "invalid body");
-    sessions.createSession(parsed.data.title).then(
+    sessions.create(parsed.data.title).then(
       (created) => res.status(201).json(created),
       (error: unknown) => {
         log.error("POST /api/sessions failed", error);
@@ -48,10 +48,10 @@ export function apiRouter({ sessions, log, limits, trust }: RouteDeps): Router {
     const lookup = async () => {
       const refusal = await limits.take("failedJoinsPerIp", ip);
       if (refusal) return tooMany(res, refusal, "trying room codes that do not exist");
-      const s = await sessions.deps.repo.getSessionByCode(code.data);
-      if (!s) return void problem(res, 404, "NOT_FOUND", `no session has the code ${code.data}`);
+      const room = await sessions.byCode(code.data);
+      if (!room) return void problem(res, 404, "NOT_FOUND", `no session has the code ${code.data}`);
       await limits.giveBack("failedJoinsPerIp", ip);
-      res.json({ code: s.code, title: s.title, locked: s.locked, ended: s.endedAt !== null });
+      res.json(room);
     };
     lookup().catch((error: unknown) => {
       log.error("GET /api/rooms/:code failed", error);

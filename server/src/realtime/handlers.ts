@@ -1,6 +1,6 @@
 /**
  * Socket handlers, each in the same order: validate the payload (zod) → check who is asking →
- * call the service → acknowledge with a Result. Broadcasts happen in the service.
+ * call the room (sessions, participants, rounds) → acknowledge with a Result. Broadcasts happen in the rooms.
  */
 import type { Socket } from "socket.io";
 import type { z } from "zod";
@@ -26,9 +26,8 @@ import {
 import { ServiceError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { rooms } from "./broadcaster.ts";
-import type { GuessService } from "./guess-service.ts";
 import type { SampleService } from "./sample-service.ts";
-import type { SessionService } from "./session-service.ts";
+import type { LiveLayer } from "./live-layer.ts";
 import type { SocketLimits } from "./socket-limits.ts";
 import { shardOf } from "./student-fanout.ts";
 
@@ -51,9 +50,8 @@ function describeIssue(error: z.ZodError): string {
 
 export function registerHandlers(
   socket: AppSocket,
-  sessions: SessionService,
+  { sessions, participants, rounds }: Pick<LiveLayer, "sessions" | "participants" | "rounds">,
   samples: SampleService,
-  guesses: GuessService,
   log: Logger,
   limits: SocketLimits,
 ): void {
@@ -110,20 +108,20 @@ export function registerHandlers(
 
   on("host:attach", hostAttachSchema, async ({ sessionId, hostKey }) => {
     if (socket.data.role === "student") throw new ServiceError(E.FORBIDDEN, "this connection is a student's");
-    const snapshot = await limits.attempt(socket, ip, () => sessions.hostAttach(sessionId, hostKey));
+    const snapshot = await limits.attempt(socket, ip, () => sessions.attach(sessionId, hostKey));
     socket.data.role = "host";
     socket.data.sessionId = sessionId;
     await socket.join(rooms.host(sessionId));
     return snapshot;
   });
-  on("round:start", roundSettingsSchema, (settings) => sessions.startRound(hostSession(), settings));
-  on("round:reveal", roundRefSchema, ({ roundId }) => sessions.revealRound(hostSession(), roundId));
-  on("round:close", roundRefSchema, ({ roundId }) => sessions.closeRound(hostSession(), roundId));
+  on("round:start", roundSettingsSchema, (settings) => rounds.start(hostSession(), settings));
+  on("round:reveal", roundRefSchema, ({ roundId }) => rounds.reveal(hostSession(), roundId));
+  on("round:close", roundRefSchema, ({ roundId }) => rounds.close(hostSession(), roundId));
   on("session:lock", lockSchema, ({ locked }) => sessions.lock(hostSession(), locked));
   on("participant:remove", removeParticipantSchema, ({ participantId }) =>
-    sessions.removeParticipant(hostSession(), participantId),
+    participants.remove(hostSession(), participantId),
   );
-  on("session:end", emptySchema, () => sessions.endSession(hostSession()));
+  on("session:end", emptySchema, () => sessions.end(hostSession()));
 
   const becomeStudent = async (sessionId: string, participantId: string) => {
     if (socket.data.role === "host")
@@ -143,7 +141,7 @@ export function registerHandlers(
         rooms.studentShard(sessionId, shardOf(participantId)),
         rooms.participant(participantId),
       ]);
-      sessions.setConnected(await sessions.getLive(sessionId), participantId, 1);
+      await participants.connected(sessionId, participantId);
     }
   };
 
@@ -151,29 +149,27 @@ export function registerHandlers(
     if (socket.data.role)
       throw new ServiceError(E.FORBIDDEN, "this connection has already joined; reload to join again");
     await limits.lookup(ip);
-    const result = await limits.attempt(socket, ip, () => sessions.join(code, nickname));
+    const result = await limits.attempt(socket, ip, () => participants.join(code, nickname));
     await becomeStudent(result.snapshot.session.id, result.participantId);
     return result;
   });
   on("student:resume", studentResumeSchema, async ({ participantId, resumeToken }) => {
-    const { live, snapshot } = await limits.attempt(socket, ip, () =>
-      sessions.resume(participantId, resumeToken),
+    const { sessionId, snapshot } = await limits.attempt(socket, ip, () =>
+      participants.resume(participantId, resumeToken),
     );
-    await becomeStudent(live.session.id, participantId);
+    await becomeStudent(sessionId, participantId);
     return snapshot;
   });
-  on("bemodel:next", roundRefSchema, ({ roundId }) => sessions.nextWord(hostSession(), roundId));
-  on("guess:lock", roundRefSchema, ({ roundId }) => sessions.lockGuesses(hostSession(), roundId));
+  on("bemodel:next", roundRefSchema, ({ roundId }) => rounds.nextWord(hostSession(), roundId));
+  on("guess:lock", roundRefSchema, ({ roundId }) => rounds.lockGuesses(hostSession(), roundId));
   on("guess:submit", guessSubmitSchema, async ({ roundId, probs }) => {
     const { sessionId, participantId } = student();
     await limits.guess(participantId);
-    const result = await guesses.submit(await sessions.getLive(sessionId), participantId, roundId, probs);
-    sessions.deps.sync.publish(sessionId, "guesses");
-    return result;
+    return rounds.submitGuess(sessionId, participantId, roundId, probs);
   });
   on("sample:submit", sampleSubmitSchema, async ({ roundId, samples: batch }) => {
     const { sessionId, participantId } = student();
-    return samples.submit(await sessions.liveForRound(sessionId, roundId), participantId, roundId, batch);
+    return samples.submit(await rounds.liveFor(sessionId, roundId), participantId, roundId, batch);
   });
 
   socket.on("disconnect", () => {
@@ -181,10 +177,7 @@ export function registerHandlers(
     const { role, sessionId, participantId } = socket.data;
     if (role === "student" && sessionId && participantId) {
       // only a session still in memory: one that left it counts its sockets again when it is loaded
-      sessions
-        .peekLive(sessionId)
-        ?.then((live) => sessions.setConnected(live, participantId, -1))
-        .catch(() => undefined);
+      participants.disconnected(sessionId, participantId).catch(() => undefined);
     }
   });
 }

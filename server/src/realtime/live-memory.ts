@@ -7,7 +7,10 @@
  * flags. With several processes each sweeps its own memory; the round's shared counters stay in Redis, and the
  * statistics hub first counts the samples only this process holds and gives up the round's lease (release).
  */
-import type { SessionService } from "./session-service.ts";
+import type { Clock } from "../clock.ts";
+import type { StatsHub } from "../rounds/stats-hub.ts";
+import type { Broadcaster } from "./broadcaster.ts";
+import type { LiveSessions } from "./live-sessions.ts";
 
 /** An ended session leaves memory this long after its last use (or sooner when SESSION_IDLE_MINUTES is shorter). */
 export const ENDED_GRACE_MS = 60_000;
@@ -24,16 +27,28 @@ export interface SweepResult {
   live: number;
 }
 
-/** Drops the sessions that ended or went idle (see the module comment); a session in use is never dropped. */
-export async function sweepLiveSessions(service: SessionService, idleMs: number): Promise<SweepResult> {
-  const { clock, broadcaster, stats } = service.deps;
+export interface SweepDeps {
+  clock: Clock;
+  broadcaster: Broadcaster;
+  stats: StatsHub;
+}
+
+/**
+ * Drops the sessions that ended or went idle (see the module comment); a session in use is never dropped.
+ * Called through `Sessions.evictIdle` (sessions.ts).
+ */
+export async function sweepLiveSessions(
+  held: LiveSessions,
+  { clock, broadcaster, stats }: SweepDeps,
+  idleMs: number,
+): Promise<SweepResult> {
   const sockets = (sessionId: string) =>
     broadcaster.localSockets({ host: sessionId }) + broadcaster.localSockets({ students: sessionId });
   let evicted = 0;
-  for (const [id, pending] of [...service.live]) {
+  for (const [id, pending] of held.pending()) {
     const live = await pending.catch(() => null);
     if (!live) continue; // a failed load removes itself
-    const used = service.usedAt.get(id) ?? 0;
+    const used = held.lastUsed(id);
     const ended = live.session.endedAt !== null;
     if (clock.now() - used < (ended ? Math.min(ENDED_GRACE_MS, idleMs) : idleMs)) continue;
     if (!ended && sockets(id) > 0) continue;
@@ -41,10 +56,10 @@ export async function sweepLiveSessions(service: SessionService, idleMs: number)
     if (round && round.inflight.size > 0) continue; // samples being written: next sweep
     if (round && !(await stats.release(round))) continue;
     // used or attached while the hub handed over: it stays
-    if (service.live.get(id) !== pending || service.usedAt.get(id) !== used) continue;
+    if (held.peek(id) !== pending || held.lastUsed(id) !== used) continue;
     if (!ended && sockets(id) > 0) continue;
-    service.forget(id, pending);
+    held.forget(id, pending);
     evicted++;
   }
-  return { evicted, live: service.live.size };
+  return { evicted, live: held.size };
 }

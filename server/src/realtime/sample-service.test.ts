@@ -54,10 +54,10 @@ async function setup(
   writer?: (repo: Repository) => SampleWriter,
 ) {
   const s = services(db);
-  const { sessionId, code } = await s.sessions.createSession();
-  const joined = await s.sessions.join(code, "Ada");
-  const round: RoundInfo = await s.sessions.startRound(sessionId, sampleRound());
-  const live: LiveSession = await s.sessions.getLive(sessionId);
+  const { sessionId, code } = await s.sessions.create();
+  const joined = await s.participants.join(code, "Ada");
+  const round: RoundInfo = await s.rounds.start(sessionId, sampleRound());
+  const live: LiveSession = await s.live.get(sessionId);
   const service = new SampleService(
     writer?.(s.repo) ?? new SampleWriter(s.repo),
     s.stats,
@@ -178,7 +178,7 @@ describe("SampleService", () => {
     const t = await setup();
     // a second server process over the same database: its view of the stored samples is loaded now, and lags
     const other = services(db);
-    const otherLive = await other.sessions.getLive(t.live.session.id);
+    const otherLive = await other.live.get(t.live.session.id);
     const otherService = new SampleService(
       new SampleWriter(other.repo),
       other.stats,

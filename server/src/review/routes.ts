@@ -7,7 +7,7 @@ import { z } from "zod";
 import { REVIEW_LIMITS, sessionLookupSchema, sessionTitleSchema } from "@tokenroom/shared";
 import type { Logger } from "../logger.ts";
 import type { ModelRegistry } from "../models/registry.ts";
-import type { SessionService } from "../realtime/session-service.ts";
+import type { Sessions } from "../realtime/sessions.ts";
 import { secretMatches } from "../secrets.ts";
 import type { SampleWriter } from "../store/sample-writer.ts";
 import { deleteSession } from "../store/session-delete.ts";
@@ -25,7 +25,7 @@ export interface ReviewRouterDeps {
   prisma: PrismaClient;
   models: ModelRegistry;
   /** The live sessions: a deleted or renamed session must leave them too. */
-  live: SessionService;
+  live: Sessions;
   writer: SampleWriter;
   adminToken: string | undefined;
   log: Logger;
@@ -127,8 +127,7 @@ export function reviewRouter(deps: ReviewRouterDeps): Router {
       const id = await authorized(req, false);
       const { title } = parse(sessionTitleSchema, req.body ?? {});
       await sessions.setTitle(id, title);
-      if (deps.live.live.has(id)) await deps.live.refresh(id, "session");
-      deps.live.deps.sync.publish(id, "session");
+      await deps.live.changed(id);
       res.json(await sessions.summaries([id]).then((s) => s[0]));
     }),
   );
@@ -137,11 +136,14 @@ export function reviewRouter(deps: ReviewRouterDeps): Router {
     "/sessions/:id",
     route(async (req, res) => {
       const id = await authorized(req, true);
-      await endBeforeDelete(deps, id);
+      // ended first: its sockets hear session:ended and no write races the delete
+      await deps.live
+        .endBeforeDelete(id)
+        .catch((error: unknown) => deps.log.warn(`ending ${id} before delete: ${String(error)}`));
+      await deps.writer.idle();
       const { models } = await deleteSession(deps.prisma, id);
       for (const m of models) deps.models.remove(m);
-      deps.live.forget(id);
-      deps.live.deps.sync.publish(id, "session");
+      deps.live.deleted(id);
       res.status(204).end();
     }),
   );
@@ -208,24 +210,4 @@ export function reviewRouter(deps: ReviewRouterDeps): Router {
   );
 
   return router;
-}
-
-/** A session being deleted is ended first: its sockets hear session:ended and no write races the delete. */
-async function endBeforeDelete(deps: ReviewRouterDeps, id: string): Promise<void> {
-  const service = deps.live;
-  if (service.live.has(id)) {
-    await service
-      .endSession(id)
-      .catch((error: unknown) => deps.log.warn(`ending ${id} before delete: ${String(error)}`));
-  } else {
-    const row = await service.deps.repo.getSession(id);
-    if (row && !row.endedAt) {
-      // live on another process, or abandoned: mark it ended so every process drops its round
-      const now = new Date(service.deps.clock.now());
-      await service.deps.repo.closeOpenRounds(id, now);
-      await service.deps.repo.updateSession(id, { endedAt: now });
-      service.deps.sync.publish(id, "session");
-    }
-  }
-  await deps.writer.idle();
 }

@@ -110,10 +110,10 @@ export function statsHubContract(name: string, make: HubFactory): void {
     async function liveRound(maxTokens: number) {
       const s = services(db);
       const made = await make(s.repo);
-      const { sessionId, code } = await s.sessions.createSession();
-      const students = await Promise.all(["Ada", "Bo", "Cy"].map((n) => s.sessions.join(code, n)));
-      const round = await s.sessions.startRound(sessionId, sampleRound({ temperature: 1.4, maxTokens }));
-      const live = await s.sessions.getLive(sessionId);
+      const { sessionId, code } = await s.sessions.create();
+      const students = await Promise.all(["Ada", "Bo", "Cy"].map((n) => s.participants.join(code, n)));
+      const round = await s.rounds.start(sessionId, sampleRound({ temperature: 1.4, maxTokens }));
+      const live = await s.live.get(sessionId);
       await made.hub.started(live.round!);
       return {
         s,

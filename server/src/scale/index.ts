@@ -13,7 +13,7 @@ import { createAdapter } from "@socket.io/redis-adapter";
 import { Redis } from "ioredis";
 import type { Server } from "socket.io";
 import type { Logger } from "../logger.ts";
-import type { SyncBus, SyncKind } from "../realtime/session-service.ts";
+import type { SyncBus, SyncKind } from "../realtime/sync-bus.ts";
 import type { Repository } from "../store/repository.ts";
 import { RedisStatsHub } from "./redis-stats-hub.ts";
 

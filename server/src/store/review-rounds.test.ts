@@ -21,9 +21,9 @@ afterAll(() => db.close());
 /** A round with seeded samples stored in several statements; the reference counts them in insertion order. */
 async function storedRound(batches: readonly number[]) {
   const s = services(db);
-  const { sessionId, code } = await s.sessions.createSession();
-  const students = await Promise.all(["Ada", "Bo", "Cy", "Dee"].map((name) => s.sessions.join(code, name)));
-  const round = await s.sessions.startRound(sessionId, sampleRound({ temperature: 1.4, maxTokens: 3 }));
+  const { sessionId, code } = await s.sessions.create();
+  const students = await Promise.all(["Ada", "Bo", "Cy", "Dee"].map((name) => s.participants.join(code, name)));
+  const round = await s.rounds.start(sessionId, sampleRound({ temperature: 1.4, maxTokens: 3 }));
   const source = new SampleSource({
     model: models().get(round.modelId)!.model,
     promptTokens: round.promptTokens,

@@ -13,12 +13,12 @@ beforeAll(async () => {
   db = await openDatabase({ kind: "pglite", dataDir: pgliteDataDir() });
   const s = services(db);
   repo = s.repo;
-  const { sessionId, code } = await s.sessions.createSession();
+  const { sessionId, code } = await s.sessions.create();
   participants = [
-    (await s.sessions.join(code, "A")).participantId,
-    (await s.sessions.join(code, "B")).participantId,
+    (await s.participants.join(code, "A")).participantId,
+    (await s.participants.join(code, "B")).participantId,
   ];
-  roundId = (await s.sessions.startRound(sessionId, sampleRound())).id;
+  roundId = (await s.rounds.start(sessionId, sampleRound())).id;
 });
 afterAll(() => db.close());
 
