@@ -94,6 +94,36 @@ export default tseslint.config(
     },
   },
   {
+    // the live layer's state is its rooms' own (docs/architecture.md, "The live layer"): REST routes, the
+    // review API, scale/ and store/ call the rooms' interfaces, never the registry or the live state
+    files: [
+      "server/src/http/**/*.ts",
+      "server/src/review/**/*.ts",
+      "server/src/scale/**/*.ts",
+      "server/src/store/**/*.ts",
+    ],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@tokenroom/client", "**/client/**"], message: "server never imports client." },
+            {
+              group: [
+                "**/realtime/live-sessions*",
+                "**/realtime/live-state*",
+                "**/realtime/live-memory*",
+                "**/realtime/round-opener*",
+              ],
+              message:
+                "outside realtime/, call the rooms (sessions.ts, participants.ts, rounds.ts), not their state.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // plain JavaScript helpers (no type information): syntax rules only
     files: ["**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
