@@ -22,7 +22,9 @@ afterAll(() => db.close());
 async function storedRound(batches: readonly number[]) {
   const s = services(db);
   const { sessionId, code } = await s.sessions.create();
-  const students = await Promise.all(["Ada", "Bo", "Cy", "Dee"].map((name) => s.participants.join(code, name)));
+  const students = await Promise.all(
+    ["Ada", "Bo", "Cy", "Dee"].map((name) => s.participants.join(code, name)),
+  );
   const round = await s.rounds.start(sessionId, sampleRound({ temperature: 1.4, maxTokens: 3 }));
   const source = new SampleSource({
     model: models().get(round.modelId)!.model,
