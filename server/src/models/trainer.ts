@@ -1,7 +1,8 @@
 /**
  * Runs trainNgram off the event loop: one worker_thread per job (train-worker.ts), a few at a time, the rest
  * queued. The same entry checks the raw body of a training request first (check(): decode, parse, validate, id),
- * also in a worker of its own, a few at a time, so that the event loop never holds a 2 MB text as a string: the
+ * a large one (over 64 KiB) also in a worker of its own, a few at a time, so that the event loop never holds a 2 MB
+ * text as a string (a small body is checked at once: cheaper than starting a worker): the
  * text travels as UTF-8 bytes whose ArrayBuffer is transferred, not copied. From source the worker registers tsx's
  * loader itself before importing its TypeScript entry (~0.5 s); from the build it is the bundled
  * server/dist/train-worker.js.
@@ -10,7 +11,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { ModelSummary, TokenizerKind, TrainStage } from "@tokenroom/shared";
 import { workerSource } from "../worker-source.ts";
-import type { TrainBodyCheck } from "./text-check.ts";
+import { checkTrainBody, type TrainBodyCheck } from "./text-check.ts";
 
 export interface TrainJob {
   id: string;
@@ -62,6 +63,11 @@ export interface TrainerOptions {
   maxHeapMb?: number;
   /** Workers checking request bodies at once (default: as many as train); more wait for one to finish. */
   checkConcurrency?: number;
+  /**
+   * Bodies up to this many bytes are checked on the calling thread (default 64 KiB: well under a millisecond of
+   * decoding and parsing, less than starting a worker costs); larger ones in a worker.
+   */
+  inlineCheckBytes?: number;
 }
 
 /** At most `size` at once, the rest waiting in order; a waiter whose signal aborts leaves the line. */
@@ -122,6 +128,7 @@ export class Trainer {
   private readonly queueLimit: number;
   private readonly timeoutMs: number;
   private readonly maxHeapMb: number;
+  private readonly inlineCheckBytes: number;
 
   constructor(options: TrainerOptions = {}) {
     const concurrency = options.concurrency ?? Math.min(2, Math.max(1, availableParallelism() - 1));
@@ -130,6 +137,7 @@ export class Trainer {
     this.queueLimit = options.queueLimit ?? 8;
     this.timeoutMs = options.timeoutMs ?? 300_000;
     this.maxHeapMb = options.maxHeapMb ?? 2048;
+    this.inlineCheckBytes = options.inlineCheckBytes ?? 64 * 1024;
   }
 
   /**
@@ -137,6 +145,7 @@ export class Trainer {
    * from its Content-Type) in a worker: checkTrainBody's answer, or failed/cancelled. Never rejects.
    */
   async check(body: Uint8Array, charset: string, signal?: AbortSignal): Promise<CheckOutcome> {
+    if (body.byteLength <= this.inlineCheckBytes) return checkTrainBody(body, charset);
     if (!(await this.checking.acquire(signal)))
       return { ok: false, reason: "cancelled", message: "the request was closed" };
     try {
