@@ -14,6 +14,7 @@ describe("loadConfig", () => {
       redisUrl: undefined,
       verifyFraction: 1,
       statsIntervalMs: 250,
+      statsFanoutSockets: 250,
       sampleRatePerSecond: 60,
       sampleBurst: 400,
       adminToken: undefined,
