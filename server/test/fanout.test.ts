@@ -3,8 +3,8 @@
  * turns made small (2 phones a tick), every phone still hears the class's final N, and no view twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RoundInfo, RoundStats, SubmitResult } from "@tokenroom/shared";
-import { type Booted, boot, call, expectOk, next, phoneSamples } from "./boot.ts";
+import type { RoundStats, SubmitResult } from "@tokenroom/shared";
+import { type Booted, boot, call, expectOk, next, phoneSamples, startToyRound } from "./boot.ts";
 import { shardOf } from "../src/realtime/student-fanout.ts";
 
 describe("[FAN1] students' statistics in turns", () => {
@@ -23,17 +23,7 @@ describe("[FAN1] students' statistics in turns", () => {
     );
     // 8 phones, 2 a tick: 4 turns; the phones sit in more than one sub-room
     expect(new Set(students.map((s) => shardOf(s.joined.participantId))).size).toBeGreaterThan(1);
-    const round = await expectOk(
-      call<RoundInfo>(host, "round:start", {
-        modelId: "toy",
-        prompt: "the",
-        temperature: 1,
-        topK: 0,
-        topP: 1,
-        maxTokens: 3,
-        mode: "sample",
-      }),
-    );
+    const round = await startToyRound(host);
     await expectOk(call(host, "round:reveal", { roundId: round.id }));
     const heard = students.map(() => [] as number[]);
     students.forEach((s, i) => s.socket.on("round:stats", (x: RoundStats) => heard[i]!.push(x.n)));
