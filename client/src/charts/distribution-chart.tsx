@@ -7,6 +7,7 @@ import { formatPercent } from "../lib/format.ts";
 import { SERIES } from "../lib/prob-colors.ts";
 import { axisToken, ChartLegend } from "./chart-legend.tsx";
 import { firstTokenRows } from "./distribution-data.ts";
+import { percentAxis } from "./percent-axis.ts";
 
 export interface DistributionChartProps {
   stats: RoundStats | null;
@@ -39,13 +40,13 @@ export const DistributionChart = memo(function DistributionChart({
       ),
     [stats, theory, t, maxRows],
   );
-  const max = useMemo(() => {
+  const axis = useMemo(() => {
     const words = rows.filter((r) => !r.other);
     const top = Math.max(
       0,
       ...(words.length ? words : rows).map((r) => Math.max(r.empirical, r.theory ?? 0)),
     );
-    return Math.max(0.05, Math.min(1, Math.ceil(top * 20) / 20));
+    return percentAxis(top);
   }, [rows]);
   const labelWidth = useMemo(
     () =>
@@ -76,7 +77,9 @@ export const DistributionChart = memo(function DistributionChart({
           <CartesianGrid horizontal={false} stroke="#bbb" />
           <XAxis
             type="number"
-            domain={[0, max]}
+            domain={[0, axis.max]}
+            ticks={axis.ticks}
+            interval={0}
             tickFormatter={(v: number) => formatPercent(v)}
             tick={{ fontSize, fill: "#000" }}
             height={fontSize * 2.5}

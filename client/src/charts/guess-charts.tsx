@@ -6,6 +6,7 @@ import { formatNumber, formatPercent } from "../lib/format.ts";
 import { SERIES } from "../lib/prob-colors.ts";
 import { axisToken, ChartLegend } from "./chart-legend.tsx";
 import { guessRows, scoreHistogram } from "./guess-data.ts";
+import { percentAxis } from "./percent-axis.ts";
 
 /** Tick and label size (px) on the host's own view: readable on a laptop and from the first rows. */
 const FONT = 18;
@@ -31,10 +32,9 @@ export const GuessTruthChart = memo(function GuessTruthChart({
 } & GuessChartSize) {
   const { t } = useTranslation();
   const rows = useMemo(() => guessRows(labels, average, truth), [labels, average, truth]);
-  // a round axis end (10% steps) so the ticks read 0%, 25%, 50%…
-  const max = Math.min(
-    1,
-    Math.ceil(Math.max(0.05, ...rows.map((r) => Math.max(r.average, r.truth))) * 10) / 10,
+  const axis = useMemo(
+    () => percentAxis(Math.max(0, ...rows.map((r) => Math.max(r.average, r.truth)))),
+    [rows],
   );
   const labelWidth = Math.min(
     fontSize * 12,
@@ -59,7 +59,9 @@ export const GuessTruthChart = memo(function GuessTruthChart({
           <CartesianGrid horizontal={false} stroke="#bbb" />
           <XAxis
             type="number"
-            domain={[0, max]}
+            domain={[0, axis.max]}
+            ticks={axis.ticks}
+            interval={0}
             tickFormatter={(v: number) => formatPercent(v)}
             tick={{ fontSize, fill: "#000" }}
             allowDataOverflow
