@@ -206,6 +206,16 @@ describe("a guess round on the projector in presentation mode", () => {
     );
     await controls.getByRole("button", { name: "Hide names" }).click({ timeout: WAIT_MS });
 
+    // after the reveal the class samples from the model: key 2 shows the KL chart, captioned as such
+    await projector.keyboard.press("2");
+    await until(
+      async () =>
+        ((await projector.getByTestId("projector-caption").textContent()) ?? "").startsWith(
+          "After the guess",
+        ),
+      "the caption of the sampling after the guess",
+    );
+
     await ada.context.close();
     await context.close();
   }, 150_000);

@@ -137,7 +137,7 @@ export function ProjectorView({ state, onExit }: { state: HostState; onExit: () 
       />
     );
   } else if (focus === "kl") {
-    caption = t("present.kl");
+    caption = t(round.mode === "guess" ? "present.guessKl" : "present.kl");
     body = (
       <KlChart
         history={history}
@@ -148,7 +148,7 @@ export function ProjectorView({ state, onExit }: { state: HostState; onExit: () 
       />
     );
   } else if (focus === "completions") {
-    caption = t("present.completions");
+    caption = t(round.mode === "guess" ? "present.guessCompletions" : "present.completions");
     body = <CompletionsTable stats={stats} hideModel={shown === null} limit={6} />;
   } else {
     caption =

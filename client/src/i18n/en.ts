@@ -349,6 +349,10 @@ export const en = {
     closed_other: "Round closed after {{count}} samples: the class beside the model.",
     kl: "How far the class is from the model, in bits. Notice: it falls as N grows, close to what chance alone gives.",
     completions: "The class's most frequent whole completions: almost every one is new.",
+    guessKl:
+      "After the guess, the class samples from the model: how far its samples are from the model, in bits. Notice: it falls as N grows.",
+    guessCompletions:
+      "After the guess, the class samples from the model: its most frequent whole completions. Almost every one is new.",
     guess: "Guess the model's probabilities on your phone.",
     guessLocked: "Guesses are locked. Next: the reveal shows the truth and scores every guess.",
     guessRevealed:
