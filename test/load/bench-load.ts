@@ -1,5 +1,6 @@
 /**
- * `pnpm bench:load --students S --rate R --duration D [--processes P] [--bot-workers W] [--max-tokens T] [--json]`:
+ * `pnpm bench:load --students S --rate R --duration D [--processes P] [--database pglite|postgres]
+ *   [--bot-workers W] [--max-tokens T] [--json]`:
  * real socket.io-client bots against a real server process. S students join, a round starts (and is
  * revealed, so students get live stats), each student submits R samples per second for D seconds, made with
  * the shared engine exactly as a phone does. The bots run on W worker threads (bot-worker.ts), so the load
@@ -31,6 +32,7 @@ const { values: opts } = parseArgs({
     duration: { type: "string", default: "20" },
     "max-tokens": { type: "string", default: "8" },
     processes: { type: "string", default: "1" },
+    database: { type: "string", default: "" },
     "bot-workers": { type: "string", default: String(Math.min(4, Math.max(2, availableParallelism()))) },
     json: { type: "boolean", default: false },
   },
@@ -49,6 +51,17 @@ const D = count("duration", 1, 600);
 const MAX_TOKENS = count("max-tokens", 1, 64);
 const P = count("processes", 1, 8);
 const W = Math.min(S, count("bot-workers", 1, 16));
+if (!["", "pglite", "postgres"].includes(opts.database)) {
+  console.error(`--database must be pglite or postgres (got ${opts.database})`);
+  process.exit(2);
+}
+// several processes share rooms through Redis and need PostgreSQL; one process runs the embedded default
+// unless --database postgres asks for a real PostgreSQL (a database of the run's own)
+const POSTGRES = P > 1 || opts.database === "postgres";
+if (P > 1 && opts.database === "pglite") {
+  console.error("--processes above 1 needs --database postgres (the embedded database is one process's own)");
+  process.exit(2);
+}
 const JSON_OUT = opts.json;
 const log = (m: string) => void (JSON_OUT ? process.stderr.write(m + "\n") : console.log(m));
 
@@ -178,14 +191,13 @@ function serverLagProbe(url: string) {
 async function runTokenroom() {
   const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-load-"));
   const common = { SAMPLE_RATE_PER_SECOND: "1000", SAMPLE_BURST: "1000", DEBUG_EVENT_LOOP: "1" };
-  // one process: the embedded default; several: PostgreSQL + Redis, as in production (a private
-  // redis-server and a database of the run's own, both gone afterwards)
+  // one process: the embedded default (or PostgreSQL with --database postgres); several: PostgreSQL + Redis,
+  // as in production (a private redis-server and a database of the run's own, both gone afterwards)
   const redis = P > 1 ? await startRedis() : undefined;
-  const database = P > 1 ? await createTestDatabase() : undefined;
-  const env =
-    redis && database
-      ? { ...common, DATABASE_URL: database.url, REDIS_URL: redis.url }
-      : { ...common, DATA_DIR: dataDir };
+  const database = POSTGRES ? await createTestDatabase() : undefined;
+  const env = database
+    ? { ...common, DATABASE_URL: database.url, ...(redis ? { REDIS_URL: redis.url } : {}) }
+    : { ...common, DATA_DIR: dataDir };
   const servers = await Promise.all(Array.from({ length: P }, () => startServer(env)));
   const pids = servers.map((s) => s.child.pid!);
   const url = servers[0]!.url;
@@ -261,6 +273,7 @@ const perSample = (x: LoadResult) => (x.acked > 0 ? (x.cpu / x.acked) * 1e6 : 0)
 const result = {
   students: t.connected,
   processes: P,
+  database: POSTGRES ? "postgres" : "pglite",
   rate: R,
   durationS: D,
   sent: t.sent,
