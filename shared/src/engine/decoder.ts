@@ -2,7 +2,8 @@
  * A memoised nextTokenDistribution (SPEC.md [DC1]): decoded distributions cached by `model.contextKey(context)` in an
  * LRU bounded by the total number of cached token ids, and the CDFs of the recently used ones.
  */
-import { decodeDistribution, settingsError } from "./decoding.ts";
+import { settingsError } from "./decoding-steps.ts";
+import { decodeDistribution } from "./decoding.ts";
 import type { DecodingSettings, LanguageModel, TokenDistribution, TokenId } from "./types.ts";
 
 /**

@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  applyTemperature,
-  decodeDistribution,
-  logSumExp,
-  nextTokenDistribution,
-  probabilityOf,
-  settingsError,
-  softmax,
-  sortedDistribution,
-  topK,
-  topP,
-} from "./decoding.ts";
+import { applyTemperature, logSumExp, settingsError, softmax, topK, topP } from "./decoding-steps.ts";
+import { decodeDistribution, nextTokenDistribution, probabilityOf, sortedDistribution } from "./decoding.ts";
 import shipped from "../../models/tiny-stories.json";
 import { parseNgramArtifact } from "./artifact.ts";
 import { ngramModel } from "./ngram.ts";
@@ -344,7 +334,7 @@ describe("decoding", () => {
 });
 
 describe("decoding equals the plain definition bit for bit", () => {
-  // decodeDistribution and sortedDistribution group equal values instead of sorting every token (decoding.ts);
+  // decodeDistribution and sortedDistribution group equal values instead of sorting every token (decoding-groups.ts);
   // these tests pin them to the comparator sort they replace: same ids, same probability bits, same errors.
 
   it("[D1] [D2] random logits with many exact ties, every kind of settings", () => {

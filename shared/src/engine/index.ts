@@ -1,5 +1,14 @@
 export * from "./types.ts";
 export * from "./prng.ts";
+export {
+  applyTemperature,
+  logSumExp,
+  settingsError,
+  softmax,
+  TOP_P_TOLERANCE,
+  topK,
+  topP,
+} from "./decoding-steps.ts";
 export * from "./decoding.ts";
 export * from "./decoder.ts";
 export * from "./sampling.ts";

@@ -3,7 +3,8 @@
  * as nextTokenDistribution. Log-probabilities are natural logs (nats).
  */
 import { Decoder, sameSettings } from "./decoder.ts";
-import { probabilityOf, settingsError } from "./decoding.ts";
+import { settingsError } from "./decoding-steps.ts";
+import { probabilityOf } from "./decoding.ts";
 import type {
   DecodingSettings,
   Generation,
