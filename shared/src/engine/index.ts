@@ -27,13 +27,8 @@ export {
   type NgramArtifact,
   type NgramTrainingStats,
 } from "./artifact.ts";
-export {
-  compiledBuffers,
-  type CompiledNgram,
-  compileNgram,
-  ngramModel,
-  ngramModelFromCompiled,
-} from "./ngram.ts";
+export { compiledBuffers, type CompiledNgram, compileNgram } from "./ngram-compile.ts";
+export { ngramModel, ngramModelFromCompiled } from "./ngram.ts";
 export { trainNgram, trainWithoutHeldOut, type TrainNgramOptions, type TrainStage } from "./ngram-train.ts";
 export * from "./evaluate.ts";
 export * from "./models.ts";

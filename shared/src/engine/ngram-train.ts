@@ -13,7 +13,8 @@ import {
   type UnhashedNgramArtifact,
 } from "./artifact.ts";
 import { evaluateLines } from "./evaluate.ts";
-import { allTables, discountFor, ngramModel } from "./ngram.ts";
+import { allTables, discountFor } from "./ngram-tables.ts";
+import { ngramModel } from "./ngram.ts";
 import { tokenizerFor } from "./tokenizer.ts";
 import { BOS, EOS, UNK, type Tokenizer, type TokenizerKind } from "./types.ts";
 
