@@ -132,16 +132,8 @@ export type SampleVerdict =
  * submitted token has probability 0 there, else "mismatch"; the shape checks of [V1] (settings, length, ids, EOS)
  * come first and cost no step ("invalid", step -1). Never throws on a hostile completion, settings or maxTokens.
  */
-export function verifySample(
-  model: LanguageModel,
-  promptTokens: readonly TokenId[],
-  completion: readonly TokenId[],
-  settings: DecodingSettings,
-  rng: Rng,
-  maxTokens: number,
-  decoder?: Decoder,
-): SampleVerdict {
-  return runSteps(verifySampleSteps(model, promptTokens, completion, settings, rng, maxTokens, decoder));
+export function verifySample(...args: Parameters<typeof verifySampleSteps>): SampleVerdict {
+  return runSteps(verifySampleSteps(...args));
 }
 
 /**
@@ -235,15 +227,8 @@ function checkShape(
  * [V1] Could `generate(model, prompt, settings, ·, maxTokens)` have produced `completion`? If so, its log-prob.
  * Never throws on a hostile completion, settings or maxTokens (a mismatched decoder is a programming error).
  */
-export function checkCompletion(
-  model: LanguageModel,
-  promptTokens: readonly TokenId[],
-  completion: readonly TokenId[],
-  settings: DecodingSettings,
-  maxTokens: number,
-  decoder?: Decoder,
-): CompletionCheck {
-  return runSteps(checkCompletionSteps(model, promptTokens, completion, settings, maxTokens, decoder));
+export function checkCompletion(...args: Parameters<typeof checkCompletionSteps>): CompletionCheck {
+  return runSteps(checkCompletionSteps(...args));
 }
 
 /** [V1] checkCompletion, one scored token per `step()` (the shape checks decide on the first call, at no step). */
