@@ -46,7 +46,7 @@ describe("pnpm engine", () => {
   });
 
   it("sample --json counts completions and reports KL", async () => {
-    const run = await engine(
+    const args = [
       "sample",
       "--model",
       "toy",
@@ -57,7 +57,8 @@ describe("pnpm engine", () => {
       "--seed",
       "7",
       "--json",
-    );
+    ];
+    const run = await engine(...args);
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as { n: number; counts: Record<string, number>; klBits: number };
     expect(out.n).toBe(2000);
@@ -65,18 +66,7 @@ describe("pnpm engine", () => {
     expect(out.counts.ate! / 2000).toBeCloseTo(0.7, 1);
     expect(out.klBits).toBeGreaterThan(0);
     expect(out.klBits).toBeLessThan(0.01);
-    const again = await engine(
-      "sample",
-      "--model",
-      "toy",
-      "--prompt",
-      "the mouse",
-      "--n",
-      "2000",
-      "--seed",
-      "7",
-      "--json",
-    );
+    const again = await engine(...args);
     expect(again.stdout).toBe(run.stdout); // seeded: reproducible
   });
 
