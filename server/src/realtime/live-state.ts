@@ -7,6 +7,7 @@ import {
   type SessionInfo,
   type TheoryView,
   completionLabel,
+  decodingOf,
   tokenLabel,
 } from "@tokenroom/shared";
 import { RoundAggregator } from "../rounds/aggregator.ts";
@@ -60,7 +61,7 @@ export function makeLiveRound(
       `model ${row.modelId}@${row.modelHash.slice(0, 12)} of round ${row.id} is not available on this server`,
     );
   }
-  const settings = { temperature: row.temperature, topK: row.topK, topP: row.topP };
+  const settings = decodingOf(row);
   const decoder = registry.decoder(model, settings);
   const label = (id: number) => tokenLabel(model, id);
   return {
@@ -150,9 +151,7 @@ export function roundInfo(r: RoundRow, now: number): RoundInfo {
     modelHash: r.modelHash,
     prompt: r.prompt,
     promptTokens: r.promptTokens,
-    temperature: r.temperature,
-    topK: r.topK,
-    topP: r.topP,
+    ...decodingOf(r),
     maxTokens: r.maxTokens,
     mode: r.mode,
     showClassChart: r.showClassChart,

@@ -4,6 +4,7 @@
  */
 import {
   type DecodingSettings,
+  decodingOf,
   encodeText,
   ErrorCode,
   type LanguageModel,
@@ -98,7 +99,7 @@ export async function planRound(
   const plan: RoundPlan = {
     prompt: settings.prompt,
     promptTokens,
-    decoding: { temperature: settings.temperature, topK: settings.topK, topP: settings.topP },
+    decoding: decodingOf(settings),
     maxTokens: settings.maxTokens,
     mode: settings.mode,
     showClassChart: settings.showClassChart,

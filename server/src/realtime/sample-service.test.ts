@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createRng,
+  decodingOf,
   ErrorCode,
   generate,
   hashString32,
@@ -105,7 +106,7 @@ describe("SampleService", () => {
   it("verifies the configured fraction of samples, the same ones on every resend", async () => {
     const t = await setup({ verifyFraction: 0.5 });
     const row = t.live.round!.row;
-    const settings = { temperature: row.temperature, topK: row.topK, topP: row.topP };
+    const settings = decodingOf(row);
     const entry = models().get(row.modelId)!;
     const decoder = models().decoder(entry.model, settings);
     const honest = phoneSamples(t.round, t.pid, 0, 200);

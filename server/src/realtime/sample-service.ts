@@ -8,6 +8,7 @@
 import {
   checkCompletionSteps,
   createRng,
+  decodingOf,
   ErrorCode,
   hashString32,
   LIMITS,
@@ -86,7 +87,7 @@ export class SampleService {
    */
   private check(round: LiveRound, participantId: string, s: SampleInput): SteppedCheck<Checked> {
     const r = round.row;
-    const settings = { temperature: r.temperature, topK: r.topK, topP: r.topP };
+    const settings = decodingOf(r);
     if (this.shouldVerify(participantId, s.index)) {
       const rng = createRng(participantSeed(r.seed, participantId), s.index);
       const v = verifySampleSteps(

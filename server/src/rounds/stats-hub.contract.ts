@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  decodingOf,
   empiricalKlBits,
   expectedEmpiricalKlExactBits,
   type KlPoint,
@@ -186,7 +187,7 @@ export function statsHubContract(name: string, make: HubFactory): void {
         const source = new SampleSource({
           model: models().get(round.modelId)!.model,
           promptTokens: round.promptTokens,
-          settings: { temperature: round.temperature, topK: round.topK, topP: round.topP },
+          settings: decodingOf(round),
           maxTokens: round.maxTokens,
           seed: 12_345,
           participants: names,

@@ -4,6 +4,7 @@
  * sums must be the in-memory ones (rounds/counter-kl.ts), so the one klFromSums gives the same KL curve.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodingOf } from "@tokenroom/shared";
 import { klFromSums, type KlSums } from "../rounds/stats.ts";
 import { type Database, openDatabase } from "./database.ts";
 import { models } from "../../test/boot.ts";
@@ -29,7 +30,7 @@ async function storedRound(batches: readonly number[]) {
   const source = new SampleSource({
     model: models().get(round.modelId)!.model,
     promptTokens: round.promptTokens,
-    settings: { temperature: round.temperature, topK: round.topK, topP: round.topP },
+    settings: decodingOf(round),
     maxTokens: round.maxTokens,
     seed: round.seed,
     participants: students.map((p) => p.participantId),
