@@ -5,28 +5,15 @@
  * per turn of the event loop (the plan is made again after each wait) → one durable write (rows the database
  * already had are not counted again) → count → ack.
  */
-import {
-  checkCompletionSteps,
-  createRng,
-  decodingOf,
-  ErrorCode,
-  hashString32,
-  LIMITS,
-  participantSeed,
-  type SampleInput,
-  type SampleResult,
-  type SteppedCheck,
-  type SubmitResult,
-  verifySampleSteps,
-} from "@tokenroom/shared";
+import { ErrorCode, LIMITS, type SampleInput, type SampleResult, type SubmitResult } from "@tokenroom/shared";
 import type { Clock } from "../clock.ts";
 import { ServiceError, unavailable } from "../errors.ts";
 import type { AcceptedSample } from "../rounds/aggregator.ts";
 import type { StatsHub } from "../rounds/stats-hub.ts";
 import type { SampleWriter } from "../store/sample-writer.ts";
-import type { LiveParticipant, LiveRound, LiveSession } from "./live-state.ts";
+import type { LiveRound, LiveSession } from "./live-state.ts";
 import { storedSet } from "./live-state.ts";
-import { CpuBudget } from "./cpu-budget.ts";
+import { type Checked, SampleChecker, takeTokens } from "./sample-checks.ts";
 
 /** Where the stored sample indices are the truth (the database): the window check reads it when its cache lags. */
 export interface StoredIndexes {
@@ -44,12 +31,10 @@ export interface SampleServiceOptions {
   verifySliceMs?: number;
 }
 
-type Checked = { ok: true; logProb: number } | { ok: false; code: string; message: string };
-
 const E = ErrorCode;
 
 export class SampleService {
-  private readonly budget: CpuBudget;
+  private readonly checker: SampleChecker;
 
   constructor(
     private readonly writer: SampleWriter,
@@ -58,99 +43,7 @@ export class SampleService {
     private readonly options: SampleServiceOptions,
     private readonly truth: StoredIndexes,
   ) {
-    this.budget = new CpuBudget(options.verifySliceMs ?? 4);
-  }
-
-  /** Token bucket: `n` samples may pass if the bucket holds them (refilled at ratePerSecond, capped at burst). */
-  private takeTokens(p: LiveParticipant, n: number): boolean {
-    const now = this.clock.now();
-    const { ratePerSecond, burst } = this.options;
-    const b = p.bucket;
-    b.tokens = b.at === 0 ? burst : Math.min(burst, b.tokens + ((now - b.at) / 1000) * ratePerSecond);
-    b.at = now;
-    if (b.tokens < n) return false;
-    b.tokens -= n;
-    return true;
-  }
-
-  /** Deterministic per sample, so a resend is verified (or not) the same way. */
-  private shouldVerify(participantId: string, index: number): boolean {
-    const f = this.options.verifyFraction;
-    if (f >= 1) return true;
-    if (f <= 0) return false;
-    return hashString32(`${participantId}:${index}`) / 2 ** 32 < f;
-  }
-
-  /**
-   * ln P of the sample if the round's settings can produce it (and, when verified, it is the seed's sample), one
-   * model step per `step()` ([V2] replayed token by token: a wrong sample costs the steps up to its first difference).
-   */
-  private check(round: LiveRound, participantId: string, s: SampleInput): SteppedCheck<Checked> {
-    const r = round.row;
-    const settings = decodingOf(r);
-    if (this.shouldVerify(participantId, s.index)) {
-      const rng = createRng(participantSeed(r.seed, participantId), s.index);
-      const v = verifySampleSteps(
-        round.model,
-        r.promptTokens,
-        s.tokens,
-        settings,
-        rng,
-        r.maxTokens,
-        round.decoder,
-      );
-      return {
-        step: () => {
-          const out = v.step();
-          if (out === null || out.ok) return out;
-          return out.kind === "mismatch"
-            ? {
-                ok: false,
-                code: E.SAMPLE_MISMATCH,
-                message: `sample ${s.index} is not the one its seed gives; use the shared engine with the round's seed`,
-              }
-            : { ok: false, code: E.INVALID_SAMPLE, message: `sample ${s.index}: ${out.reason}` };
-        },
-      };
-    }
-    const c = checkCompletionSteps(
-      round.model,
-      r.promptTokens,
-      s.tokens,
-      settings,
-      r.maxTokens,
-      round.decoder,
-    );
-    return {
-      step: () => {
-        const out = c.step();
-        if (out === null || out.ok) return out;
-        return { ok: false, code: E.INVALID_SAMPLE, message: `sample ${s.index}: ${out.reason}` };
-      },
-    };
-  }
-
-  /**
-   * [CPU1] Checks `samples` into `verdicts`, one model step at a time, yielding the event loop whenever this turn's
-   * shared budget is spent: a batch on a large model never holds the loop for more than about verifySliceMs.
-   */
-  private async checkAll(
-    round: LiveRound,
-    participantId: string,
-    samples: SampleInput[],
-    verdicts: Map<number, Checked>,
-  ): Promise<void> {
-    for (const s of samples) {
-      const check = this.check(round, participantId, s);
-      for (;;) {
-        if (this.budget.spent()) await this.budget.nextTurn();
-        const out = check.step();
-        if (out !== null) {
-          verdicts.set(s.index, out);
-          break;
-        }
-      }
-    }
+    this.checker = new SampleChecker(options.verifyFraction, options.verifySliceMs ?? 4);
   }
 
   /** The lowest index not in the participant's stored set (advancing and keeping the round's hint). */
@@ -288,7 +181,10 @@ export class SampleService {
     const fresh = samples.filter(
       (s) => !stored.has(s.index) && !round.inflight.has(`${participantId}:${s.index}`),
     );
-    if (fresh.length > 0 && !this.takeTokens(p, fresh.length)) {
+    if (
+      fresh.length > 0 &&
+      !takeTokens(p.bucket, fresh.length, this.clock.now(), this.options.ratePerSecond, this.options.burst)
+    ) {
       throw new ServiceError(E.RATE_LIMITED, "too many samples at once; slow down and resend in a second");
     }
 
@@ -309,7 +205,7 @@ export class SampleService {
     const verdicts = new Map<number, Checked>();
     let plan = this.plan(round, participantId, stored, sorted, verdicts);
     while (plan.unchecked.length > 0) {
-      await this.checkAll(round, participantId, plan.unchecked, verdicts);
+      await this.checker.checkAll(round, participantId, plan.unchecked, verdicts);
       if (live.round !== round) {
         throw new ServiceError(E.ROUND_CLOSED, "that round closed while your samples were being checked");
       }
