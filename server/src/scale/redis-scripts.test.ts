@@ -10,7 +10,7 @@ import { klFromSums, type KlSums } from "../rounds/stats.ts";
 import { aggregatorFor, toySource } from "../../test/seeded-samples.ts";
 import { type RedisServer, startRedis } from "../../test/services.ts";
 import { COUNT, countKeys, roundKeys } from "./redis-scripts.ts";
-import { wire } from "./redis-stats-hub.ts";
+import { wire } from "./redis-counters.ts";
 
 type Counting = Redis & { trCount(...keysAndArgs: string[]): Promise<[number, number]> };
 

@@ -14,28 +14,20 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { KlPoint } from "@tokenroom/shared";
 import type { Logger } from "../logger.ts";
-import {
-  type AcceptedSample,
-  historyMoved,
-  KL_HISTORY_MAX,
-  RateMeter,
-  type RoundAggregator,
-  thinHistory,
-} from "../rounds/aggregator.ts";
-import { buildStats, expectedKlAt, klFromSums, type RoundCounters } from "../rounds/stats.ts";
+import { type AcceptedSample, historyMoved, RateMeter } from "../rounds/aggregator.ts";
+import { buildStats, type RoundCounters } from "../rounds/stats.ts";
 import type { HubRound, RoundView, StatsHub } from "../rounds/stats-hub.ts";
 import type { Repository } from "../store/repository.ts";
 import {
-  COMPLETE,
-  COUNT,
-  countKeys,
-  LEASE,
-  READ,
-  roundKeys,
-  type RoundKeys,
-  TTL_SECONDS,
-  UNLOCK,
-} from "./redis-scripts.ts";
+  appendHistory,
+  CHUNK,
+  countSamples,
+  readCounters,
+  rebuildCounters,
+  type Scripted,
+  scripted,
+} from "./redis-counters.ts";
+import { roundKeys, TTL_SECONDS } from "./redis-scripts.ts";
 
 /** How often the leader compares its counters with the database. */
 const RECONCILE_MS = 2_000;
@@ -46,8 +38,6 @@ const RECONCILE_MS = 2_000;
  * sample arrives (at the end of sampling: for good).
  */
 const REPUBLISH_MS = 2_000;
-/** Samples per COUNT call (and per page read from the database when rebuilding). */
-const CHUNK = 2_000;
 /**
  * Pending samples kept while Redis is away. Past this the process drops them and, once Redis answers,
  * marks the counters incomplete so the leader counts the database in again: memory stays bounded.
@@ -75,34 +65,6 @@ interface RedisRound extends HubRound {
   redis?: RedisState;
 }
 
-type Counted = [number, number];
-type Read = [string[], string[], string[], (string | null)[], number, number];
-type Scripted = Redis & {
-  trRead(...keys: string[]): Promise<Read>;
-  trCount(...keysAndArgs: string[]): Promise<Counted>;
-  trComplete(meta: string, epoch: string): Promise<number>;
-  trLease(key: string, node: string, ttlMs: number): Promise<number>;
-  trUnlock(key: string, owner: string): Promise<number>;
-};
-
-/** A flat [field, value, …] reply as an object. */
-function pairs(flat: string[]): Record<string, string> {
-  const o: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) o[flat[i]!] = flat[i + 1]!;
-  return o;
-}
-
-/** One sample as COUNT reads it. */
-export const wire = (agg: RoundAggregator, s: AcceptedSample) => [
-  s.participantId,
-  s.index,
-  s.tokens[0]!,
-  s.tokens.join(","),
-  s.logProb.toPrecision(17),
-  agg.firstLog2Q(s.tokens[0]!),
-  s.tokens.length,
-];
-
 export class RedisStatsHub implements StatsHub {
   private readonly redis: Scripted;
   private warned = false;
@@ -114,12 +76,7 @@ export class RedisStatsHub implements StatsHub {
     private readonly leaseMs: number,
     private readonly log?: Logger,
   ) {
-    redis.defineCommand("trCount", { numberOfKeys: 8, lua: COUNT });
-    redis.defineCommand("trRead", { numberOfKeys: 6, lua: READ });
-    redis.defineCommand("trComplete", { numberOfKeys: 1, lua: COMPLETE });
-    redis.defineCommand("trLease", { numberOfKeys: 1, lua: LEASE });
-    redis.defineCommand("trUnlock", { numberOfKeys: 1, lua: UNLOCK });
-    this.redis = redis as Scripted;
+    this.redis = scripted(redis);
   }
 
   private state(round: RedisRound): RedisState {
@@ -139,11 +96,6 @@ export class RedisStatsHub implements StatsHub {
     if (this.warned) return;
     this.warned = true;
     this.log?.warn(`statistics: Redis unavailable, counting resumes when it is back (${String(error)})`);
-  }
-
-  private count(round: RedisRound, samples: AcceptedSample[]): Promise<Counted> {
-    const json = JSON.stringify(samples.map((s) => wire(round.aggregator, s)));
-    return this.redis.trCount(...countKeys(roundKeys(round.id)), json, randomUUID());
   }
 
   async started(round: RedisRound): Promise<void> {
@@ -180,89 +132,22 @@ export class RedisStatsHub implements StatsHub {
     let left = st.pending.length;
     while (left > 0) {
       const batch = st.pending.slice(0, Math.min(CHUNK, left));
-      await this.count(round, batch); // throws while Redis is away: the batch stays pending
+      await countSamples(this.redis, round, batch); // throws while Redis is away: the batch stays pending
       st.pending.splice(0, batch.length);
       left -= batch.length;
     }
   }
 
   private async read(round: RedisRound): Promise<{ counters: RoundCounters; complete: boolean } | null> {
-    const k = roundKeys(round.id);
-    const [metaFlat, firstFlat, top, lps, distinct, contributors] = await this.redis.trRead(
-      ...countKeys(k).slice(0, 6),
-    );
+    const r = await readCounters(this.redis, round.id);
     this.warned = false;
-    const meta = pairs(metaFlat);
-    const first = pairs(firstFlat);
-    if (meta.n === undefined) return null;
-    const topKeys = top.filter((_, i) => i % 2 === 0);
-    const n = Number(meta.n);
-    const counters: RoundCounters = {
-      n,
-      tokens: Number(meta.tokens),
-      contributors,
-      sumNegLog2P: Number(meta.negLog2P),
-      first: {
-        n,
-        sumCLogC: Number(meta.fCLogC),
-        sumLogQ: Number(meta.fLogQ),
-        counts: Object.entries(first).map(([id, c]) => [Number(id), Number(c)]),
-        distinct: Object.keys(first).length,
-      },
-      completions: {
-        n,
-        sumCLogC: Number(meta.cCLogC),
-        sumLogQ: Number(meta.cLogQ),
-        distinct,
-        top: topKeys.map((key, i) => ({
-          tokens: key.split(",").map(Number),
-          count: Number(top[2 * i + 1]),
-          logProb: Number(lps[i]),
-        })),
-      },
-    };
-    return { counters, complete: meta.incomplete === undefined };
-  }
-
-  /**
-   * Counts every sample stored in the database into the counters (one process at a time), then marks them
-   * complete, unless Redis lost them again meanwhile (another epoch): then the next tick starts over.
-   */
-  private async rebuild(round: RedisRound, k: RoundKeys): Promise<void> {
-    const owner = randomUUID();
-    if ((await this.redis.set(k.rebuild, owner, "PX", 15_000, "NX")) !== "OK") return;
-    try {
-      const started = performance.now();
-      let read = 0;
-      await this.count(round, []); // recreates the counters (incomplete) if they are gone
-      const epoch = await this.redis.hget(k.meta, "epoch");
-      let after: { participantId: string; index: number } | null = null;
-      for (;;) {
-        // Every page is read after the counters were recreated, so each stored sample that COUNT may have
-        // missed (stored before Redis lost them) is in the page of its key. A short page is the end: samples
-        // stored since are counted by the processes that stored them (chasing them could go on for ever).
-        const page = await this.repo.roundSamplesPage(round.id, after, CHUNK);
-        read += page.length;
-        if (page.length > 0) await this.count(round, page);
-        if (page.length < CHUNK) break;
-        const last = page[page.length - 1]!;
-        after = { participantId: last.participantId, index: last.index };
-        await this.redis.pexpire(k.rebuild, 15_000);
-      }
-      const done = epoch !== null && (await this.redis.trComplete(k.meta, epoch)) === 1;
-      const ms = Math.round(performance.now() - started);
-      this.log?.info(
-        `statistics: round ${round.id} counted from the database (${read} samples, ${ms} ms)${done ? "" : "; Redis lost them again, starting over"}`,
-      );
-    } finally {
-      await this.redis.trUnlock(k.rebuild, owner).catch(() => undefined);
-    }
+    return r;
   }
 
   /** Starts a rebuild in the background (ticks go on meanwhile); at most one per round in this process. */
   private startRebuild(round: RedisRound): void {
     const st = this.state(round);
-    st.rebuilding ??= this.rebuild(round, roundKeys(round.id))
+    st.rebuilding ??= rebuildCounters(this.redis, this.repo, round, this.log)
       .catch((error: unknown) => this.away(error))
       .finally(() => (st.rebuilding = undefined));
   }
@@ -326,38 +211,12 @@ export class RedisStatsHub implements StatsHub {
     st.publishedAt = now;
     if (st.lastN >= 0) st.rate.note(now, c.n - st.lastN);
     st.lastN = c.n;
-    if (historyMoved(st.lastHistN, c.n)) await this.recordHistory(round, c);
+    if (historyMoved(st.lastHistN, c.n)) {
+      await appendHistory(this.redis, round, c);
+      st.lastHistN = c.n;
+    }
     const rate = st.rate.perSecond(now);
     return { stats: (w) => buildStats(c, round.aggregator.theory, w, rate) };
-  }
-
-  /** Appends a KL-vs-N point when N moved at least 2% since the last one (log-spaced, bounded). */
-  private async recordHistory(round: RedisRound, c: RoundCounters): Promise<void> {
-    const k = roundKeys(round.id);
-    const last = await this.redis.lindex(k.hist, -1);
-    const lastN = last ? (JSON.parse(last) as { n: number }).n : 0;
-    if (historyMoved(lastN, c.n)) {
-      const probs = round.aggregator.theory.probs;
-      const point: KlPoint = {
-        n: c.n,
-        firstKlBits: klFromSums(c.first),
-        completionKlBits: klFromSums(c.completions),
-        ...(probs ? { expectedKlBits: expectedKlAt(probs, c.n) } : {}),
-      };
-      const length = await this.redis.rpush(k.hist, JSON.stringify(point));
-      await this.redis.expire(k.hist, TTL_SECONDS);
-      if (length > KL_HISTORY_MAX) {
-        // the same thinning as in memory (rounds/aggregator.ts): the first, the last and every other point
-        const kept = thinHistory(await this.redis.lrange(k.hist, 0, -1));
-        await this.redis
-          .multi()
-          .del(k.hist)
-          .rpush(k.hist, ...kept)
-          .expire(k.hist, TTL_SECONDS)
-          .exec();
-      }
-    }
-    this.state(round).lastHistN = c.n;
   }
 
   /**
