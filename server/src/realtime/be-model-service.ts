@@ -33,6 +33,7 @@ import { ServiceError } from "../errors.ts";
 import type { ModelRegistry } from "../models/registry.ts";
 import { Trainer } from "../models/trainer.ts";
 import { SHIPPED_CORPORA_DIR } from "../paths.ts";
+import type { BeModelWordState } from "../store/json-columns.ts";
 import type { Repository, RoundCandidates, RoundRow } from "../store/repository.ts";
 import type { LiveSession } from "./live-state.ts";
 
@@ -41,26 +42,12 @@ const E = ErrorCode;
 const HELD_OUT_EVERY = 10;
 
 /** Where a series stands, stored in the round's `candidates` JSON next to the candidates (server only). */
-export interface BeModelWordState {
-  seriesId: string;
-  source: "corpus" | "text";
-  passage: number[];
-  start: number;
-  step: number;
-  words: number;
-  /** Candidates per word are k + 1 ([BM2]). */
-  k: number;
-  trueId: number;
-  trueIndex: number;
-  modelLossBits: number;
-  /** The model's plain distribution collapsed onto the candidates + "something else" ([GS1]). */
-  modelProbs: number[];
-}
+export type { BeModelWordState };
 
 export type BeModelCandidates = RoundCandidates & { word: BeModelWordState };
 
 export const wordState = (r: RoundRow): BeModelWordState | null =>
-  r.mode === "be-model" ? ((r.candidates as BeModelCandidates | null)?.word ?? null) : null;
+  r.mode === "be-model" ? (r.candidates?.word ?? null) : null;
 
 /** What a new round of the series needs: its context as prompt, and its candidates. */
 export interface WordRound {

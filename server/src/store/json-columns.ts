@@ -25,18 +25,57 @@ export const theoryColumn = distributionView.extend({
     .optional(),
 }) satisfies z.ZodType<TheoryView>;
 
-/** Guess rounds: candidate ids and labels (shuffled) and the truth over them + "something else". */
+/**
+ * Where a "be the model" series stands, stored in its round's `candidates` beside them (server only; a type,
+ * not an interface, so that it is a JSON value to Prisma).
+ */
+export type BeModelWordState = {
+  seriesId: string;
+  source: "corpus" | "text";
+  passage: number[];
+  start: number;
+  step: number;
+  words: number;
+  /** Candidates per word are k + 1 ([BM2]). */
+  k: number;
+  trueId: number;
+  trueIndex: number;
+  modelLossBits: number;
+  /** The model's plain distribution collapsed onto the candidates + "something else" ([GS1]). */
+  modelProbs: number[];
+};
+
+const beModelWord = z.looseObject({
+  seriesId: z.string(),
+  source: z.enum(["corpus", "text"]),
+  passage: z.array(z.number()),
+  start: z.number(),
+  step: z.number(),
+  words: z.number(),
+  k: z.number(),
+  trueId: z.number(),
+  trueIndex: z.number(),
+  modelLossBits: z.number(),
+  modelProbs: z.array(z.number()),
+}) satisfies z.ZodType<BeModelWordState>;
+
+/**
+ * Guess rounds: candidate ids and labels (shuffled) and the truth over them + "something else"; a "be the
+ * model" round keeps its `word` beside them.
+ */
 export type RoundCandidates = {
   ids: number[];
   tokens: string[];
   truth: number[];
+  word?: BeModelWordState;
 };
 
-/** `rounds.candidates` (RoundCandidates; a "be the model" round keeps its `word` beside them). */
+/** `rounds.candidates` (RoundCandidates). */
 export const candidatesColumn = z.looseObject({
   ids: z.array(z.number()),
   tokens: z.array(z.string()),
   truth: z.array(z.number()),
+  word: beModelWord.optional(),
 }) satisfies z.ZodType<RoundCandidates>;
 
 /** `guesses.distribution` as the live guess services write it: one probability per outcome. */
