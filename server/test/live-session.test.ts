@@ -4,7 +4,6 @@ import {
   ErrorCode,
   type HostSnapshot,
   nextTokenDistribution,
-  probabilityOf,
   PROTOCOL_VERSION,
   type RoundStats,
   type StudentSnapshot,
@@ -24,6 +23,7 @@ import {
   toyRound,
 } from "./boot.ts";
 import { openDatabase, type Database } from "../src/store/database.ts";
+import { textbookFirstTokenKlBits } from "./seeded-samples.ts";
 
 describe.each(targets)("live session on $name", ({ target }) => {
   let db: Database;
@@ -104,12 +104,7 @@ describe.each(targets)("live session on $name", ({ target }) => {
     expect(stats.firstToken.counts.reduce((s, c) => s + c.count, 0) + stats.firstToken.otherCount).toBe(50);
     // KL(empirical ‖ theory) of the first tokens, by the textbook formula over the samples sent above
     const q = nextTokenDistribution(models().get("toy")!.model, round.promptTokens, round);
-    const firsts = [...aSamples, ...bSamples].map((s) => s.tokens[0]!);
-    let kl = 0;
-    for (const id of new Set(firsts)) {
-      const p = firsts.filter((x) => x === id).length / firsts.length;
-      kl += p * Math.log2(p / probabilityOf(q, id));
-    }
+    const kl = textbookFirstTokenKlBits(q, [...aSamples, ...bSamples]);
     expect(kl).toBeGreaterThan(0);
     expect(stats.firstToken.klBits).toBeCloseTo(kl, 10);
     expect(stats.firstToken.entropyBits).toBeCloseTo(theory.entropyBits, 12);

@@ -13,6 +13,7 @@ import {
   generate,
   type LanguageModel,
   participantSeed,
+  probabilityOf,
   type Rng,
   type TokenDistribution,
   type TokenId,
@@ -85,4 +86,18 @@ export function aggregatorFor(source: SampleSource, roundId = "r"): RoundAggrega
     },
     theory,
   );
+}
+
+/** KL(empirical ‖ q) in bits of the samples' first tokens, by the textbook formula (not the running sums). */
+export function textbookFirstTokenKlBits(
+  q: TokenDistribution,
+  samples: readonly { tokens: readonly number[] }[],
+): number {
+  const firsts = samples.map((s) => s.tokens[0]!);
+  let kl = 0;
+  for (const id of new Set(firsts)) {
+    const p = firsts.filter((x) => x === id).length / firsts.length;
+    kl += p * Math.log2(p / probabilityOf(q, id));
+  }
+  return kl;
 }

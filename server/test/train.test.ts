@@ -13,7 +13,6 @@ import {
   modelFromArtifact,
   nextTokenDistribution,
   participantSeed,
-  probabilityOf,
   type RoundInfo,
   type RoundStats,
   type SubmitResult,
@@ -22,6 +21,7 @@ import { loadCustomModels } from "../src/models/custom-models.ts";
 import { loadModelRegistry } from "../src/models/registry.ts";
 import { type Database, openDatabase } from "../src/store/database.ts";
 import { type Booted, boot, call, expectOk, next, targets } from "./boot.ts";
+import { textbookFirstTokenKlBits } from "./seeded-samples.ts";
 
 const STORY = `Once upon a time, a small robot lived in a big green garden.
 The robot liked to water the flowers every morning.
@@ -183,12 +183,7 @@ describe.each(targets)("train from your own text on $name", ({ target }) => {
     );
     // KL(empirical ‖ theory) of the first tokens, by the textbook formula over the 40 samples sent
     const q = nextTokenDistribution(model, round.promptTokens, round);
-    const firsts = samples.map((s) => s.tokens[0]!);
-    let kl = 0;
-    for (const id of new Set(firsts)) {
-      const p = firsts.filter((x) => x === id).length / firsts.length;
-      kl += p * Math.log2(p / probabilityOf(q, id));
-    }
+    const kl = textbookFirstTokenKlBits(q, samples);
     expect(kl).toBeGreaterThan(0);
     expect(stats.firstToken.klBits).toBeCloseTo(kl, 10);
     expect(await db.prisma.sample.count({ where: { roundId: round.id } })).toBe(40);
