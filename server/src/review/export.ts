@@ -18,7 +18,7 @@ import { guessColumn } from "../store/json-columns.ts";
 import type { RoundRow, RoundStore } from "../store/rounds.ts";
 import { completionText, roundFields, roundModel } from "./round-review.ts";
 import { isoOrNull, type Keyset, type SessionQueries } from "../store/review-sessions.ts";
-import { Slices, type StreamOut } from "./stream-out.ts";
+import { Slices, type StreamOut, writePages } from "./stream-out.ts";
 
 export interface ExportDeps {
   sessions: SessionQueries;
@@ -80,21 +80,18 @@ export async function writeSamplesCsv(out: StreamOut, deps: ExportDeps, sessionI
     const text = await textOf(round, deps.models, csvText);
     const modelLogProb = await modelLogProbOf(round, deps.models);
     const head = `${round.seq},${round.id},`;
-    for await (const page of deps.exports.samples(round.id)) {
-      let chunk = "";
-      for (const [participantId, idx, tokens, logProb, createdAt] of page) {
+    written += await writePages(
+      out,
+      deps.exports.samples(round.id),
+      slices,
+      ([participantId, idx, tokens, logProb, createdAt]) => {
         const prob = Math.exp(Number(logProb));
-        chunk += `${head}${participantId},${nick.get(participantId) ?? ""},${idx},${tokens},`;
-        chunk += `${text(tokens)},${logProb},${prob},${createdAt},${modelLogProb(tokens)}\r\n`;
-        if (slices.due) {
-          await out.write(chunk);
-          chunk = "";
-          await slices.next();
-        }
-      }
-      written += page.length;
-      await out.write(chunk);
-    }
+        return (
+          `${head}${participantId},${nick.get(participantId) ?? ""},${idx},${tokens},` +
+          `${text(tokens)},${logProb},${prob},${createdAt},${modelLogProb(tokens)}\r\n`
+        );
+      },
+    );
   }
   return written;
 }
@@ -113,33 +110,23 @@ export async function writeGuessesCsv(out: StreamOut, deps: ExportDeps, sessionI
   const slices = new Slices();
   for (const round of rounds) {
     const words = outcomeWords(round) ?? [];
-    for await (const page of deps.exports.guesses(round.id)) {
-      let chunk = "";
-      for (const g of page) {
-        // stored as the guess service writes it: one probability per outcome (store/json-columns.ts)
-        const probs = guessColumn.safeParse(g.distribution).data;
-        const cells = Array.from({ length: width }, (_, i) => [
-          i < words.length ? userText(words[i]!) : "",
-          probs ? roundedProb(probs[i]) : "",
-        ]).flat();
-        chunk += csvRow([
-          round.seq,
-          round.id,
-          g.participantId,
-          userText(g.nickname),
-          ...cells,
-          g.scoreBits,
-          g.submittedAt.toISOString(),
-        ]);
-        if (slices.due) {
-          await out.write(chunk);
-          chunk = "";
-          await slices.next();
-        }
-      }
-      written += page.length;
-      await out.write(chunk);
-    }
+    written += await writePages(out, deps.exports.guesses(round.id), slices, (g) => {
+      // stored as the guess service writes it: one probability per outcome (store/json-columns.ts)
+      const probs = guessColumn.safeParse(g.distribution).data;
+      const cells = Array.from({ length: width }, (_, i) => [
+        i < words.length ? userText(words[i]!) : "",
+        probs ? roundedProb(probs[i]) : "",
+      ]).flat();
+      return csvRow([
+        round.seq,
+        round.id,
+        g.participantId,
+        userText(g.nickname),
+        ...cells,
+        g.scoreBits,
+        g.submittedAt.toISOString(),
+      ]);
+    });
   }
   return written;
 }
@@ -180,41 +167,35 @@ export async function writeJsonExport(
       >,
     );
     await out.write(`${i > 0 ? "," : ""}${header.slice(0, -1)},"samples":[`);
+    // items after the first are preceded by a comma
     let sep = "";
-    for await (const page of deps.exports.samples(round.id)) {
-      let chunk = "";
-      for (const [participantId, idx, tokens, logProb, createdAt] of page) {
+    const separated = (item: string) => {
+      const s = sep + item;
+      sep = ",";
+      return s;
+    };
+    await writePages(
+      out,
+      deps.exports.samples(round.id),
+      slices,
+      ([participantId, idx, tokens, logProb, createdAt]) =>
         // ids, numbers and ISO times need no escaping; the text does
-        chunk += `${sep}{"participantId":"${participantId}","idx":${idx},"tokens":[${tokens.replaceAll(" ", ",")}],"text":${text(tokens)},"logProb":${logProb},"modelLogProb":${modelLogProb(tokens) || "null"},"createdAt":"${createdAt}"}`;
-        sep = ",";
-        if (slices.due) {
-          await out.write(chunk);
-          chunk = "";
-          await slices.next();
-        }
-      }
-      await out.write(chunk);
-    }
+        separated(
+          `{"participantId":"${participantId}","idx":${idx},"tokens":[${tokens.replaceAll(" ", ",")}],"text":${text(tokens)},"logProb":${logProb},"modelLogProb":${modelLogProb(tokens) || "null"},"createdAt":"${createdAt}"}`,
+        ),
+    );
     await out.write(`],"guesses":[`);
     sep = "";
-    for await (const page of deps.exports.guesses(round.id)) {
-      let chunk = "";
-      for (const g of page) {
-        chunk += `${sep}${JSON.stringify({
+    await writePages(out, deps.exports.guesses(round.id), slices, (g) =>
+      separated(
+        JSON.stringify({
           participantId: g.participantId,
           distribution: g.distribution,
           scoreBits: g.scoreBits,
           submittedAt: g.submittedAt.toISOString(),
-        })}`;
-        sep = ",";
-        if (slices.due) {
-          await out.write(chunk);
-          chunk = "";
-          await slices.next();
-        }
-      }
-      await out.write(chunk);
-    }
+        }),
+      ),
+    );
     await out.write("]}");
   }
   await out.write("]}");

@@ -58,3 +58,30 @@ export class Slices {
     this.start = performance.now();
   }
 }
+
+/**
+ * Writes every item of `pages` as `row(item)`, page by page: one write per page, and one more each time a slice
+ * ends ([EX3]), before yielding the event loop. Returns the number of items written.
+ */
+export async function writePages<T>(
+  out: StreamOut,
+  pages: AsyncIterable<T[]>,
+  slices: Slices,
+  row: (item: T) => string,
+): Promise<number> {
+  let written = 0;
+  for await (const page of pages) {
+    let chunk = "";
+    for (const item of page) {
+      chunk += row(item);
+      if (slices.due) {
+        await out.write(chunk);
+        chunk = "";
+        await slices.next();
+      }
+    }
+    written += page.length;
+    await out.write(chunk);
+  }
+  return written;
+}
