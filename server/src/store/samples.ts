@@ -13,6 +13,19 @@ export interface SampleRow {
 export const sampleKey = (roundId: string, participantId: string, index: number): string =>
   `${roundId}\u0000${participantId}\u0000${index}`;
 
+/** The columns a read of samples selects, and the row they make. */
+const SAMPLE_FIELDS = { participantId: true, idx: true, tokens: true, logProb: true } as const;
+const sampleRow = (
+  roundId: string,
+  r: { participantId: string; idx: number; tokens: number[]; logProb: number },
+): SampleRow => ({
+  roundId,
+  participantId: r.participantId,
+  index: r.idx,
+  tokens: r.tokens,
+  logProb: r.logProb,
+});
+
 /** One statement for any batch: five array parameters, `unnest`ed; a stored key is skipped, not an error. */
 const INSERT_SAMPLES = `INSERT INTO samples (round_id, participant_id, idx, tokens, log_prob)
   SELECT r, p, i, t::int[], l FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::float8[]) AS x(r, p, i, t, l)
@@ -50,16 +63,10 @@ export class SampleStore {
   async roundSamples(roundId: string): Promise<SampleRow[]> {
     const rows = await this.prisma.sample.findMany({
       where: { roundId },
-      select: { participantId: true, idx: true, tokens: true, logProb: true },
+      select: SAMPLE_FIELDS,
       orderBy: [{ createdAt: "asc" }],
     });
-    return rows.map((r) => ({
-      roundId,
-      participantId: r.participantId,
-      index: r.idx,
-      tokens: r.tokens,
-      logProb: r.logProb,
-    }));
+    return rows.map((r) => sampleRow(roundId, r));
   }
 
   /** A page of a round's samples in key order (participant, index), after `after`: for rebuilding counters. */
@@ -78,17 +85,11 @@ export class SampleStore {
             ],
           }
         : { roundId },
-      select: { participantId: true, idx: true, tokens: true, logProb: true },
+      select: SAMPLE_FIELDS,
       orderBy: [{ participantId: "asc" }, { idx: "asc" }],
       take: limit,
     });
-    return rows.map((r) => ({
-      roundId,
-      participantId: r.participantId,
-      index: r.idx,
-      tokens: r.tokens,
-      logProb: r.logProb,
-    }));
+    return rows.map((r) => sampleRow(roundId, r));
   }
 
   /**
