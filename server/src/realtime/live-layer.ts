@@ -3,34 +3,19 @@
  * sessions, participants, rounds and the ticker. `refresh` is how another process's change (scale/'s sync
  * channel) reaches the room that owns that part.
  */
-import type { Clock } from "../clock.ts";
 import type { ModelRegistry } from "../models/registry.ts";
-import type { StatsHub } from "../rounds/stats-hub.ts";
-import type { Repository } from "../store/repository.ts";
-import type { BeModelService } from "./be-model-service.ts";
-import type { Broadcaster } from "./broadcaster.ts";
-import type { GuessService } from "./guess-service.ts";
 import { LiveSessions } from "./live-sessions.ts";
 import { Participants } from "./participants.ts";
 import { Rounds } from "./rounds.ts";
-import { Sessions } from "./sessions.ts";
-import type { SyncBus, SyncKind } from "./sync-bus.ts";
+import { Sessions, type SessionsDeps } from "./sessions.ts";
+import type { SyncKind } from "./sync-bus.ts";
 import { Ticker } from "./ticker.ts";
 
-export interface LiveDeps {
-  repo: Repository;
+/** What the rooms need: the sessions room's dependencies, and these. */
+export interface LiveDeps extends SessionsDeps {
   models: ModelRegistry;
-  clock: Clock;
-  broadcaster: Broadcaster;
-  stats: StatsHub;
-  guesses: GuessService;
-  beModel: BeModelService;
-  /** Tells the other server processes (if any) what changed, so they reload it. */
-  sync: SyncBus;
   /** Participants with a connected socket on any process (several processes); local counts otherwise. */
   presence?: ((sessionId: string) => Promise<Set<string>>) | undefined;
-  /** Base URL phones use, without trailing slash. */
-  publicUrl: () => string;
   /** [L3] MAX_STUDENTS_PER_SESSION (default: no limit). */
   maxStudents?: number | undefined;
   /** [FAN1] STATS_FANOUT_SOCKETS: about how many phones one tick sends statistics to (default 250). */

@@ -25,6 +25,7 @@ export interface SessionsDeps {
   stats: StatsHub;
   guesses: GuessService;
   beModel: BeModelService;
+  /** Tells the other server processes (if any) what changed, so they reload it. */
   sync: SyncBus;
   /** Base URL phones use, without trailing slash. */
   publicUrl: () => string;
