@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
-import { afterAll } from "vitest";
+import { afterAll, expect } from "vitest";
 import {
   type ClientToServerEvents,
   createRng,
@@ -16,7 +16,9 @@ import {
   PROTOCOL_VERSION,
   type Result,
   type RoundInfo,
+  type SampleInput,
   type ServerToClientEvents,
+  type SubmitResult,
 } from "@tokenroom/shared";
 import { type Application, createApplication } from "../src/app.ts";
 import { defaultLimits } from "../src/config.ts";
@@ -114,6 +116,16 @@ export async function expectOk<T>(p: Promise<Result<T>>): Promise<T> {
   const r = await p;
   if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
   return r.data;
+}
+
+/** Submits one batch of samples and expects every one of them accepted. */
+export async function submitAccepted(
+  socket: ClientSocket,
+  roundId: string,
+  samples: SampleInput[],
+): Promise<void> {
+  const r = await expectOk(call<SubmitResult>(socket, "sample:submit", { roundId, samples }));
+  expect(r.results.every((x) => x.status === "accepted")).toBe(true);
 }
 
 /** Resolves with the next `event` payload that satisfies `pred`. */

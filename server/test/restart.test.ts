@@ -3,7 +3,7 @@
  * from the database; students resume, resend what was not acked, and the totals are exact.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { type HostSnapshot, type StudentSnapshot, type SubmitResult } from "@tokenroom/shared";
+import { type HostSnapshot, type StudentSnapshot } from "@tokenroom/shared";
 import {
   attachHost,
   call,
@@ -13,6 +13,7 @@ import {
   expectOk,
   joinAs,
   phoneSamples,
+  submitAccepted,
   startToyRound,
   testDatabaseUrl,
 } from "./boot.ts";
@@ -64,13 +65,7 @@ describe.each(cases)("server restart mid-round ($name)", ({ env: envOf, signal }
       maxTokens: 4,
     });
     for (const s of students) {
-      const r = await expectOk(
-        call<SubmitResult>(s.socket, "sample:submit", {
-          roundId: round.id,
-          samples: phoneSamples(round, s.joined.participantId, 0, 40),
-        }),
-      );
-      expect(r.results.every((x) => x.status === "accepted")).toBe(true);
+      await submitAccepted(s.socket, round.id, phoneSamples(round, s.joined.participantId, 0, 40));
     }
 
     await server.stop(signal);
@@ -95,10 +90,7 @@ describe.each(cases)("server restart mid-round ($name)", ({ env: envOf, signal }
       expect(resumed.nextIndex).toBe(40);
       // the phone resends its last acked batch (the ack was lost in the crash) and its unacked samples
       const resend = phoneSamples(round, s.joined.participantId, 30, 20);
-      const r = await expectOk(
-        call<SubmitResult>(again, "sample:submit", { roundId: round.id, samples: resend }),
-      );
-      expect(r.results.every((x) => x.status === "accepted")).toBe(true);
+      await submitAccepted(again, round.id, resend);
     }
     const after = await expectOk(
       call<HostSnapshot>(host2, "host:attach", { sessionId: created.sessionId, hostKey: created.hostKey }),

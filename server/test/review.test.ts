@@ -26,6 +26,7 @@ import {
   models,
   next,
   phoneSamples,
+  submitAccepted,
   targets,
 } from "./boot.ts";
 
@@ -102,13 +103,7 @@ async function play(t: Booted): Promise<Played> {
     for (const [i, st] of students.entries()) {
       const samples = phoneSamples(info, st.id, 0, perStudent[i]!);
       for (let k = 0; k < samples.length; k += 50) {
-        const res = await expectOk(
-          call<SubmitResult>(st.socket, "sample:submit", {
-            roundId: info.id,
-            samples: samples.slice(k, k + 50),
-          }),
-        );
-        expect(res.results.every((x) => x.status === "accepted")).toBe(true);
+        await submitAccepted(st.socket, info.id, samples.slice(k, k + 50));
       }
       // a resend is stored once; an impossible sample is not stored
       await expectOk(call(st.socket, "sample:submit", { roundId: info.id, samples: samples.slice(0, 3) }));

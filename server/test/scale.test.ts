@@ -16,6 +16,7 @@ import {
   joinAs,
   next,
   phoneSamples,
+  submitAccepted,
   startToyRound,
   storedInPostgres,
   testDatabaseUrl,
@@ -96,13 +97,7 @@ describe("three processes through Redis and PostgreSQL", () => {
     );
     await next(students[5]!.socket, "round:started");
     for (const s of students) {
-      const r = await expectOk(
-        call<SubmitResult>(s.socket, "sample:submit", {
-          roundId: round.id,
-          samples: phoneSamples(round, s.joined.participantId, 0, 30),
-        }),
-      );
-      expect(r.results.every((x) => x.status === "accepted")).toBe(true);
+      await submitAccepted(s.socket, round.id, phoneSamples(round, s.joined.participantId, 0, 30));
     }
     // every host, on every process, sees all 180 samples, and never more
     const seen = await Promise.all(hosts.map((h) => statsReaching(h, round.id, 180)));
@@ -137,13 +132,7 @@ describe("three processes through Redis and PostgreSQL", () => {
         expect(snap.nextIndex).toBe(30);
         from = 20;
       }
-      const r = await expectOk(
-        call<SubmitResult>(socket, "sample:submit", {
-          roundId: round.id,
-          samples: phoneSamples(round, s.joined.participantId, from, 50 - from),
-        }),
-      );
-      expect(r.results.every((x) => x.status === "accepted")).toBe(true);
+      await submitAccepted(socket, round.id, phoneSamples(round, s.joined.participantId, from, 50 - from));
     }
     const after = await statsReaching(watcher, round.id, 300, 20_000);
     expect(after.n).toBe(300);

@@ -21,6 +21,7 @@ import {
   expectOk,
   joinAs,
   phoneSamples,
+  submitAccepted,
   startToyRound,
 } from "./boot.ts";
 import { pgliteDataDir } from "./pglite.ts";
@@ -116,13 +117,7 @@ describe("graceful shutdown", () => {
         (s) => !p.acked.has(s.index),
       );
       for (let i = 0; i < unacked.length; i += 100) {
-        const r = await expectOk(
-          call<SubmitResult>(socket, "sample:submit", {
-            roundId: round.id,
-            samples: unacked.slice(i, i + 100),
-          }),
-        );
-        expect(r.results.every((x) => x.status === "accepted")).toBe(true);
+        await submitAccepted(socket, round.id, unacked.slice(i, i + 100));
       }
     }
     const total = phones.reduce((s, p) => s + p.sent, 0);
