@@ -8,6 +8,7 @@ import {
   GUESS_CANDIDATES,
   type SetupValues,
 } from "./setup-values.ts";
+import { NumberField } from "./number-field.tsx";
 
 export function BeModelSetup({
   values,
@@ -59,46 +60,26 @@ export function BeModelSetup({
         </>
       ) : null}
       <div className="setup-grid">
-        <div className="field">
-          <label className="field-label" htmlFor={f("words")}>
-            {t("beModel.words")}
-          </label>
-          <input
-            id={f("words")}
-            className="text-input num-input"
-            type="number"
-            min={BE_MODEL_WORDS.min}
-            max={BE_MODEL_WORDS.max}
-            step={1}
-            value={values.words ?? BE_MODEL_WORDS.default}
-            onChange={(e) => set({ words: Math.floor(Number(e.target.value) || 0) })}
-            onBlur={() => set({ words: clampWords(values.words) })}
-            aria-describedby={f("words-hint")}
-          />
-          <p id={f("words-hint")} className="hint">
-            {t("beModel.wordsHint")}
-          </p>
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor={f("cands")}>
-            {t("beModel.candidates")}
-          </label>
-          <input
-            id={f("cands")}
-            className="text-input num-input"
-            type="number"
-            min={GUESS_CANDIDATES.min}
-            max={GUESS_CANDIDATES.max}
-            step={1}
-            value={values.guessCandidates}
-            onChange={(e) => set({ guessCandidates: Math.floor(Number(e.target.value) || 0) })}
-            onBlur={() => set({ guessCandidates: clampCandidates(values.guessCandidates) })}
-            aria-describedby={f("cands-hint")}
-          />
-          <p id={f("cands-hint")} className="hint">
-            {t("beModel.candidatesHint")}
-          </p>
-        </div>
+        <NumberField
+          id={f("words")}
+          label={t("beModel.words")}
+          hint={t("beModel.wordsHint")}
+          value={values.words ?? BE_MODEL_WORDS.default}
+          min={BE_MODEL_WORDS.min}
+          max={BE_MODEL_WORDS.max}
+          onValue={(words) => set({ words })}
+          onBlur={() => set({ words: clampWords(values.words) })}
+        />
+        <NumberField
+          id={f("cands")}
+          label={t("beModel.candidates")}
+          hint={t("beModel.candidatesHint")}
+          value={values.guessCandidates}
+          min={GUESS_CANDIDATES.min}
+          max={GUESS_CANDIDATES.max}
+          onValue={(guessCandidates) => set({ guessCandidates })}
+          onBlur={() => set({ guessCandidates: clampCandidates(values.guessCandidates) })}
+        />
       </div>
     </div>
   );
