@@ -110,3 +110,6 @@ export const toSettings = (v: SetupValues): RoundSettingsInput => ({
   guessCandidates: clampCandidates(v.guessCandidates),
   words: clampWords(v.words),
 });
+
+/** Sets one field of the setup form's values (the rest stay). */
+export type SetValue = <K extends keyof SetupValues>(key: K, value: SetupValues[K]) => void;
