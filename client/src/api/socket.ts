@@ -54,6 +54,42 @@ export function retryWhenAllowed(socket: AppSocket, error: ConnectError): Client
   return { code: "RATE_LIMITED", message: error.message };
 }
 
+/** What a session's state shows of its connection. */
+export interface ConnectionState {
+  connected: boolean;
+  error: ClientError | null;
+}
+
+/**
+ * Connects a session's socket (the host's or a student's): `connected` follows the connection; a protocol
+ * mismatch or a rate-limited handshake (retried once allowed, [L6]) becomes the `error`, and a rate limit's
+ * error is cleared when the socket connects. `onConnect` runs after every (re)connection, `onDisconnect`
+ * before the state says disconnected.
+ */
+export function connectSessionSocket(session: {
+  error: () => ClientError | null;
+  set: (patch: Partial<ConnectionState>) => void;
+  onConnect: () => void;
+  onDisconnect?: () => void;
+}): AppSocket {
+  const socket = connectSocket();
+  socket.on("connect", () => {
+    session.set({ connected: true, ...(session.error()?.code === "RATE_LIMITED" ? { error: null } : {}) });
+    session.onConnect();
+  });
+  socket.on("disconnect", () => {
+    session.onDisconnect?.();
+    session.set({ connected: false });
+  });
+  socket.on("connect_error", (error: ConnectError) => {
+    if (error.data?.code === "PROTOCOL_MISMATCH")
+      session.set({ error: { code: "PROTOCOL_MISMATCH", message: error.message } });
+    const limited = retryWhenAllowed(socket, error);
+    if (limited) session.set({ error: limited });
+  });
+  return socket;
+}
+
 /** Emits `event` and resolves with its Result; a missing ack becomes TIMEOUT, a lost connection OFFLINE. */
 export async function request<E extends keyof ClientToServerEvents>(
   socket: AppSocket,

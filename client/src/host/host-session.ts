@@ -19,10 +19,8 @@ import {
   type AppSocket,
   type ClientError,
   type ClientResult,
-  type ConnectError,
-  connectSocket,
+  connectSessionSocket,
   request,
-  retryWhenAllowed,
 } from "../api/socket.ts";
 
 export interface HostState {
@@ -100,19 +98,12 @@ export class HostSession {
   }
 
   start(): void {
-    const socket = connectSocket();
+    const socket = connectSessionSocket({
+      error: () => this.state.error,
+      set: (patch) => this.set(patch),
+      onConnect: () => void this.attach(),
+    });
     this.socket = socket;
-    socket.on("connect", () => {
-      this.set({ connected: true, ...(this.state.error?.code === "RATE_LIMITED" ? { error: null } : {}) });
-      void this.attach();
-    });
-    socket.on("disconnect", () => this.set({ connected: false }));
-    socket.on("connect_error", (error: ConnectError) => {
-      if (error.data?.code === "PROTOCOL_MISMATCH")
-        this.set({ error: { code: "PROTOCOL_MISMATCH", message: error.message } });
-      const limited = retryWhenAllowed(socket, error);
-      if (limited) this.set({ error: limited });
-    });
     socket.on("session:state", (session) => this.set({ session }));
     socket.on("session:ended", (session) => this.set({ session }));
     socket.on("participants:update", (participants) => this.set({ participants }));

@@ -16,10 +16,8 @@ import {
   type AppSocket,
   type ClientError,
   type ClientResult,
-  type ConnectError,
-  connectSocket,
+  connectSessionSocket,
   request,
-  retryWhenAllowed,
 } from "../api/socket.ts";
 import type { EngineClient } from "../engine-worker/engine-client.ts";
 import type { InspectView } from "../engine-worker/messages.ts";
@@ -114,22 +112,17 @@ export class StudentSession {
   }
 
   start(): void {
-    const socket = connectSocket();
+    const socket = connectSessionSocket({
+      error: () => this.state.error,
+      set: (patch) => this.set(patch),
+      onConnect: () => {
+        if (studentCredentials.get(this.code)) void this.resume();
+      },
+      onDisconnect: () => {
+        this.authed = false;
+      },
+    });
     this.socket = socket;
-    socket.on("connect", () => {
-      this.set({ connected: true, ...(this.state.error?.code === "RATE_LIMITED" ? { error: null } : {}) });
-      if (studentCredentials.get(this.code)) void this.resume();
-    });
-    socket.on("disconnect", () => {
-      this.authed = false;
-      this.set({ connected: false });
-    });
-    socket.on("connect_error", (error: ConnectError) => {
-      if (error.data?.code === "PROTOCOL_MISMATCH")
-        this.set({ error: { code: "PROTOCOL_MISMATCH", message: error.message } });
-      const limited = retryWhenAllowed(socket, error);
-      if (limited) this.set({ error: limited });
-    });
     socket.on("round:started", (round) => {
       this.set({ guess: null });
       this.setRound(round, null, null);
