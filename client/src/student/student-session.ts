@@ -1,7 +1,7 @@
 /**
  * The student's side of a session, outside React: the socket, join / resume (again on every reconnect),
- * the round as the server announces it, and the sample pipeline of the current round. React reads it
- * through subscribe() / getState() (useSyncExternalStore).
+ * the round as the server announces it, and the sampling of the current round (sampling-loop.ts). React
+ * reads it through subscribe() / getState() (useSyncExternalStore).
  */
 import {
   type DecodingSettings,
@@ -21,79 +21,41 @@ import {
 } from "../api/socket.ts";
 import type { EngineClient } from "../engine-worker/engine-client.ts";
 import type { InspectView } from "../engine-worker/messages.ts";
-import { keysWithPrefix, readJson, removeKey, studentCredentials, writeJson } from "../lib/storage.ts";
-import { isOutboxState, type OutboxStore } from "./outbox.ts";
-import { type PipelineView, SamplePipeline } from "./sample-pipeline.ts";
+import { studentCredentials } from "../lib/storage.ts";
+import { SamplingLoop } from "./sampling-loop.ts";
+import { initialStudentState, type StudentState } from "./student-state.ts";
 
-export type StudentPhase = "connecting" | "join" | "ready" | "removed" | "ended";
-export type ModelStatus = "idle" | "loading" | "ready" | "error";
+export type { ModelStatus, StudentPhase, StudentState } from "./student-state.ts";
 
-export interface StudentState {
-  phase: StudentPhase;
-  code: string;
-  connected: boolean;
-  nickname: string | null;
-  participantId: string | null;
-  round: RoundInfo | null;
-  theory: TheoryView | null;
-  stats: RoundStats | null;
-  model: ModelStatus;
-  auto: boolean;
-  joining: boolean;
-  joinError: ClientError | null;
-  /** The latest problem worth showing (cleared when things work again). */
-  error: ClientError | null;
-  samples: PipelineView | null;
-  /** Guess rounds: this student's submitted guess (with its score after the reveal). */
-  guess: GuessResult | null;
-}
-
-const FLUSH_MS = 200;
-const AUTO_MS = 300;
-const AUTO_BATCH = 3;
 const RESUME_RETRY_MS = 2_000;
-
-const localOutboxes: OutboxStore = {
-  load: (key) => readJson(key, isOutboxState),
-  save: (key, state) => void writeJson(key, state),
-  remove: (key) => removeKey(key),
-};
 
 export class StudentSession {
   private state: StudentState;
   private readonly listeners = new Set<() => void>();
   private socket: AppSocket | null = null;
-  private pipeline: SamplePipeline | null = null;
-  /** The closed round's last counts and completions: still shown until the next round starts. */
-  private finished: { roundId: string; view: PipelineView } | null = null;
+  private readonly sampling: SamplingLoop;
   private authed = false;
   private resuming = false;
-  private timers: ReturnType<typeof setInterval>[] = [];
   private disposed = false;
 
   constructor(
     readonly code: string,
     private readonly engine: EngineClient,
-    private readonly now: () => number = () => Date.now(),
+    now: () => number = () => Date.now(),
   ) {
-    const joined = studentCredentials.get(code) !== null;
-    this.state = {
-      phase: joined ? "connecting" : "join",
-      code,
-      connected: false,
-      nickname: null,
-      participantId: null,
-      round: null,
-      theory: null,
-      stats: null,
-      model: "idle",
-      auto: false,
-      joining: false,
-      joinError: null,
-      error: null,
-      samples: null,
-      guess: null,
-    };
+    this.state = initialStudentState(code, studentCredentials.get(code) !== null);
+    this.sampling = new SamplingLoop({
+      engine,
+      submit: (payload) => request(this.socket!, "sample:submit", payload),
+      canSend: () => this.authed && !this.resuming && this.socket?.connected === true,
+      onBatchError: (error) => this.batchError(error),
+      now,
+      state: () => this.state,
+      set: (patch) => this.set(patch),
+      resuming: () => this.resuming,
+      resume: () => void this.resume(),
+      canSample: this.canSample,
+    });
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -106,8 +68,7 @@ export class StudentSession {
   private set(patch: Partial<StudentState>): void {
     if (this.disposed) return;
     const next = { ...this.state, ...patch };
-    const finished = this.finished?.roundId === next.round?.id ? this.finished?.view : undefined;
-    this.state = { ...next, samples: this.pipeline?.view() ?? finished ?? null };
+    this.state = { ...next, samples: this.sampling.view(next.round?.id) };
     for (const listener of this.listeners) listener();
   }
 
@@ -134,21 +95,17 @@ export class StudentSession {
     socket.on("round:stats", (stats) => this.sameRound(stats.roundId) && this.set({ stats }));
     socket.on("round:closed", (round) => {
       if (!this.sameRound(round.id)) return;
-      this.finished = this.pipeline ? { roundId: round.id, view: this.pipeline.view() } : null;
-      this.dropPipeline();
+      this.sampling.close(round.id);
       this.set({ round, auto: false });
     });
     socket.on("session:ended", () => this.end("ended"));
     socket.on("participant:removed", () => this.end("removed"));
-    this.timers.push(
-      setInterval(() => this.tick(), FLUSH_MS),
-      setInterval(() => this.autoTick(), AUTO_MS),
-    );
+    this.sampling.start();
   }
 
   dispose(): void {
     this.disposed = true;
-    for (const t of this.timers) clearInterval(t);
+    this.sampling.stopTimers();
     this.socket?.disconnect();
     this.listeners.clear();
   }
@@ -177,7 +134,7 @@ export class StudentSession {
     if (!this.socket || !credentials || this.resuming) return;
     this.resuming = true;
     try {
-      await this.pipeline?.settled();
+      await this.sampling.settled();
       const result = await request(this.socket, "student:resume", credentials);
       if (result.ok) {
         this.authed = true;
@@ -209,7 +166,7 @@ export class StudentSession {
     if (s.session.ended) return this.end("ended");
     this.set({ guess: s.round && s.guess?.roundId === s.round.id ? s.guess : null });
     this.setRound(s.round, s.theory, s.stats);
-    if (s.round) this.pipeline?.resumed(s.nextIndex, s.acked);
+    if (s.round) this.sampling.resumed(s.nextIndex, s.acked);
     this.set({});
   }
 
@@ -219,23 +176,10 @@ export class StudentSession {
     const participantId = this.state.participantId;
     // a "be the model" round takes forecasts only: no sampling, no model download
     if (!round || round.status === "closed" || !participantId || round.mode === "be-model") {
-      this.dropPipeline();
+      this.sampling.drop();
       return this.set({ round, theory, stats, auto: false });
     }
-    if (this.pipeline?.round.id !== round.id) {
-      this.dropPipeline();
-      this.forgetOtherOutboxes(participantId, round.id);
-      this.pipeline = new SamplePipeline(round, participantId, {
-        engine: this.engine,
-        store: localOutboxes,
-        submit: (payload) => request(this.socket!, "sample:submit", payload),
-        canSend: () => this.authed && !this.resuming && this.socket?.connected === true,
-        onBatchError: (error) => this.batchError(error),
-        onChange: () => this.set({}),
-        now: this.now,
-      });
-      this.loadModel(round);
-    }
+    if (this.sampling.follow(round, participantId)) this.loadModel(round);
     this.set({ round, theory, stats });
   }
 
@@ -254,20 +198,8 @@ export class StudentSession {
     );
   }
 
-  private dropPipeline(): void {
-    this.pipeline?.discard();
-    this.pipeline = null;
-  }
-
-  /** Outboxes of earlier rounds can never be counted: free their storage. */
-  private forgetOtherOutboxes(participantId: string, roundId: string): void {
-    for (const key of keysWithPrefix(`outbox:${participantId}:`)) {
-      if (!key.endsWith(`:${roundId}`)) removeKey(key);
-    }
-  }
-
   private end(phase: "ended" | "removed"): void {
-    this.dropPipeline();
+    this.sampling.drop();
     if (phase === "removed") studentCredentials.clear(this.code);
     this.set({ phase, auto: false });
     // the session is over for this phone: stop reconnecting to it
@@ -303,7 +235,7 @@ export class StudentSession {
   };
 
   sample(n: number): void {
-    if (this.canSample()) this.pipeline?.sample(n, this.canSample);
+    this.sampling.sample(n);
   }
 
   setAuto(auto: boolean): void {
@@ -323,25 +255,10 @@ export class StudentSession {
   }
 
   inspect(sampleTokens: readonly number[], step: number): Promise<InspectView> | null {
-    const p = this.pipeline;
+    const spec = this.sampling.spec();
     const round = this.state.round;
-    if (!p || !round || (step === 0 && round.mode === "guess" && round.status === "open")) return null;
+    if (!spec || !round || (step === 0 && round.mode === "guess" && round.status === "open")) return null;
     if (this.probabilitiesHidden()) return null;
-    return this.engine.distribution(p.spec, [...round.promptTokens, ...sampleTokens.slice(0, step)]);
-  }
-
-  private tick(): void {
-    const p = this.pipeline;
-    if (!p) return;
-    if (p.wantsSync() && !this.resuming) void this.resume();
-    else void p.flush();
-    // keep "waiting to resend" fresh while a backoff runs
-    if (this.state.samples?.waitingToResend !== p.view().waitingToResend) this.set({});
-  }
-
-  private autoTick(): void {
-    if (!this.state.auto) return;
-    if (!this.canSample()) return this.set({ auto: false });
-    if (this.pipeline && !this.pipeline.busy) this.pipeline.sample(AUTO_BATCH, this.canSample);
+    return this.engine.distribution(spec, [...round.promptTokens, ...sampleTokens.slice(0, step)]);
   }
 }
