@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { RoundStats } from "@tokenroom/shared";
 import { formatInt, formatPercent } from "../lib/format.ts";
 import { SERIES } from "../lib/prob-colors.ts";
+import { TableHead } from "../components/table-head.tsx";
 
 export const CompletionsTable = memo(function CompletionsTable({
   stats,
@@ -30,20 +31,14 @@ export const CompletionsTable = memo(function CompletionsTable({
           <col className="col-p" />
         </colgroup>
         <caption>{t("charts.completionsCaption", { count: stats?.completions.distinct ?? 0 })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("charts.completion")}</th>
-            <th scope="col" className="num">
-              {t("charts.count")}
-            </th>
-            <th scope="col" className="num">
-              {t("charts.share")}
-            </th>
-            <th scope="col" className="num">
-              {t("charts.chainRule")}
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            { label: t("charts.completion") },
+            { label: t("charts.count"), num: true },
+            { label: t("charts.share"), num: true },
+            { label: t("charts.chainRule"), num: true },
+          ]}
+        />
         <tbody>
           {top.map((c) => (
             <tr key={c.tokens.join(",")}>

@@ -9,6 +9,7 @@ import type { BeModelSummary, RoundInfo } from "@tokenroom/shared";
 import { BeModelChart } from "../charts/be-model-chart.tsx";
 import { formatBits, formatInt, formatNumber } from "../lib/format.ts";
 import { outcomeColor } from "../lib/prob-colors.ts";
+import { TableHead } from "../components/table-head.tsx";
 
 export interface BeModelBoardProps {
   round: RoundInfo;
@@ -113,17 +114,13 @@ function SeriesPanels({ summary: s }: { summary: BeModelSummary }) {
       <section className="panel" aria-labelledby="be-model-avg-title">
         <h3 id="be-model-avg-title">{t("beModel.averages")}</h3>
         <table className="leaderboard-table" data-testid="bemodel-averages">
-          <thead>
-            <tr>
-              <th scope="col">{t("beModel.who")}</th>
-              <th scope="col" className="num">
-                {t("beModel.averageBits")}
-              </th>
-              <th scope="col" className="num">
-                {t("beModel.perplexity")}
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              { label: t("beModel.who") },
+              { label: t("beModel.averageBits"), num: true },
+              { label: t("beModel.perplexity"), num: true },
+            ]}
+          />
           <tbody>
             <tr data-testid="bemodel-avg-class">
               <th scope="row">{t("beModel.classLine")}</th>
@@ -146,23 +143,15 @@ function SeriesPanels({ summary: s }: { summary: BeModelSummary }) {
           <p className="hint">{t("beModel.noAnswers")}</p>
         ) : (
           <table className="leaderboard-table" data-testid="bemodel-leaderboard">
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  {t("beModel.rank")}
-                </th>
-                <th scope="col">{t("beModel.name")}</th>
-                <th scope="col" className="num">
-                  {t("beModel.averageBits")}
-                </th>
-                <th scope="col" className="num">
-                  {t("beModel.perplexity")}
-                </th>
-                <th scope="col" className="num">
-                  {t("beModel.answered")}
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                { label: t("beModel.rank"), num: true },
+                { label: t("beModel.name") },
+                { label: t("beModel.averageBits"), num: true },
+                { label: t("beModel.perplexity"), num: true },
+                { label: t("beModel.answered"), num: true },
+              ]}
+            />
             <tbody>
               {s.standings.slice(0, 10).map((e) => (
                 <tr key={e.participantId} className={e.rank === 1 ? "first" : undefined}>

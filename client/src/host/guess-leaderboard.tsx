@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import type { LeaderboardEntry } from "@tokenroom/shared";
 import { formatInt } from "../lib/format.ts";
 import { readJson, writeJson } from "../lib/storage.ts";
+import { TableHead } from "../components/table-head.tsx";
 
 /** Rows shown on the projector; the rest are summarised in one line. */
 const MAX_ROWS = 10;
@@ -56,20 +57,14 @@ export const GuessLeaderboard = memo(function GuessLeaderboard({
         <p className="hint">{t("guess.noGuesses")}</p>
       ) : (
         <table className="leaderboard-table" data-testid="leaderboard">
-          <thead>
-            <tr>
-              <th scope="col" className="num">
-                {t("guess.rank")}
-              </th>
-              <th scope="col">{t("guess.name")}</th>
-              <th scope="col" className="num">
-                {t("guess.round")}
-              </th>
-              <th scope="col" className="num">
-                {t("guess.sessionTotal")}
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              { label: t("guess.rank"), num: true },
+              { label: t("guess.name") },
+              { label: t("guess.round"), num: true },
+              { label: t("guess.sessionTotal"), num: true },
+            ]}
+          />
           <tbody>
             {shown.map((e, i) => (
               <tr key={e.participantId} className={e.rank === 1 ? "first" : undefined}>

@@ -2,6 +2,7 @@
 import { useTranslation } from "react-i18next";
 import type { ReviewRound, StudentParticipation } from "@tokenroom/shared";
 import { formatBits } from "../lib/format.ts";
+import { TableHead } from "../components/table-head.tsx";
 
 interface StoredWord {
   tokens: string[];
@@ -52,14 +53,7 @@ export function BeModelReview({ round, students }: { round: ReviewRound; student
         <p className="hint">{t("beModel.noAnswers")}</p>
       ) : (
         <table className="leaderboard-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("beModel.name")}</th>
-              <th scope="col" className="num">
-                {t("beModel.yourLoss")}
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={[{ label: t("beModel.name") }, { label: t("beModel.yourLoss"), num: true }]} />
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { RoundStats, TheoryView } from "@tokenroom/shared";
 import { firstTokenRows } from "../charts/distribution-data.ts";
 import { formatInt, formatPercent } from "../lib/format.ts";
+import { TableHead } from "../components/table-head.tsx";
 
 export function FirstTokenTable({
   stats,
@@ -23,20 +24,14 @@ export function FirstTokenTable({
   return (
     <table className="completions-table first-token-table" data-testid="first-token-table">
       <caption>{t("review.firstTokenCaption", { count: stats.n })}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t("charts.token")}</th>
-          <th scope="col" className="num">
-            {t("charts.count")}
-          </th>
-          <th scope="col" className="num">
-            {t("charts.share")}
-          </th>
-          <th scope="col" className="num">
-            {t("charts.theory")}
-          </th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          { label: t("charts.token") },
+          { label: t("charts.count"), num: true },
+          { label: t("charts.share"), num: true },
+          { label: t("charts.theory"), num: true },
+        ]}
+      />
       <tbody>
         {rows.map((r) => (
           <tr key={r.key} className={r.other ? "other-row" : undefined}>

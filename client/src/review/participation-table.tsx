@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import type { StudentParticipation } from "@tokenroom/shared";
 import { formatInt } from "../lib/format.ts";
 import { formatDateTime } from "./format-date.ts";
+import { TableHead } from "../components/table-head.tsx";
 
 export interface ParticipationTableProps {
   students: StudentParticipation[];
@@ -31,23 +32,15 @@ export function ParticipationTable({
           <caption>
             {t("review.participationCaption", { shown: formatInt(students.length), count: total })}
           </caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("guess.name")}</th>
-              <th scope="col">{t("review.joined")}</th>
-              {roundSeqs.map((seq) => (
-                <th key={seq} scope="col" className="num">
-                  {t("review.roundShort", { seq })}
-                </th>
-              ))}
-              <th scope="col" className="num">
-                {t("guess.sessionTotal")}
-              </th>
-              <th scope="col" className="num">
-                {t("review.guessesColumn")}
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              { label: t("guess.name") },
+              { label: t("review.joined") },
+              ...roundSeqs.map((seq) => ({ label: t("review.roundShort", { seq }), num: true })),
+              { label: t("guess.sessionTotal"), num: true },
+              { label: t("review.guessesColumn"), num: true },
+            ]}
+          />
           <tbody>
             {students.map((s) => (
               <tr key={s.id} data-testid="participation-row">

@@ -7,6 +7,7 @@ import { ConfirmDialog } from "./confirm-dialog.tsx";
 import { formatDateTime } from "./format-date.ts";
 import { AppLink } from "./page-bar.tsx";
 import { TitleEditor } from "./title-editor.tsx";
+import { TableHead } from "../components/table-head.tsx";
 
 export const reviewPath = (id: string) => `/sessions/${encodeURIComponent(id)}/review`;
 
@@ -36,25 +37,17 @@ export function SessionTable({ sessions, onRename, onDelete }: SessionTableProps
     <>
       <div className="table-scroll">
         <table className="sessions-table" data-testid="sessions-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("sessions.date")}</th>
-              <th scope="col">{t("sessions.title")}</th>
-              <th scope="col">{t("sessions.code")}</th>
-              <th scope="col" className="num">
-                {t("sessions.students")}
-              </th>
-              <th scope="col" className="num">
-                {t("sessions.rounds")}
-              </th>
-              <th scope="col" className="num">
-                {t("sessions.samples")}
-              </th>
-              <th scope="col">
-                <span className="visually-hidden">{t("sessions.actions")}</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              { label: t("sessions.date") },
+              { label: t("sessions.title") },
+              { label: t("sessions.code") },
+              { label: t("sessions.students"), num: true },
+              { label: t("sessions.rounds"), num: true },
+              { label: t("sessions.samples"), num: true },
+              { label: <span className="visually-hidden">{t("sessions.actions")}</span> },
+            ]}
+          />
           <tbody>
             {sessions.map((s) => (
               <tr key={s.id} data-session-id={s.id}>
