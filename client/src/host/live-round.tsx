@@ -15,6 +15,7 @@ import type {
 import { CompletionsTable } from "../charts/completions-table.tsx";
 import { DistributionChart } from "../charts/distribution-chart.tsx";
 import { KlChart } from "../charts/kl-chart.tsx";
+import { Counter } from "../components/counter.tsx";
 import { ModelSamplerBars } from "../components/model-sampler-bars.tsx";
 import { fromTheory } from "../lib/model-sampler.ts";
 import { formatInt, formatNumber } from "../lib/format.ts";
@@ -35,17 +36,6 @@ export interface LiveRoundProps {
   beModel?: BeModelSummary | null;
   /** [TM1] Show the round timer here (presentation mode shows it in its own header instead). */
   timer?: boolean;
-}
-
-function Counter({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <div className="counter">
-      <span className="counter-value" data-testid={testId}>
-        {value}
-      </span>
-      <span className="counter-label">{label}</span>
-    </div>
-  );
 }
 
 export const LiveRound = memo(function LiveRound({

@@ -8,6 +8,7 @@ import type { ReviewRound, StudentParticipation } from "@tokenroom/shared";
 import type { ClientError } from "../api/socket.ts";
 import { CompletionsTable } from "../charts/completions-table.tsx";
 import { DistributionChart } from "../charts/distribution-chart.tsx";
+import { Counter } from "../components/counter.tsx";
 import { ModelSamplerBars } from "../components/model-sampler-bars.tsx";
 import { fromTheory } from "../lib/model-sampler.ts";
 import { MetricsPanel } from "../host/metrics-panel.tsx";
@@ -34,17 +35,6 @@ export function roundStateKey(round: Pick<ReviewRound, "closedAt" | "revealedAt"
   if (round.closedAt) return "review.stateClosed" as const;
   if (round.revealedAt) return "review.stateRevealed" as const;
   return "review.stateOpen" as const;
-}
-
-function Counter({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <div className="counter">
-      <span className="counter-value" data-testid={testId}>
-        {value}
-      </span>
-      <span className="counter-label">{label}</span>
-    </div>
-  );
 }
 
 export const RoundReview = memo(function RoundReview({
