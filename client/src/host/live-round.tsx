@@ -23,6 +23,7 @@ import { BeModelBoard } from "./be-model-board.tsx";
 import { GuessBoard } from "./guess-board.tsx";
 import { MetricsPanel } from "./metrics-panel.tsx";
 import { modelShown } from "./reveal.ts";
+import { settingsLine } from "./settings-line.ts";
 
 export interface LiveRoundProps {
   round: RoundInfo;
@@ -67,15 +68,10 @@ export const LiveRound = memo(function LiveRound({
       </section>
     );
   }
-  const settings = [
-    round.temperature === 0
-      ? t("live.greedy")
-      : t("live.temperature", { value: formatNumber(round.temperature) }),
-    round.topK > 0 ? t("live.topK", { value: round.topK }) : null,
-    round.topP < 1 ? t("live.topP", { value: formatNumber(round.topP) }) : null,
+  const settings = settingsLine(round, t, [
     t("live.length", { count: round.maxTokens }),
     round.mode === "guess" ? t("live.guessMode") : null,
-  ].filter((s): s is string => s !== null);
+  ]);
   const guessing = round.mode === "guess" && round.status === "open";
   // [RV1] the projector keeps the model's distribution for the reveal
   const shown = modelShown(round) ? theory : null;

@@ -10,13 +10,14 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { CompletionsTable } from "../charts/completions-table.tsx";
 import { KlChart } from "../charts/kl-chart.tsx";
-import { formatInt, formatNumber } from "../lib/format.ts";
+import { formatInt } from "../lib/format.ts";
 import type { HostState } from "./host-session.ts";
 import { BeModelBoard } from "./be-model-board.tsx";
 import { GuessBoard } from "./guess-board.tsx";
 import { ProjectorBars } from "./projector-bars.tsx";
 import { QrCode } from "./qr-code.tsx";
 import { modelShown } from "./reveal.ts";
+import { settingsLine } from "./settings-line.ts";
 import { useElementSize, useRootFontPx } from "./use-presentation.ts";
 import "./presentation.css";
 
@@ -105,15 +106,10 @@ export function ProjectorView({ state, onExit }: { state: HostState; onExit: () 
 
   const shown = modelShown(round) ? theory : null;
   const n = stats?.n ?? 0;
-  const settings = [
-    round.temperature === 0
-      ? t("live.greedy")
-      : t("live.temperature", { value: formatNumber(round.temperature) }),
-    round.topK > 0 ? t("live.topK", { value: round.topK }) : null,
-    round.topP < 1 ? t("live.topP", { value: formatNumber(round.topP) }) : null,
+  const settings = settingsLine(round, t, [
     round.mode === "guess" ? t("live.guessMode") : null,
     round.beModel ? t("beModel.modeBadge") : null,
-  ].filter((s): s is string => s !== null);
+  ]);
 
   let caption: string;
   let body: React.ReactNode;
