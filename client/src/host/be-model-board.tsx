@@ -8,7 +8,7 @@ import { useTranslation } from "react-i18next";
 import type { BeModelSummary, RoundInfo } from "@tokenroom/shared";
 import { BeModelChart } from "../charts/be-model-chart.tsx";
 import { formatBits, formatInt, formatNumber } from "../lib/format.ts";
-import { outcomeColor } from "../lib/prob-colors.ts";
+import { CandidateChips } from "./candidate-chips.tsx";
 import { TableHead } from "../components/table-head.tsx";
 
 export interface BeModelBoardProps {
@@ -66,25 +66,7 @@ export const BeModelBoard = memo(function BeModelBoard({ round, summary, student
           <>
             <p className="hint big-hint">{t("beModel.openNote")}</p>
             <h3>{t("beModel.candidatesTitle")}</h3>
-            <ul className="candidate-chips">
-              {labels.map((label, i) => {
-                const color = outcomeColor(i, labels.length);
-                return (
-                  <li
-                    key={i}
-                    className={i === labels.length - 1 ? "candidate else" : "candidate"}
-                    style={{ borderColor: color.background }}
-                  >
-                    <span
-                      className="swatch-dot"
-                      style={{ background: color.background }}
-                      aria-hidden="true"
-                    />
-                    {label}
-                  </li>
-                );
-              })}
-            </ul>
+            <CandidateChips labels={labels} />
           </>
         )}
       </section>

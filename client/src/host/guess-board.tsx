@@ -7,7 +7,7 @@ import { useTranslation } from "react-i18next";
 import type { GuessSummary, RoundInfo } from "@tokenroom/shared";
 import { GuessTruthChart, ScoreHistogram } from "../charts/guess-charts.tsx";
 import { formatInt } from "../lib/format.ts";
-import { outcomeColor } from "../lib/prob-colors.ts";
+import { CandidateChips } from "./candidate-chips.tsx";
 import { GuessLeaderboard } from "./guess-leaderboard.tsx";
 
 /** Presentation mode: the charts' type (px) and how many leaderboard rows fit the screen. */
@@ -46,21 +46,7 @@ export const GuessBoard = memo(function GuessBoard({ round, guess, students, pre
           {locked ? t("guess.lockedNote") : t("guess.openNote")}
         </p>
         <h3>{t("guess.candidates")}</h3>
-        <ul className="candidate-chips">
-          {labels.map((label, i) => {
-            const color = outcomeColor(i, labels.length);
-            return (
-              <li
-                key={i}
-                className={i === labels.length - 1 ? "candidate else" : "candidate"}
-                style={{ borderColor: color.background }}
-              >
-                <span className="swatch-dot" style={{ background: color.background }} aria-hidden="true" />
-                {label}
-              </li>
-            );
-          })}
-        </ul>
+        <CandidateChips labels={labels} />
       </section>
     );
   }
