@@ -74,6 +74,9 @@ describe("NDJSON", () => {
 describe("trainModel", () => {
   const auth = { sessionId: "s1", hostKey: "k1" };
   const request = { text: "今天天气很好。\n我们去公园。", tokenizer: "char" as const, order: 4 };
+  /** trainModel over a fetch that answers (or fails) with `fetched`, without progress or cancellation. */
+  const trainOver = (fetched: () => Promise<Response>) =>
+    trainModel(request, auth, () => {}, undefined, fetched);
 
   it("posts the text with the host's credentials, reports progress, and returns the model", async () => {
     const body = streamOf([
@@ -114,13 +117,7 @@ describe("trainModel", () => {
     const body = streamOf([
       '{"stage":"tokenizing","progress":0.01}\n{"error":{"code":"BAD_REQUEST","message":"this text has 3 tokens"}}\n',
     ]);
-    const outcome = await trainModel(
-      request,
-      auth,
-      () => {},
-      undefined,
-      () => Promise.resolve(new Response(body)),
-    );
+    const outcome = await trainOver(() => Promise.resolve(new Response(body)));
     expect(outcome).toEqual({ ok: false, error: { code: "BAD_REQUEST", message: "this text has 3 tokens" } });
   });
 
@@ -129,49 +126,23 @@ describe("trainModel", () => {
       JSON.stringify({ error: { code: "FORBIDDEN", message: "this key does not open that session" } }),
       { status: 403 },
     );
-    expect(
-      await trainModel(
-        request,
-        auth,
-        () => {},
-        undefined,
-        () => Promise.resolve(refused),
-      ),
-    ).toEqual({
+    expect(await trainOver(() => Promise.resolve(refused))).toEqual({
       ok: false,
       error: { code: "FORBIDDEN", message: "this key does not open that session" },
     });
     const proxy = new Response("<html>Bad gateway</html>", { status: 502, statusText: "Bad Gateway" });
-    expect(
-      await trainModel(
-        request,
-        auth,
-        () => {},
-        undefined,
-        () => Promise.resolve(proxy),
-      ),
-    ).toEqual({
+    expect(await trainOver(() => Promise.resolve(proxy))).toEqual({
       ok: false,
       error: { code: "BAD_RESPONSE", message: "HTTP 502 Bad Gateway" },
     });
   });
 
   it("tells a stream that stops early, a network failure and a cancellation apart", async () => {
-    const early = await trainModel(
-      request,
-      auth,
-      () => {},
-      undefined,
-      () => Promise.resolve(new Response(streamOf(['{"stage":"counting","progress":0.2}\n']))),
+    const early = await trainOver(() =>
+      Promise.resolve(new Response(streamOf(['{"stage":"counting","progress":0.2}\n']))),
     );
     expect(early).toMatchObject({ ok: false, error: { code: "STREAM_ENDED" } });
-    const offline = await trainModel(
-      request,
-      auth,
-      () => {},
-      undefined,
-      () => Promise.reject(new TypeError("fetch failed")),
-    );
+    const offline = await trainOver(() => Promise.reject(new TypeError("fetch failed")));
     expect(offline).toMatchObject({ ok: false, error: { code: "OFFLINE" } });
     const controller = new AbortController();
     controller.abort();
