@@ -81,25 +81,19 @@ export const ProjectorBars = memo(function ProjectorBars({
               {axisToken(r.token)}
             </span>
             <span className="pbar-lines" role="cell">
-              <span className="pbar-line">
-                <span
-                  className={r.other && r.empirical > max ? "pbar class cut" : "pbar class"}
-                  style={{ width: width(r.empirical), background: SERIES.empirical }}
-                />
-                <span className="pbar-value" data-testid="pbar-class">
-                  {formatPercent(r.empirical)}
-                </span>
-              </span>
+              <BarLine
+                series="class"
+                p={r.empirical}
+                width={width(r.empirical)}
+                cut={r.other && r.empirical > max}
+              />
               {theory && r.theory !== null ? (
-                <span className="pbar-line model">
-                  <span
-                    className={r.other && r.theory > max ? "pbar model cut" : "pbar model"}
-                    style={{ width: width(r.theory), background: SERIES.theory }}
-                  />
-                  <span className="pbar-value" data-testid="pbar-model">
-                    {formatPercent(r.theory)}
-                  </span>
-                </span>
+                <BarLine
+                  series="model"
+                  p={r.theory}
+                  width={width(r.theory)}
+                  cut={r.other && r.theory > max}
+                />
               ) : theory ? (
                 // drawn, but beyond the theory's top tokens: at most the smallest probability listed
                 <span className="pbar-line model">
@@ -119,3 +113,29 @@ export const ProjectorBars = memo(function ProjectorBars({
     </figure>
   );
 });
+
+/** One bar of a row: the class's share (its line first) or the model's probability, the value after it. */
+function BarLine({
+  series,
+  p,
+  width,
+  cut,
+}: {
+  series: "class" | "model";
+  p: number;
+  width: string;
+  /** "other" beyond the scale: the bar ends cut. */
+  cut?: boolean;
+}) {
+  return (
+    <span className={series === "class" ? "pbar-line" : "pbar-line model"}>
+      <span
+        className={`pbar ${series}${cut ? " cut" : ""}`}
+        style={{ width, background: series === "class" ? SERIES.empirical : SERIES.theory }}
+      />
+      <span className="pbar-value" data-testid={`pbar-${series}`}>
+        {formatPercent(p)}
+      </span>
+    </span>
+  );
+}
