@@ -15,6 +15,7 @@ import { RoundReview } from "../review/round-review.tsx";
 import { TitleEditor } from "../review/title-editor.tsx";
 import { reviewAccess, useReview } from "../review/use-review.ts";
 import "../review/review.css";
+import { Counter } from "../components/counter.tsx";
 
 export default function ReviewPage({ sessionId }: { sessionId: string }) {
   const { t } = useTranslation();
@@ -74,24 +75,17 @@ export default function ReviewPage({ sessionId }: { sessionId: string }) {
             />
           </h1>
           <div className="counters-row review-totals">
-            <div className="counter">
-              <span className="counter-value" data-testid="review-students">
-                {formatInt(session.students)}
-              </span>
-              <span className="counter-label">{t("sessions.students")}</span>
-            </div>
-            <div className="counter">
-              <span className="counter-value" data-testid="review-rounds">
-                {formatInt(session.rounds)}
-              </span>
-              <span className="counter-label">{t("sessions.rounds")}</span>
-            </div>
-            <div className="counter">
-              <span className="counter-value" data-testid="review-samples">
-                {formatInt(session.samples)}
-              </span>
-              <span className="counter-label">{t("sessions.samples")}</span>
-            </div>
+            <Counter
+              label={t("sessions.students")}
+              value={formatInt(session.students)}
+              testId="review-students"
+            />
+            <Counter label={t("sessions.rounds")} value={formatInt(session.rounds)} testId="review-rounds" />
+            <Counter
+              label={t("sessions.samples")}
+              value={formatInt(session.samples)}
+              testId="review-samples"
+            />
           </div>
         </header>
         <ReviewError error={error} />
