@@ -22,6 +22,7 @@ import {
   connectSessionSocket,
   request,
 } from "../api/socket.ts";
+import { Listeners } from "../lib/listeners.ts";
 
 export interface HostState {
   status: "connecting" | "ready" | "forbidden";
@@ -72,7 +73,7 @@ export class HostSession {
     error: null,
     busy: false,
   };
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private socket: AppSocket | null = null;
 
   constructor(
@@ -80,10 +81,7 @@ export class HostSession {
     private readonly hostKey: string,
   ) {}
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = this.listeners.subscribe;
 
   getState = (): HostState => this.state;
 
@@ -94,7 +92,7 @@ export class HostSession {
 
   private set(patch: Partial<HostState>): void {
     this.state = { ...this.state, ...patch };
-    for (const listener of this.listeners) listener();
+    this.listeners.notify();
   }
 
   start(): void {

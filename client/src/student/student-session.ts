@@ -19,6 +19,7 @@ import {
   connectSessionSocket,
   request,
 } from "../api/socket.ts";
+import { Listeners } from "../lib/listeners.ts";
 import type { EngineClient } from "../engine-worker/engine-client.ts";
 import type { InspectView } from "../engine-worker/messages.ts";
 import { studentCredentials } from "../lib/storage.ts";
@@ -31,7 +32,7 @@ const RESUME_RETRY_MS = 2_000;
 
 export class StudentSession {
   private state: StudentState;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private socket: AppSocket | null = null;
   private readonly sampling: SamplingLoop;
   private authed = false;
@@ -58,10 +59,7 @@ export class StudentSession {
     });
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = this.listeners.subscribe;
 
   getState = (): StudentState => this.state;
 
@@ -69,7 +67,7 @@ export class StudentSession {
     if (this.disposed) return;
     const next = { ...this.state, ...patch };
     this.state = { ...next, samples: this.sampling.view(next.round?.id) };
-    for (const listener of this.listeners) listener();
+    this.listeners.notify();
   }
 
   start(): void {
