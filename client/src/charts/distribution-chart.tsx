@@ -1,13 +1,15 @@
 /** Empirical vs theoretical first-token distribution as side-by-side horizontal bars (recharts, no animation). */
 import { memo, useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer } from "recharts";
 import type { RoundStats, TheoryView } from "@tokenroom/shared";
 import { formatPercent } from "../lib/format.ts";
 import { SERIES } from "../lib/prob-colors.ts";
 import { axisToken, ChartLegend } from "./chart-legend.tsx";
 import { firstTokenRows } from "./distribution-data.ts";
+import { percentXAxis, tokenYAxis } from "./bar-axes.tsx";
 import { percentAxis } from "./percent-axis.ts";
+import { ChartTable } from "./chart-table.tsx";
 
 export interface DistributionChartProps {
   stats: RoundStats | null;
@@ -75,31 +77,8 @@ export const DistributionChart = memo(function DistributionChart({
           barCategoryGap="18%"
         >
           <CartesianGrid horizontal={false} stroke="#bbb" />
-          <XAxis
-            type="number"
-            domain={[0, axis.max]}
-            ticks={axis.ticks}
-            interval={0}
-            tickFormatter={(v: number) => formatPercent(v)}
-            tick={{ fontSize, fill: "#000" }}
-            height={fontSize * 2.5}
-            label={{
-              value: t("charts.shareAxis"),
-              position: "insideBottom",
-              offset: 0,
-              fontSize,
-              fill: "#000",
-            }}
-            allowDataOverflow
-          />
-          <YAxis
-            type="category"
-            dataKey="token"
-            width={labelWidth}
-            tick={{ fontSize, fill: "#000" }}
-            tickFormatter={axisToken}
-            interval={0}
-          />
+          {percentXAxis(axis, fontSize, t("charts.shareAxis"))}
+          {tokenYAxis(labelWidth, fontSize)}
           <Bar
             dataKey="empirical"
             name={t("charts.empirical", { count: n })}
@@ -111,21 +90,17 @@ export const DistributionChart = memo(function DistributionChart({
           ) : null}
         </BarChart>
       </ResponsiveContainer>
-      {/* a table ignores a 1px width: the wrapper clips it, or the page would scroll sideways */}
-      <div className="visually-hidden">
-        <table>
-          <caption>{t("charts.firstTokenAria", { count: n })}</caption>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.key}>
-                <th scope="row">{r.token}</th>
-                <td>{formatPercent(r.empirical)}</td>
-                <td>{r.theory === null ? "" : formatPercent(r.theory)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ChartTable caption={t("charts.firstTokenAria", { count: n })}>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              <th scope="row">{r.token}</th>
+              <td>{formatPercent(r.empirical)}</td>
+              <td>{r.theory === null ? "" : formatPercent(r.theory)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </ChartTable>
     </figure>
   );
 });

@@ -5,8 +5,10 @@ import { Bar, BarChart, CartesianGrid, LabelList, ResponsiveContainer, XAxis, YA
 import { formatNumber, formatPercent } from "../lib/format.ts";
 import { SERIES } from "../lib/prob-colors.ts";
 import { axisToken, ChartLegend } from "./chart-legend.tsx";
+import { percentXAxis, tokenYAxis } from "./bar-axes.tsx";
 import { guessRows, scoreHistogram } from "./guess-data.ts";
 import { percentAxis } from "./percent-axis.ts";
+import { ChartTable } from "./chart-table.tsx";
 
 /** Tick and label size (px) on the host's own view: readable on a laptop and from the first rows. */
 const FONT = 18;
@@ -57,75 +59,50 @@ export const GuessTruthChart = memo(function GuessTruthChart({
           barCategoryGap="16%"
         >
           <CartesianGrid horizontal={false} stroke="#bbb" />
-          <XAxis
-            type="number"
-            domain={[0, axis.max]}
-            ticks={axis.ticks}
-            interval={0}
-            tickFormatter={(v: number) => formatPercent(v)}
-            tick={{ fontSize, fill: "#000" }}
-            allowDataOverflow
-          />
-          <YAxis
-            type="category"
-            dataKey="token"
-            width={labelWidth}
-            tick={{ fontSize, fill: "#000" }}
-            tickFormatter={axisToken}
-            interval={0}
-          />
-          <Bar
-            dataKey="average"
-            name={t("guess.average")}
-            fill={SERIES.empirical}
-            stroke="#000"
-            isAnimationActive={false}
-          >
-            <LabelList
-              dataKey="average"
-              position="right"
-              formatter={percentLabel}
-              style={{ fontSize, fill: "#000" }}
-            />
-          </Bar>
-          <Bar
-            dataKey="truth"
-            name={t("guess.truth")}
-            fill={SERIES.theory}
-            stroke="#000"
-            isAnimationActive={false}
-          >
-            <LabelList
-              dataKey="truth"
-              position="right"
-              formatter={percentLabel}
-              style={{ fontSize, fill: "#000" }}
-            />
-          </Bar>
+          {percentXAxis(axis, fontSize)}
+          {tokenYAxis(labelWidth, fontSize)}
+          {(
+            [
+              { key: "average", name: t("guess.average"), fill: SERIES.empirical },
+              { key: "truth", name: t("guess.truth"), fill: SERIES.theory },
+            ] as const
+          ).map((series) => (
+            <Bar
+              key={series.key}
+              dataKey={series.key}
+              name={series.name}
+              fill={series.fill}
+              stroke="#000"
+              isAnimationActive={false}
+            >
+              <LabelList
+                dataKey={series.key}
+                position="right"
+                formatter={percentLabel}
+                style={{ fontSize, fill: "#000" }}
+              />
+            </Bar>
+          ))}
         </BarChart>
       </ResponsiveContainer>
-      {/* a table ignores a 1px width: the wrapper clips it, or the page would scroll sideways */}
-      <div className="visually-hidden">
-        <table>
-          <caption>{t("guess.chartAria")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("charts.token")}</th>
-              <th scope="col">{t("guess.average")}</th>
-              <th scope="col">{t("guess.truth")}</th>
+      <ChartTable caption={t("guess.chartAria")}>
+        <thead>
+          <tr>
+            <th scope="col">{t("charts.token")}</th>
+            <th scope="col">{t("guess.average")}</th>
+            <th scope="col">{t("guess.truth")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              <th scope="row">{r.token}</th>
+              <td>{formatPercent(r.average)}</td>
+              <td>{formatPercent(r.truth)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.key}>
-                <th scope="row">{r.token}</th>
-                <td>{formatPercent(r.average)}</td>
-                <td>{formatPercent(r.truth)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </ChartTable>
     </figure>
   );
 });
@@ -181,22 +158,18 @@ export const ScoreHistogram = memo(function ScoreHistogram({
           </Bar>
         </BarChart>
       </ResponsiveContainer>
-      {/* a table ignores a 1px width: the wrapper clips it, or the page would scroll sideways */}
-      <div className="visually-hidden">
-        <table>
-          <caption>{t("guess.scoresAria")}</caption>
-          <tbody>
-            {bins.map((b) => (
-              <tr key={b.from}>
-                <th scope="row">
-                  {t("guess.scoresX")}: {b.label}
-                </th>
-                <td>{t("guess.students", { count: b.count })}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ChartTable caption={t("guess.scoresAria")}>
+        <tbody>
+          {bins.map((b) => (
+            <tr key={b.from}>
+              <th scope="row">
+                {t("guess.scoresX")}: {b.label}
+              </th>
+              <td>{t("guess.students", { count: b.count })}</td>
+            </tr>
+          ))}
+        </tbody>
+      </ChartTable>
     </figure>
   );
 });
