@@ -190,7 +190,14 @@ function serverLagProbe(url: string) {
 
 async function runTokenroom() {
   const dataDir = mkdtempSync(join(tmpdir(), "tokenroom-load-"));
-  const common = { SAMPLE_RATE_PER_SECOND: "1000", SAMPLE_BURST: "1000", DEBUG_EVENT_LOOP: "1" };
+  // every bot comes from 127.0.0.1: a class of S on one address, as behind one NAT (the defaults hold 1,000)
+  const common = {
+    SAMPLE_RATE_PER_SECOND: "1000",
+    SAMPLE_BURST: "1000",
+    DEBUG_EVENT_LOOP: "1",
+    MAX_STUDENTS_PER_SESSION: String(Math.max(1000, S)),
+    MAX_SOCKETS_PER_IP: String(Math.max(2000, S + 100)),
+  };
   // one process: the embedded default (or PostgreSQL with --database postgres); several: PostgreSQL + Redis,
   // as in production (a private redis-server and a database of the run's own, both gone afterwards)
   const redis = P > 1 ? await startRedis() : undefined;
