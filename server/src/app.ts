@@ -193,7 +193,14 @@ export function createApplication(c: AppComponents): Application {
   );
   app.use(
     "/api",
-    trainRouter({ prisma: c.db.prisma, models: c.models, log, trainer, limits: { limits, trust } }),
+    trainRouter({
+      prisma: c.db.prisma,
+      sql: c.db.sql,
+      models: c.models,
+      log,
+      trainer,
+      limits: { limits, trust },
+    }),
   );
   app.use(
     "/api",

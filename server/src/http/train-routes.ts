@@ -26,12 +26,15 @@ import { BODY_MESSAGES, TEXT_MESSAGES, TRAIN_LIMITS } from "../models/text-check
 import { type TrainOutcome, Trainer } from "../models/trainer.ts";
 import { secretMatches } from "../secrets.ts";
 import { CustomModelStore } from "../store/models.ts";
+import type { SqlRunner } from "../store/migrate.ts";
 import { Repository } from "../store/repository.ts";
 import { bearerToken, problem } from "./errors.ts";
 import { requestIp, retryAfterSeconds, tooMany } from "./rate-limit.ts";
 
 export interface TrainRouteDeps {
   prisma: PrismaClient;
+  /** The driver without Prisma (Database.sql): a trained artifact is stored through it (CustomModelStore). */
+  sql?: SqlRunner;
   models: ModelRegistry;
   log: Logger;
   trainer?: Trainer;
@@ -58,6 +61,7 @@ const FAILURE: Record<Failure, [status: number, code: HttpErrorCode]> = {
 
 export function trainRouter({
   prisma,
+  sql,
   models,
   log,
   trainer = new Trainer(),
@@ -65,8 +69,8 @@ export function trainRouter({
 }: TrainRouteDeps): Router {
   // [L5] one training at a time per session (per process)
   const training = new Concurrency(1);
-  const store = new CustomModelStore(prisma);
-  const repo = new Repository(prisma);
+  const store = new CustomModelStore(prisma, sql);
+  const repo = new Repository(prisma, sql);
   models.setLoader(customModelLoader(store));
   const router = express.Router();
 

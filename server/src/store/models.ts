@@ -1,5 +1,6 @@
 /** Custom models: the `custom_models` table (artifacts trained from a host's text) and their owners. */
 import type { PrismaClient } from "../generated/prisma/index.js";
+import type { SqlRunner } from "./migrate.ts";
 
 export interface CustomModelRow {
   id: string;
@@ -10,9 +11,19 @@ export interface CustomModelRow {
   createdBySession: string | null;
 }
 
+const INSERT_MODEL = `INSERT INTO custom_models (id, hash, name, artifact, created_by_session)
+  VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`;
+
 /** The `custom_models` table, and `custom_model_owners`: which sessions may see each model. */
 export class CustomModelStore {
-  constructor(private readonly prisma: PrismaClient) {}
+  /**
+   * `sql`: the driver without Prisma (Database.sql), for storing an artifact: Prisma's query compiler runs on the
+   * event loop and takes most of a second over a multi-megabyte parameter; without it, Prisma's raw query.
+   */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql?: SqlRunner,
+  ) {}
 
   find(id: string): Promise<CustomModelRow | null> {
     return this.prisma.customModel.findUnique({ where: { id } });
@@ -84,18 +95,14 @@ export class CustomModelStore {
 
   /**
    * Stores a model once. Returns the row that is stored under its id: this one, or the one a concurrent
-   * identical upload stored first. (Raw SQL: Prisma's createMany takes seconds over a multi-megabyte string.)
+   * identical upload stored first. (Raw SQL: Prisma's createMany takes seconds over a multi-megabyte string;
+   * through the driver when there is one, see the constructor.)
    */
   async insert(row: Omit<CustomModelRow, "createdAt">): Promise<Pick<CustomModelRow, "hash" | "artifact">> {
-    const inserted = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
-      `INSERT INTO custom_models (id, hash, name, artifact, created_by_session) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      row.id,
-      row.hash,
-      row.name,
-      row.artifact,
-      row.createdBySession,
-    );
+    const params = [row.id, row.hash, row.name, row.artifact, row.createdBySession];
+    const inserted = this.sql
+      ? await this.sql.query<{ id: string }>(INSERT_MODEL, params)
+      : await this.prisma.$queryRawUnsafe<{ id: string }[]>(INSERT_MODEL, ...params);
     if (inserted.length > 0) return row;
     const stored = await this.find(row.id);
     if (!stored) throw new Error(`custom model ${row.id} was neither stored nor found`);

@@ -30,7 +30,7 @@ export class Repository {
     this.rounds = new RoundStore(prisma);
     this.guesses = new GuessStore(prisma);
     this.samples = new SampleStore(prisma, sql);
-    this.models = new CustomModelStore(prisma);
+    this.models = new CustomModelStore(prisma, sql);
   }
 
   // sessions and participants
