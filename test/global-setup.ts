@@ -3,6 +3,7 @@
  * - `pnpm build` (server and client): tests that start server processes (restarts, several processes, nginx,
  *   SIGTERM, the browser tests, the production install) run the built `server/dist/index.js` with plain
  *   node and serve the built `client/dist`, as production does;
+ *   the worker threads of servers the tests boot from source start from that build too (TOKENROOM_WORKER_DIR);
  * - makes one migrated PGlite data directory, the template every PGlite test copies (server/test/pglite.ts).
  *   A copy opens in a fraction of a second; initdb plus the migrations cost each open ~6 s of CPU, which on
  *   a 2-core machine running three test files at a time was a large share of the suite's wall time.
@@ -43,6 +44,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const root = fileURLToPath(new URL("..", import.meta.url));
   const template = join(mkdtempSync(join(tmpdir(), "tokenroom-pglite-template-")), "data");
   await Promise.all([build(root, "pnpm", ["build"]), pgliteTemplate(template)]);
+  // servers booted from source in the tests start their worker threads from this build (server/src/worker-source.ts)
+  process.env.TOKENROOM_WORKER_DIR = join(root, "server", "dist");
   project.provide("pgliteTemplate", template);
   return () => rmSync(join(template, ".."), { recursive: true, force: true });
 }
