@@ -5,7 +5,7 @@
  * X-Forwarded-For from the test's loopback "proxy" (TRUST_PROXY=loopback), as behind nginx.
  */
 import { io as connect } from "socket.io-client";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   ErrorCode,
   type GuessResult,
@@ -23,7 +23,16 @@ import {
   startToyRound,
   track,
 } from "./boot.ts";
+import { type Database, openDatabase } from "../src/store/database.ts";
+import { pgliteDataDir } from "./pglite.ts";
 import { startRedis } from "./services.ts";
+
+// Every test boots an app of its own (its own limits, counted in its own memory) over one database: the
+// limits live in the app, and each test makes its own sessions, so none reads another's rows. One database
+// instead of one per test saves its start (~1.5 s of CPU) thirteen times.
+let db: Database;
+beforeAll(async () => void (db = await openDatabase({ kind: "pglite", dataDir: pgliteDataDir() })));
+afterAll(async () => db?.close());
 
 let t: Booted | undefined;
 afterEach(async () => {
@@ -31,7 +40,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-const start = async (options: BootOptions) => (t = await boot({ trustProxy: ["loopback"], ...options }));
+const start = async (options: BootOptions) => (t = await boot({ trustProxy: ["loopback"], db, ...options }));
 const from = (ip: string) => ({ "x-forwarded-for": ip });
 
 /** A socket whose handshake says it comes from `ip` (through the trusted loopback proxy). */
@@ -318,6 +327,7 @@ describe("[L8] several processes share the counts through Redis", () => {
   it("counts one address's sessions on every process", async () => {
     const redis = await startRedis();
     const options: BootOptions = {
+      db,
       trustProxy: ["loopback"],
       redisUrl: redis.url,
       limits: { rates: { sessionsPerIp: { points: 2, seconds: 600 } } },
