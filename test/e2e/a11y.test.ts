@@ -150,7 +150,7 @@ describe("accessibility of every screen", () => {
     await phone.getByRole("button", { name: "Join", exact: true }).click({ timeout: WAIT_MS });
     await phone.getByText("You're in, Ada!").waitFor({ timeout: WAIT_MS });
     await expectClean(phone, "phone-waiting");
-  }, 60_000);
+  });
 
   it("live round: host, presenter window, presentation mode and phone, before and after the reveal", async () => {
     await host.getByRole("button", { name: "Start round" }).click({ timeout: WAIT_MS });
@@ -239,7 +239,7 @@ describe("accessibility of every screen", () => {
     await expectClean(phone, "phone-ended");
     await presenter.close();
     await phone.context().close();
-  }, 120_000);
+  });
 
   it("review: the sessions list and a session's review", async () => {
     const review = watchCsp(await host.context().newPage());
@@ -258,7 +258,7 @@ describe("accessibility of every screen", () => {
       await expectReadableCharts(review, ".recharts-wrapper svg", "the review's charts"),
     ).toBeGreaterThan(0);
     await host.context().close();
-  }, 60_000);
+  });
 
   it("be the model (host, presentation, phone), a refused setting, the removed phone and the admin page", async () => {
     const { page: host } = await openHost(e2e.browser, e2e.server.url);
@@ -309,7 +309,7 @@ describe("accessibility of every screen", () => {
     await expectClean(admin, "admin-sessions");
     await admin.close();
     await host.close();
-  }, 90_000);
+  });
 
   it("reports what axe found", () => {
     for (const [screen, violations] of Object.entries(found))

@@ -243,5 +243,5 @@ describe('"be the model"', () => {
     await host.getByText("全班的损失").waitFor({ timeout: WAIT_MS });
     await host.screenshot({ path: join(e2e.shots, "bm-zh-host-reveal.png") });
     await phone.screenshot({ path: join(e2e.shots, "bm-zh-phone-result.png") });
-  }, 90_000);
+  });
 });

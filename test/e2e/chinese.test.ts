@@ -113,7 +113,7 @@ describe("a bilingual classroom", () => {
     // each browser keeps its own choice: the phone detected Chinese, the host chose it
     expect(await host.evaluate<string | null>(`localStorage.getItem("tokenroom:language")`)).toBe('"zh"');
     expect(await p.evaluate<string | null>(`localStorage.getItem("tokenroom:language")`)).toBeNull();
-  }, 90_000);
+  });
 
   it("trains a model on an uploaded text and starts a round with it", async () => {
     await click(host, "新一轮");
@@ -161,5 +161,5 @@ describe("a bilingual classroom", () => {
     await sampleTimes(p, "采样 10 次", 1);
     await waitAcked(p, 10);
     await waitHostN(host, 10);
-  }, 90_000);
+  });
 });

@@ -95,7 +95,7 @@ describe("a live classroom", () => {
     const csp = (await fetch(`${e2e.server.url}/`)).headers.get("content-security-policy") ?? "";
     expect(csp).toContain("frame-ancestors 'none'");
     expect(cspViolations).toEqual([]);
-  }, 60_000);
+  });
 
   it("measures the JavaScript a phone downloads to join and sample (printed; the sampling rate is pnpm bench:phone)", () => {
     const sizes = gzippedSizes(joinAndSampleScripts);

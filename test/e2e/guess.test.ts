@@ -140,7 +140,7 @@ describe("guess the next token", () => {
     await waitAcked(close.page, 1);
     await waitHostN(host, 1);
     await close.page.screenshot({ path: join(e2e.shots, "guess-phone-sampled.png"), fullPage: true });
-  }, 90_000);
+  });
 
   it("[H2] ran the guess round's host and phone pages under the server's CSP without a violation", () => {
     expect(cspViolations).toEqual([]);

@@ -146,7 +146,7 @@ describe("[MS1] [CUT1] the model beside the sampler, ties at the cut", () => {
     await phone.page.getByRole("button", { name: "Close", exact: true }).click({ timeout: WAIT_MS });
     await phone.context.close();
     await context.close();
-  }, 90_000);
+  });
 
   it("[H2] ran the model-sampler host and phone pages under the server's CSP without a violation", () => {
     expect(cspViolations).toEqual([]);

@@ -296,5 +296,5 @@ describe("the projector in presentation mode", () => {
 
     await ada.context.close();
     await context.close();
-  }, 120_000);
+  });
 });

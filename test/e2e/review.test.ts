@@ -77,7 +77,7 @@ describe("reviewing a stored session", () => {
     await waitHostN(host, SAMPLES);
     await click(host, "Reveal");
     await click(host, "Close round");
-  }, 60_000);
+  });
 
   it("lists the session in the host's browser and shows its totals, counts and KL replay", async () => {
     review = watchCsp(await host.context().newPage());
@@ -141,7 +141,7 @@ describe("reviewing a stored session", () => {
       `window.scrollTo(0, document.querySelector('[data-testid="round-n"]').getBoundingClientRect().top + window.scrollY - 90)`,
     );
     await review.screenshot({ path: join(e2e.shots, "review-round.png") });
-  }, 60_000);
+  });
 
   it("downloads the samples as CSV with the host key: one row per sample", async () => {
     const [download] = await Promise.all([
@@ -165,7 +165,7 @@ describe("reviewing a stored session", () => {
     ]);
     const data = JSON.parse(readFileSync(await json.path(), "utf8")) as { rounds: { samples: unknown[] }[] };
     expect(data.rounds[0]?.samples).toHaveLength(SAMPLES);
-  }, 30_000);
+  });
 
   it("reads in Chinese too", async () => {
     await review.getByTestId("language-switcher").selectOption("zh", { timeout: WAIT_MS });
@@ -174,7 +174,7 @@ describe("reviewing a stored session", () => {
     await review.screenshot({ path: join(e2e.shots, "zh-review.png") });
     await review.getByTestId("language-switcher").selectOption("en", { timeout: WAIT_MS });
     await review.getByRole("button", { name: "Samples (CSV)" }).waitFor({ timeout: WAIT_MS });
-  }, 30_000);
+  });
 
   it("lets the admin list and open it from another e2e.browser, with the token kept in the tab", async () => {
     const admin = watchCsp(await e2e.browser.newPage({ viewport: { width: 1280, height: 800 } }));
@@ -197,7 +197,7 @@ describe("reviewing a stored session", () => {
     await row.getByRole("link", { name: "Open review" }).click({ timeout: WAIT_MS });
     expect(await numberIn(admin, "review-samples")).toBe(SAMPLES);
     await admin.close();
-  }, 30_000);
+  });
 
   it("runs a round again: a new session whose setup holds that round's settings", async () => {
     await click(review, "Run again");
@@ -212,7 +212,7 @@ describe("reviewing a stored session", () => {
     expect(
       await review.evaluate<string | null>(`localStorage.getItem("tokenroom:setup:${newId}")`),
     ).toBeNull();
-  }, 30_000);
+  });
 
   it("deletes the session after a confirmation: gone from the list, the browser and the server", async () => {
     await review.goto(`${e2e.server.url}/sessions`, { timeout: WAIT_MS });
@@ -233,7 +233,7 @@ describe("reviewing a stored session", () => {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
     expect(res.status).toBe(404);
-  }, 30_000);
+  });
 
   it("[H2] ran the review, admin and host pages under the server's CSP without a violation", () => {
     expect(cspViolations).toEqual([]);

@@ -90,5 +90,5 @@ describe("the bytes a phone downloads", () => {
     await waitAcked(phone.page, 2);
     expect(fetched.filter((f) => f.path.startsWith("/api/models/"))).toEqual([]);
     await context.close();
-  }, 60_000);
+  });
 });
