@@ -1,17 +1,52 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Pure unit tests: the engine, the client's logic and the server's math and limits, which import nothing that
+ * starts a database, a server, Redis or a browser (shared/ and client/ cannot import the server at all). They
+ * run on worker threads that stay up from one file to the next, with the modules loaded once per thread
+ * (`isolate: false`): no file of theirs keeps state in a module or mocks one. Starting a process and
+ * loading the modules again for each of these ~40 files cost about half a minute of CPU.
+ */
+const UNIT = [
+  "shared/src/**/*.test.ts",
+  "client/src/**/*.test.{ts,tsx}",
+  "server/src/config.test.ts",
+  "server/src/limits/*.test.ts",
+  "server/src/rounds/{aggregator,stats,theory}.test.ts",
+  "server/src/realtime/student-fanout.test.ts",
+];
+const EXCLUDE = ["**/node_modules/**", "**/dist/**", "**/.scratch*/**"];
+
 export default defineConfig({
   test: {
-    include: ["shared/**/*.test.ts", "server/**/*.test.ts", "client/**/*.test.{ts,tsx}", "test/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "**/dist/**", "**/.scratch*/**"],
-    globalSetup: ["test/global-setup.ts"],
-    // A safety net, not a speed target: tests that start server processes, redis-servers or Chromium wait on
-    // their own events, and on a shared, loaded 2-core machine those can take minutes to come up.
-    testTimeout: 120_000,
     // Most test time is spent waiting on child processes (servers, Chromium, redis-server), not in the
     // worker itself, and every file has its own databases, Redis and ports: three files at a time keep a
     // 2-core machine busy (vitest's default is one fewer than the cores, i.e. one at a time here).
     maxWorkers: 3,
-    hookTimeout: 180_000,
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: UNIT,
+          exclude: EXCLUDE,
+          pool: "threads",
+          isolate: false,
+          testTimeout: 120_000, // as below: a safety net on a loaded machine, not a speed target
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["shared/**/*.test.ts", "server/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: [...EXCLUDE, ...UNIT],
+          // the build, the migrated PGlite template and the run's Chromium: only when a file here runs
+          globalSetup: ["test/global-setup.ts"],
+          // A safety net, not a speed target: tests that start server processes, redis-servers or Chromium
+          // wait on their own events, and on a shared, loaded 2-core machine those can take minutes to come up.
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
   },
 });
