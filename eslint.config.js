@@ -1,4 +1,5 @@
-// Type-aware lint for the whole workspace. The rules that carry the architecture:
+// Type-aware lint for the whole workspace, over the three programs `pnpm typecheck` builds (shared, client,
+// the Node side), not one per folder. The rules that carry the architecture:
 // shared/src imports nothing of ours and no Node or DOM API; client and server never import each other.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
@@ -20,7 +21,10 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ["./shared/tsconfig.json", "./client/tsconfig.json", "./tsconfig.node.json"],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
