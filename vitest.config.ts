@@ -39,7 +39,7 @@ export default defineConfig({
           name: "integration",
           include: ["shared/**/*.test.ts", "server/**/*.test.ts", "test/**/*.test.ts"],
           exclude: [...EXCLUDE, ...UNIT],
-          // the build, the migrated PGlite template and the run's Chromium: only when a file here runs
+          // the build and the migrated PGlite template: only when a file here runs
           globalSetup: ["test/global-setup.ts"],
           // A safety net, not a speed target: tests that start server processes, redis-servers or Chromium
           // wait on their own events, and on a shared, loaded 2-core machine those can take minutes to come up.

@@ -4,21 +4,18 @@
  *   SIGTERM, the browser tests, the production install) run the built `server/dist/index.js` with plain
  *   node and serve the built `client/dist`, as production does;
  *   the worker threads of servers the tests boot from source start from that build too (TOKENROOM_WORKER_DIR);
- * - starts Debian's Chromium once, for every browser test file to connect to (test/e2e/harness.ts);
  * - makes one migrated PGlite data directory, the template every PGlite test copies (server/test/pglite.ts).
  *   A copy opens in a fraction of a second; initdb plus the migrations cost each open ~6 s of CPU, which on
  *   a 2-core machine running three test files at a time was a large share of the suite's wall time.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import type { TestProject } from "vitest/node";
 import { openDatabase } from "../server/src/store/database.ts";
 import "../server/test/provided-context.ts";
-import { CHROMIUM } from "./e2e/chromium.ts";
 
 /** Runs a build step in `root`; rejects with its output when it fails. */
 function build(root: string, command: string, args: string[]): Promise<void> {
@@ -43,22 +40,12 @@ async function pgliteTemplate(dir: string): Promise<void> {
   await db.close();
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export default async function setup(project: TestProject): Promise<() => void> {
   const root = fileURLToPath(new URL("..", import.meta.url));
   const template = join(mkdtempSync(join(tmpdir(), "tokenroom-pglite-template-")), "data");
-  // one Chromium for the run's browser test files, each in contexts of its own (test/e2e/harness.ts): a
-  // start costs ~3 s of CPU, fourteen files started one each
-  const [, , browser] = await Promise.all([
-    build(root, "pnpm", ["build"]),
-    pgliteTemplate(template),
-    existsSync(CHROMIUM.executablePath) ? chromium.launchServer(CHROMIUM) : undefined,
-  ]);
+  await Promise.all([build(root, "pnpm", ["build"]), pgliteTemplate(template)]);
   // servers booted from source in the tests start their worker threads from this build (server/src/worker-source.ts)
   process.env.TOKENROOM_WORKER_DIR = join(root, "server", "dist");
   project.provide("pgliteTemplate", template);
-  project.provide("chromiumEndpoint", browser?.wsEndpoint() ?? "");
-  return async () => {
-    await browser?.close();
-    rmSync(join(template, ".."), { recursive: true, force: true });
-  };
+  return () => rmSync(join(template, ".."), { recursive: true, force: true });
 }

@@ -1,18 +1,16 @@
 /**
  * End-to-end harness: boots the real server (`server/dist/index.js` serving `client/dist`, both built by
  * vitest's globalSetup) on a port the OS chooses over a throwaway copy of the migrated PGlite template, and
- * connects to Debian's Chromium (one for the whole run, started by that globalSetup).
+ * launches Debian's Chromium.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium } from "playwright-core";
-import { afterAll, beforeAll, inject } from "vitest";
-import "../../server/test/provided-context.ts";
+import { afterAll, beforeAll } from "vitest";
 import { pgliteDataDir } from "../../server/test/pglite.ts";
 import { startServer as startServerProcess } from "../support/process.ts";
-import { CHROMIUM } from "./chromium.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLIENT_DIST = join(ROOT, "client", "dist");
@@ -56,14 +54,20 @@ export async function startServer(
   return { url: server.url, stop };
 }
 
-/**
- * The Chromium that vitest's globalSetup started for the whole run (test/global-setup.ts), or one of this
- * file's own when there is none. Each test opens contexts of its own in it (cookies, storage and cache are
- * per context); closing the returned Browser closes this file's contexts, not the shared browser.
- */
 export function launchBrowser(): Promise<Browser> {
-  const shared = inject("chromiumEndpoint");
-  return shared ? chromium.connect(shared, { timeout: CHROMIUM.timeout }) : chromium.launch(CHROMIUM);
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    timeout: 20_000,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
 }
 
 export interface E2eEnvironment {

@@ -1,5 +1,5 @@
 /** Page helpers for the e2e tests: the host and student flows through the real UI, every wait bounded. */
-import type { Browser, BrowserContext, Download, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 
 export const WAIT_MS = 15_000;
 
@@ -124,14 +124,4 @@ export async function storedParticipantId(page: Page, code: string): Promise<str
     `localStorage.getItem(${JSON.stringify(`tokenroom:student:${code}`)})`,
   );
   return raw ? (JSON.parse(raw) as { participantId: string }).participantId : null;
-}
-
-/**
- * A finished download's bytes as text. The browser runs in the process of the test run's globalSetup
- * (test/e2e/harness.ts), so the file is read through playwright's stream, not from a local path.
- */
-export async function downloadedText(download: Download): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }

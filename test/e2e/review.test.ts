@@ -5,13 +5,13 @@
  * sees it from another browser; "Run again" prefills a new session; deleting it removes it everywhere.
  * Screenshots: sessions-list, review, review-full, review-round, zh-review, admin-list, review-delete-dialog (.png).
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useE2eEnvironment } from "./harness.ts";
 import {
   cspViolations,
-  downloadedText,
   joinStudent,
   openHost,
   sample,
@@ -149,7 +149,7 @@ describe("reviewing a stored session", () => {
       click(review, "Samples (CSV)"),
     ]);
     expect(download.suggestedFilename()).toBe(`tokenroom-${code}-samples.csv`);
-    const text = await downloadedText(download);
+    const text = readFileSync(await download.path(), "utf8");
     expect(text.split(/\r?\n/)[0]).toMatch(
       /^\uFEFF?round_seq,round_id,participant_id,nickname,idx,tokens,text,log_prob,prob,created_at,model_log_prob$/,
     );
@@ -163,7 +163,7 @@ describe("reviewing a stored session", () => {
       review.waitForEvent("download", { timeout: WAIT_MS }),
       click(review, "Everything (JSON)"),
     ]);
-    const data = JSON.parse(await downloadedText(json)) as { rounds: { samples: unknown[] }[] };
+    const data = JSON.parse(readFileSync(await json.path(), "utf8")) as { rounds: { samples: unknown[] }[] };
     expect(data.rounds[0]?.samples).toHaveLength(SAMPLES);
   });
 
