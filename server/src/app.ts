@@ -68,6 +68,8 @@ export interface AppComponents {
     retentionDays?: number;
     /** [FAN1] STATS_FANOUT_SOCKETS (default 250): a larger class's phones hear the statistics in turns. */
     statsFanoutSockets?: number;
+    /** SAMPLE_GROUP_COMMIT_MS (default 20): under load, one sample INSERT starts at most this often. */
+    sampleGroupCommitMs?: number;
   };
   clock?: Clock;
   log?: Logger;
@@ -131,7 +133,7 @@ export function createApplication(c: AppComponents): Application {
   );
   const socketLimits = new SocketLimits(limits, trust, log);
   const repo = new Repository(c.db.prisma, c.db.sql);
-  const writer = new SampleWriter(repo);
+  const writer = new SampleWriter(repo, undefined, c.config.sampleGroupCommitMs ?? 20);
   const scale = c.config.redisUrl
     ? setupScale(c.config.redisUrl, io, repo, log, c.config.statsIntervalMs)
     : null;

@@ -15,6 +15,7 @@ describe("loadConfig", () => {
       verifyFraction: 1,
       statsIntervalMs: 250,
       statsFanoutSockets: 250,
+      sampleGroupCommitMs: 20,
       sampleRatePerSecond: 60,
       sampleBurst: 400,
       adminToken: undefined,

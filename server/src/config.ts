@@ -20,6 +20,8 @@ export interface ServerConfig {
   statsIntervalMs: number;
   /** [FAN1] About how many phones one stats tick writes to; a larger class hears the statistics in turns. */
   statsFanoutSockets?: number;
+  /** SAMPLE_GROUP_COMMIT_MS: under load, one sample INSERT starts at most this often (SampleWriter). */
+  sampleGroupCommitMs?: number;
   /** Sustained samples per second one participant may submit, and the burst on top. */
   sampleRatePerSecond: number;
   sampleBurst: number;
@@ -132,6 +134,7 @@ const envSchema = z.object({
   VERIFY_FRACTION: z.coerce.number().min(0).max(1).default(1),
   STATS_INTERVAL_MS: z.coerce.number().int().min(20).max(10_000).default(250),
   STATS_FANOUT_SOCKETS: z.coerce.number().int().min(1).max(1_000_000).default(250),
+  SAMPLE_GROUP_COMMIT_MS: z.coerce.number().int().min(0).max(1000).default(20),
   SAMPLE_RATE_PER_SECOND: z.coerce.number().positive().default(60),
   SAMPLE_BURST: z.coerce.number().positive().default(400),
   SESSION_IDLE_MINUTES: z.coerce
@@ -209,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     verifyFraction: e.VERIFY_FRACTION,
     statsIntervalMs: e.STATS_INTERVAL_MS,
     statsFanoutSockets: e.STATS_FANOUT_SOCKETS,
+    sampleGroupCommitMs: e.SAMPLE_GROUP_COMMIT_MS,
     sampleRatePerSecond: e.SAMPLE_RATE_PER_SECOND,
     sampleBurst: e.SAMPLE_BURST,
     adminToken: e.ADMIN_TOKEN,

@@ -94,4 +94,34 @@ describe("SampleWriter", () => {
     expect(await good).toEqual([true]);
     expect(await stored()).toBe(before + 1);
   });
+
+  it("lets rows that arrive while an INSERT runs wait lingerMs after it started, to share the next one", async () => {
+    const calls: number[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const sink: SampleSink = {
+      insertSamples: async (rows) => {
+        calls.push(rows.length);
+        if (calls.length === 1) await gate; // the first INSERT is still running…
+        return repo.insertSamples(rows);
+      },
+    };
+    const writer = new SampleWriter(sink, 1000, 2000);
+    const idle = () => new Promise((r) => setImmediate(r));
+    const a = writer.write([row(0, 40)]);
+    await idle();
+    expect(calls).toEqual([1]); // nothing was waiting: written at once
+    const b = writer.write([row(0, 41)]); // …when this one arrives: the class is busy
+    open();
+    expect(await a).toEqual([true]);
+    await idle();
+    expect(calls).toEqual([1]); // b waits for the rest of the two seconds…
+    const c = writer.write([row(1, 40), row(1, 41)]); // …and this one joins it
+    expect(await Promise.all([b, c])).toEqual([[true], [true, true]]);
+    expect(calls).toEqual([1, 3]);
+    const d = writer.write([row(1, 42)]); // nothing waiting again: at once
+    await idle();
+    expect(calls).toEqual([1, 3, 1]);
+    expect(await d).toEqual([true]);
+  });
 });
