@@ -207,6 +207,29 @@ describe("[MEM2] trained models and decoders share one LRU bounded by MODEL_CACH
     registry.remove("custom-d");
     expect(registry.cacheStats()).toMatchObject({ models: 0, decoders: 0 });
   });
+
+  it("forgets and evicts a custom model it never built without building it (a build holds the event loop)", () => {
+    const registry = loadModelRegistry(undefined, MB);
+    let builds = 0;
+    // as customEntry: a model read back from the database is built only when a round needs it
+    const unbuilt = (id: string): RegisteredModel => {
+      const entry = custom(id, chars(0.6 * MB));
+      return {
+        summary: entry.summary,
+        artifactJson: entry.artifactJson,
+        get model() {
+          builds++;
+          return entry.model;
+        },
+      };
+    };
+    registry.add(unbuilt("custom-e"));
+    registry.remove("custom-e"); // a deleted session's model
+    registry.add(unbuilt("custom-f"));
+    registry.add(unbuilt("custom-g")); // over the budget: f is evicted
+    expect(["custom-e", "custom-f", "custom-g"].map((id) => registry.has(id))).toEqual([false, false, true]);
+    expect(builds).toBe(0);
+  });
 });
 
 describe("[MEM3] the retention sweep deletes exactly the ended sessions older than RETENTION_DAYS", () => {

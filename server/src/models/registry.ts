@@ -88,7 +88,8 @@ const DECODER_BYTES_PER_TOKEN = 13;
 type Cached = { model: RegisteredModel } | { decoder: Decoder };
 
 const modelKey = (id: string) => `m:${id}`;
-const decoderPrefix = (model: LanguageModel) => `d:${model.id}@${model.hash}|`;
+/** A model's decoders' keys start with this; a listed model has the same id and hash as the model itself. */
+const decoderPrefix = (model: { id: string; hash: string }) => `d:${model.id}@${model.hash}|`;
 
 export function cachedBytes(value: Cached): number {
   if ("model" in value)
@@ -117,7 +118,8 @@ export class ModelRegistry {
       // a model leaving takes its decoders along: they hold it, so its memory would not be freed otherwise
       disposeAfter: (value, key) => {
         if (!("model" in value) || this.cache.has(key)) return;
-        const prefix = decoderPrefix(value.model.model);
+        // from the summary: reading `model` would build a model that was never built (a second, on the event loop)
+        const prefix = decoderPrefix(value.model.summary);
         for (const k of [...this.cache.keys()]) if (k.startsWith(prefix)) this.cache.delete(k);
       },
     });
