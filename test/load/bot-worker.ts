@@ -4,7 +4,6 @@
  * engine, the participant's seed stream) and reports what it saw, with its own event-loop delay, so a
  * saturated load generator shows as such instead of as a slow server.
  */
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Socket } from "socket.io-client";
 import {
@@ -18,6 +17,7 @@ import {
   type SubmitResult,
 } from "@tokenroom/shared";
 import { loadModelRegistry } from "../../server/src/models/registry.ts";
+import { loopDelay } from "../../server/src/http/event-loop-debug.ts";
 import { askBot, connectBot } from "./bot-socket.ts";
 
 export interface BotJob {
@@ -95,8 +95,7 @@ async function main(job: BotJob, port: NonNullable<typeof parentPort>): Promise<
     lagP99Ms: 0,
   };
   for (const b of bots) b.socket.on("round:stats", (s: RoundStats) => report.stats.push([s.n, epochNow()]));
-  const lag = monitorEventLoopDelay({ resolution: 10 });
-  lag.enable();
+  const lag = loopDelay();
 
   const interval = Math.max(1000 / job.rate, 200);
   const perTick = Math.max(1, Math.round((job.rate * interval) / 1000));
@@ -140,9 +139,9 @@ async function main(job: BotJob, port: NonNullable<typeof parentPort>): Promise<
       await Promise.all(pending);
     }),
   );
-  lag.disable();
-  report.lagP50Ms = lag.percentile(50) / 1e6;
-  report.lagP99Ms = lag.percentile(99) / 1e6;
+  lag.stop();
+  report.lagP50Ms = lag.figures().p50Ms;
+  report.lagP99Ms = lag.figures().p99Ms;
   // the last statistics of the round arrive after the last ack
   await new Promise((r) => setTimeout(r, 1500));
   for (const b of bots) b.socket.disconnect();
