@@ -2,9 +2,17 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
+import { loopDelay } from "../../server/src/http/event-loop-debug.ts";
 
 const port = Number(process.env.PORT ?? 0);
+// its event-loop delay as the server's GET /debug/event-loop reports it ([LAG1]): the floor for serverLagP99Ms
+const delay = loopDelay();
 const http = createServer((req, res) => {
+  if (req.url?.startsWith("/debug/event-loop")) {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(delay.figures()));
+    if (req.url.endsWith("?reset=1")) delay.reset();
+    return;
+  }
   res.writeHead(req.url === "/healthz" ? 200 : 404).end();
 });
 const io = new Server(http, { maxHttpBufferSize: 64 * 1024, serveClient: false });

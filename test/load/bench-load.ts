@@ -267,7 +267,7 @@ async function runBare() {
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   const url = `http://127.0.0.1:${await listeningPort(child, () => out, 30_000, /bare server on (\d+)/)}`;
   try {
-    return await drive([url], null, null, [child.pid!]);
+    return await drive([url], null, null, [child.pid!], serverLagProbe(url));
   } finally {
     child.kill("SIGKILL");
   }
@@ -310,6 +310,7 @@ const result = {
   botLagP99Ms: +t.botLagP99Ms.toFixed(1),
   bareCpuPerSampleUs: +perSample(bare).toFixed(1),
   bareAckP99Ms: +percentile(bare.ackMs, 99).toFixed(1),
+  bareLagP99Ms: bare.serverLag ? +bare.serverLag.p99Ms.toFixed(1) : "n/a",
   bareRatio: +(perSample(t) / Math.max(1e-9, perSample(bare))).toFixed(2),
   bareBotLagP99Ms: +bare.botLagP99Ms.toFixed(1),
 };
