@@ -99,16 +99,19 @@ async function main(job: BotJob, port: NonNullable<typeof parentPort>): Promise<
 
   const interval = Math.max(1000 / job.rate, 200);
   const perTick = Math.max(1, Math.round((job.rate * interval) / 1000));
-  const end = startAt + job.durationS * 1000;
+  // each student sends rate × duration samples, tick k at its own start + k × interval: a late timer does not
+  // push the later ticks back (drifting bots sent ~1% fewer samples than asked, and the server was blamed for it)
+  const ticks = Math.round((job.durationS * 1000) / interval);
   await new Promise((r) => setTimeout(r, Math.max(0, startAt - epochNow())));
   await Promise.all(
     bots.map(async (b, i) => {
       const seed = round ? participantSeed(round.seed, b.participantId) : job.first + i;
       let index = 0;
       // spread the bots over a tick
-      await new Promise((r) => setTimeout(r, (i / bots.length) * interval));
+      const first = startAt + (i / bots.length) * interval;
       const pending: Promise<void>[] = [];
-      while (epochNow() < end) {
+      for (let tick = 0; tick < ticks; tick++) {
+        await new Promise((r) => setTimeout(r, Math.max(0, first + tick * interval - epochNow())));
         const t0 = epochNow();
         const samples = Array.from({ length: perTick }, () => {
           const idx = index++;
@@ -134,7 +137,6 @@ async function main(job: BotJob, port: NonNullable<typeof parentPort>): Promise<
             () => void (report.errors += samples.length),
           ),
         );
-        await new Promise((r) => setTimeout(r, Math.max(0, interval - (epochNow() - t0))));
       }
       await Promise.all(pending);
     }),
