@@ -44,7 +44,7 @@ import { setupScale } from "./scale/index.ts";
 import type { Database } from "./store/database.ts";
 import { Repository } from "./store/repository.ts";
 import { scheduleRetention } from "./store/retention.ts";
-import { SampleWriter } from "./store/sample-writer.ts";
+import { DEFAULT_GROUP_COMMIT_MS, SampleWriter } from "./store/sample-writer.ts";
 
 export interface AppComponents {
   db: Database;
@@ -133,7 +133,7 @@ export function createApplication(c: AppComponents): Application {
   );
   const socketLimits = new SocketLimits(limits, trust, log);
   const repo = new Repository(c.db.prisma, c.db.sql);
-  const writer = new SampleWriter(repo, undefined, c.config.sampleGroupCommitMs ?? 20);
+  const writer = new SampleWriter(repo, undefined, c.config.sampleGroupCommitMs ?? DEFAULT_GROUP_COMMIT_MS);
   const scale = c.config.redisUrl
     ? setupScale(c.config.redisUrl, io, repo, log, c.config.statsIntervalMs)
     : null;

@@ -7,6 +7,7 @@ import { LIMIT_NAMES, type LimitName, type LimitsConfig } from "./limits/limiter
 import { parseRate } from "./limits/rate.ts";
 import { originOf } from "./realtime/origin.ts";
 import { type DatabaseTarget, databaseTarget } from "./store/adapters.ts";
+import { DEFAULT_GROUP_COMMIT_MS } from "./store/sample-writer.ts";
 
 export interface ServerConfig {
   port: number;
@@ -134,7 +135,7 @@ const envSchema = z.object({
   VERIFY_FRACTION: z.coerce.number().min(0).max(1).default(1),
   STATS_INTERVAL_MS: z.coerce.number().int().min(20).max(10_000).default(250),
   STATS_FANOUT_SOCKETS: z.coerce.number().int().min(1).max(1_000_000).default(250),
-  SAMPLE_GROUP_COMMIT_MS: z.coerce.number().int().min(0).max(1000).default(20),
+  SAMPLE_GROUP_COMMIT_MS: z.coerce.number().int().min(0).max(1000).default(DEFAULT_GROUP_COMMIT_MS),
   SAMPLE_RATE_PER_SECOND: z.coerce.number().positive().default(60),
   SAMPLE_BURST: z.coerce.number().positive().default(400),
   SESSION_IDLE_MINUTES: z.coerce

@@ -10,6 +10,9 @@
  */
 import { type SampleRow, sampleKey } from "./samples.ts";
 
+/** SAMPLE_GROUP_COMMIT_MS's default: the server's `lingerMs`. */
+export const DEFAULT_GROUP_COMMIT_MS = 20;
+
 export interface SampleSink {
   insertSamples(rows: readonly SampleRow[]): Promise<Set<string>>;
 }
@@ -64,6 +67,7 @@ export class SampleWriter {
       const rows = batch.flatMap((p) => p.rows);
       try {
         const inserted = await this.sink.insertSamples(rows);
+        // A key inserted once is reported as new to its first row only, even if the batch held it twice.
         for (const p of batch)
           p.resolve(p.rows.map((r) => inserted.delete(sampleKey(r.roundId, r.participantId, r.index))));
       } catch (error) {
