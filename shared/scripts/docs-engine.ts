@@ -5,15 +5,13 @@
  * `--check` writes nothing and exits 1 when the file differs (docs-engine.test.ts runs the same check).
  * Timings are not generated: they depend on the machine and stay in the prose, marked as from a run.
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { runEngine } from "./lib/cli.ts";
 import { artifactFiles, readArtifact } from "./lib/models.ts";
 
 export const ENGINE_DOC = fileURLToPath(new URL("../../docs/engine.md", import.meta.url));
-const ENGINE_CLI = fileURLToPath(new URL("./engine.ts", import.meta.url));
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 const fence = (lang: string, lines: string[]) => ["```" + lang, ...lines, "```"].join("\n");
 
@@ -68,13 +66,16 @@ function modelsBlock(): string {
   return fence("text", [head, ...rows]);
 }
 
-/** The CLI's seeded example, run as users run it. */
+/** The CLI's seeded example: the commands `pnpm engine` runs, in this process. */
 function sampleBlock(): string {
   const args = ["sample", "--model", "toy", "--prompt", "the mouse", "--n", "1000", "--seed", "1", "--json"];
-  const out = execFileSync(process.execPath, ["--import", "tsx", ENGINE_CLI, ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-  }).trim();
+  const lines: string[] = [];
+  const code = runEngine(args, {
+    out: (text) => lines.push(text),
+    err: (text) => lines.push(text),
+  });
+  if (code !== 0) throw new Error(`pnpm engine ${args.join(" ")} failed: ${lines.join("\n")}`);
+  const out = lines.join("\n").trim();
   const r = JSON.parse(out) as Record<string, unknown>;
   const round = (x: unknown) => Number((x as number).toFixed(6));
   const shown = {

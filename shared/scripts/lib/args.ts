@@ -20,6 +20,9 @@ export interface ParsedArgs {
   readonly positionals: readonly string[];
 }
 
+/** Where a command writes its output, one call per line (or block): stdout in the CLI. */
+export type Print = (text: string) => void;
+
 const HELP_HINT = 'run "pnpm engine help" for usage';
 
 export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {

@@ -13,6 +13,7 @@ import {
   stringFlag,
   type CommandSpec,
   type ParsedArgs,
+  type Print,
 } from "./args.ts";
 import { UserError } from "./errors.ts";
 import { kilobytes, table } from "./format.ts";
@@ -41,7 +42,7 @@ export const trainSpec: CommandSpec = {
   positionals: ["corpus.txt"],
 };
 
-export function runTrain(args: ParsedArgs): void {
+export function runTrain(args: ParsedArgs, print: Print): void {
   const corpus = args.positionals[0]!;
   const text = readText(corpus, "corpus file");
   const out = requiredFlag(args, "out", "shared/models/my-model.json");
@@ -77,30 +78,30 @@ export function runTrain(args: ParsedArgs): void {
   const file = serializeArtifact(artifact);
   writeFileSync(out, file);
   const t = artifact.training;
-  console.log(
+  print(
     `trained ${artifact.id} (${artifact.order}-gram, ${artifact.tokenizer} tokens) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  console.log(`  corpus       ${t.lines} lines, ${t.tokens} tokens`);
-  console.log(`  vocabulary   ${t.vocabSize} (with </s>, <s>, <unk>)`);
-  console.log(`  n-grams      ${artifact.counts.length / (artifact.order + 1)} of order ${artifact.order}`);
-  console.log(
+  print(`  corpus       ${t.lines} lines, ${t.tokens} tokens`);
+  print(`  vocabulary   ${t.vocabSize} (with </s>, <s>, <unk>)`);
+  print(`  n-grams      ${artifact.counts.length / (artifact.order + 1)} of order ${artifact.order}`);
+  print(
     `  discounts    ${artifact.discounts.map((d) => d.toFixed(3)).join(", ")} (orders 1..${artifact.order})`,
   );
   if (t.heldOut) {
     const h = t.heldOut;
-    console.log(
+    print(
       `  held out     ${h.lines} lines, ${h.tokens} tokens scored, ${h.oov} OOV: ${h.crossEntropyBits.toFixed(3)} bits/token, perplexity ${h.perplexity.toFixed(1)}`,
     );
   }
-  console.log(
+  print(
     `  file         ${out}: ${kilobytes(Buffer.byteLength(file))}, ${kilobytes(gzipSync(file).length)} gzipped`,
   );
-  console.log(`  hash         ${artifact.hash}`);
+  print(`  hash         ${artifact.hash}`);
 }
 
 export const modelsSpec: CommandSpec = { name: "models", flags: {} };
 
-export function runModels(): void {
+export function runModels(_args: ParsedArgs, print: Print): void {
   const rows: string[][] = builtinModels.map((m) => {
     const model = m.create();
     return [
@@ -127,7 +128,7 @@ export function runModels(): void {
       ]);
     }
   }
-  console.log(table(["id", "name", "vocab", "order", "hash", "source"], rows, "llrrll"));
+  print(table(["id", "name", "vocab", "order", "hash", "source"], rows, "llrrll"));
 }
 
 export const evalSpec: CommandSpec = {
@@ -136,18 +137,18 @@ export const evalSpec: CommandSpec = {
   positionals: ["heldout.txt"],
 };
 
-export function runEval(args: ParsedArgs): void {
+export function runEval(args: ParsedArgs, print: Print): void {
   const model = loadModel(requiredFlag(args, "model", "tiny-stories"));
   const path = args.positionals[0]!;
   const result = evaluateText(model, readText(path, "text file"));
   if (booleanFlag(args, "json")) {
-    console.log(JSON.stringify(result));
+    print(JSON.stringify(result));
     return;
   }
-  console.log(`${model.id} on ${path}:`);
-  console.log(
+  print(`${model.id} on ${path}:`);
+  print(
     `  scored tokens   ${result.tokens} (words and one </s> per line; ${result.oov} out-of-vocabulary skipped)`,
   );
-  console.log(`  cross-entropy   ${result.crossEntropyBits.toFixed(3)} bits per token`);
-  console.log(`  perplexity      ${result.perplexity.toFixed(2)}`);
+  print(`  cross-entropy   ${result.crossEntropyBits.toFixed(3)} bits per token`);
+  print(`  perplexity      ${result.perplexity.toFixed(2)}`);
 }

@@ -14,6 +14,7 @@ import {
   settingsFromArgs,
   type CommandSpec,
   type ParsedArgs,
+  type Print,
 } from "./args.ts";
 import { bar, percent, settingsLabel, table } from "./format.ts";
 import { loadModel } from "./models.ts";
@@ -31,7 +32,7 @@ const decodingFlags = {
 
 export const distSpec: CommandSpec = { name: "dist", flags: decodingFlags };
 
-export function runDist(args: ParsedArgs): void {
+export function runDist(args: ParsedArgs, print: Print): void {
   const model = loadModel(requiredFlag(args, "model", "toy"));
   const prompt = promptFromArgs(model, args);
   const settings = settingsFromArgs(args);
@@ -39,22 +40,22 @@ export function runDist(args: ParsedArgs): void {
   const h = entropyBits(dist.probs);
   if (booleanFlag(args, "json")) {
     const tokens = Array.from(dist.ids, (id) => model.vocab[id]!);
-    console.log(JSON.stringify({ tokens, probs: Array.from(dist.probs), entropyBits: h }));
+    print(JSON.stringify({ tokens, probs: Array.from(dist.probs), entropyBits: h }));
     return;
   }
-  console.log(`${model.id} · "${prompt.text}" → next token · ${settingsLabel(settings)}\n`);
+  print(`${model.id} · "${prompt.text}" → next token · ${settingsLabel(settings)}\n`);
   const rows = Array.from(dist.ids.slice(0, SHOWN), (id, i) => {
     const p = dist.probs[i]!;
     return [String(i + 1), tokenLabel(model, id), p.toFixed(4), bar(p)];
   });
-  console.log(table(["#", "token", "probability", ""], rows, "rlrl"));
+  print(table(["#", "token", "probability", ""], rows, "rlrl"));
   const rest = dist.ids.length - SHOWN;
   if (rest > 0) {
     let mass = 0;
     for (let i = SHOWN; i < dist.probs.length; i++) mass += dist.probs[i]!;
-    console.log(`  … and ${rest} more tokens (together ${percent(mass)})`);
+    print(`  … and ${rest} more tokens (together ${percent(mass)})`);
   }
-  console.log(
+  print(
     `\nentropy: ${h.toFixed(3)} bits (perplexity ${(2 ** h).toFixed(2)}: like choosing among that many equally likely tokens)`,
   );
 }
@@ -64,7 +65,7 @@ export const sampleSpec: CommandSpec = {
   flags: { ...decodingFlags, n: "string", seed: "string", "max-tokens": "string" },
 };
 
-export function runSample(args: ParsedArgs): void {
+export function runSample(args: ParsedArgs, print: Print): void {
   const model = loadModel(requiredFlag(args, "model", "toy"));
   const prompt = promptFromArgs(model, args);
   const settings = settingsFromArgs(args);
@@ -100,10 +101,10 @@ export function runSample(args: ParsedArgs): void {
     const extra = expected
       ? { expectedKlBits: expected.expectedKlBits, shortcutKlBits: expected.shortcutKlBits }
       : {};
-    console.log(JSON.stringify({ n, counts: out, klBits, ...extra }));
+    print(JSON.stringify({ n, counts: out, klBits, ...extra }));
     return;
   }
-  console.log(
+  print(
     `${model.id} · "${prompt.text}" · ${settingsLabel(settings)} · ${n} samples of ≤ ${maxTokens} tokens · seed ${seed}\n`,
   );
   const rows = entries
@@ -114,20 +115,20 @@ export function runSample(args: ParsedArgs): void {
       percent(theory(e.ids)),
       completionLabel(model, e.ids),
     ]);
-  console.log(table(["count", "sampled", "theory", "completion"], rows, "rrrl"));
-  if (entries.length > SHOWN) console.log(`  … and ${entries.length - SHOWN} more distinct completions`);
+  print(table(["count", "sampled", "theory", "completion"], rows, "rrrl"));
+  if (entries.length > SHOWN) print(`  … and ${entries.length - SHOWN} more distinct completions`);
   if (maxTokens > 1 && settings.temperature !== 1) {
-    console.log(
+    print(
       "  theory = the chain rule of the per-step sampler: temperature applies to each next-token step, " +
         "which is not p(completion)^(1/T) renormalised over whole completions",
     );
   }
-  console.log(`\nKL(empirical ‖ theory) = ${klBits.toFixed(5)} bits`);
+  print(`\nKL(empirical ‖ theory) = ${klBits.toFixed(5)} bits`);
   if (expected) {
-    console.log(
+    print(
       `expected by chance at N = ${n}: ${expected.expectedKlBits.toFixed(5)} bits (exact, from the binomial counts)`,
     );
-    console.log(
+    print(
       `shortcut (k−1)/(2N ln 2) = ${expected.shortcutKlBits.toFixed(5)} bits for k = ${expected.k} possible tokens: ` +
         `first order, close only once every N·p is large`,
     );

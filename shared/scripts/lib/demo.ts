@@ -7,35 +7,39 @@ import { generate } from "../../src/engine/sampling.ts";
 import { decodeTokens, encodeText, tokenLabel } from "../../src/engine/tokenizer.ts";
 import { createToyModel } from "../../src/engine/toy.ts";
 import type { DecodingSettings, LanguageModel } from "../../src/engine/types.ts";
+import type { ParsedArgs, Print } from "./args.ts";
 import { bar, settingsLabel, table } from "./format.ts";
 import { knownModelIds, loadModel } from "./models.ts";
 
-function showDistribution(model: LanguageModel, prompt: string, settings: DecodingSettings): void {
+function showDistribution(
+  model: LanguageModel,
+  prompt: string,
+  settings: DecodingSettings,
+  print: Print,
+): void {
   const dist = nextTokenDistribution(model, encodeText(model, prompt), settings);
   const rows = Array.from(dist.ids.slice(0, 8), (id, i) => [
     tokenLabel(model, id),
     dist.probs[i]!.toFixed(3),
     bar(dist.probs[i]!),
   ]);
-  console.log(
+  print(
     `\n  "${prompt}" → ?   (${settingsLabel(settings)}, entropy ${entropyBits(dist.probs).toFixed(2)} bits)`,
   );
-  console.log(table(["token", "p", ""], rows, "lrl"));
+  print(table(["token", "p", ""], rows, "lrl"));
 }
 
-export function runDemo(): void {
-  console.log("Tokenroom engine demo: a language model is a probability distribution over the next token.");
+export function runDemo(_args: ParsedArgs, print: Print): void {
+  print("Tokenroom engine demo: a language model is a probability distribution over the next token.");
   const toy = createToyModel();
-  console.log(`\n1. The lecture's toy model knows five words: ${toy.vocab.join(", ")}.`);
-  showDistribution(toy, "the mouse", { temperature: 1, topK: 0, topP: 1 });
-  console.log("\n   At temperature 0 decoding is greedy: all the mass goes to the most likely token.");
-  showDistribution(toy, "the mouse", { temperature: 0, topK: 0, topP: 1 });
+  print(`\n1. The lecture's toy model knows five words: ${toy.vocab.join(", ")}.`);
+  showDistribution(toy, "the mouse", { temperature: 1, topK: 0, topP: 1 }, print);
+  print("\n   At temperature 0 decoding is greedy: all the mass goes to the most likely token.");
+  showDistribution(toy, "the mouse", { temperature: 0, topK: 0, topP: 1 }, print);
 
-  console.log(
-    "\n2. A Kneser-Ney trigram model trained on short children's stories writes (T = 0.8, top-p 0.9):\n",
-  );
+  print("\n2. A Kneser-Ney trigram model trained on short children's stories writes (T = 0.8, top-p 0.9):\n");
   if (!knownModelIds().includes("tiny-stories")) {
-    console.log("   (shared/models/tiny-stories.json is not built yet: see docs/engine.md)");
+    print("   (shared/models/tiny-stories.json is not built yet: see docs/engine.md)");
   } else {
     const story = loadModel("tiny-stories");
     const settings: DecodingSettings = { temperature: 0.8, topK: 0, topP: 0.9 };
@@ -44,12 +48,12 @@ export function runDemo(): void {
     for (let i = 0; i < 4; i++) {
       const { tokens } = generate(story, prompt, settings, createRng(2024, i), 25, decoder);
       const ending = tokens.at(-1) === story.eosId ? "" : " …";
-      console.log(`   ${decodeTokens(story, [...prompt, ...tokens])}${ending}`);
+      print(`   ${decodeTokens(story, [...prompt, ...tokens])}${ending}`);
     }
-    console.log("\n   Each line is reproducible: sample i uses the seeded generator createRng(seed, i).");
+    print("\n   Each line is reproducible: sample i uses the seeded generator createRng(seed, i).");
   }
 
-  console.log(`
+  print(`
 3. Measuring surprise, in bits:
    - entropy H(p) = −Σ p log2 p: how uncertain the model is about the next token (0 = certain).
    - cross-entropy on real text: the average −log2 P(actual next token); lower means better predictions.
