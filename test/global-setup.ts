@@ -40,12 +40,27 @@ async function pgliteTemplate(dir: string): Promise<void> {
   await db.close();
 }
 
-export default async function setup(project: TestProject): Promise<() => void> {
+interface Prepared {
+  template: string;
+  teardown: () => void;
+}
+/**
+ * Both integration projects (vitest.config.ts) name this globalSetup and vitest runs it once per project: the
+ * first call builds and makes the template, the other waits for it (one build, one template, in this process).
+ */
+const shared = globalThis as { tokenroomPrepared?: Promise<Prepared> };
+
+async function prepare(): Promise<Prepared> {
   const root = fileURLToPath(new URL("..", import.meta.url));
   const template = join(mkdtempSync(join(tmpdir(), "tokenroom-pglite-template-")), "data");
   await Promise.all([build(root, "pnpm", ["build"]), pgliteTemplate(template)]);
   // servers booted from source in the tests start their worker threads from this build (server/src/worker-source.ts)
   process.env.TOKENROOM_WORKER_DIR = join(root, "server", "dist");
-  project.provide("pgliteTemplate", template);
-  return () => rmSync(join(template, ".."), { recursive: true, force: true });
+  return { template, teardown: () => rmSync(join(template, ".."), { recursive: true, force: true }) };
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  const prepared = await (shared.tokenroomPrepared ??= prepare());
+  project.provide("pgliteTemplate", prepared.template);
+  return prepared.teardown; // idempotent: the second project's teardown finds nothing left
 }

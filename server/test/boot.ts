@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
-import { afterAll, expect } from "vitest";
+import { expect } from "vitest";
 import {
   type ClientToServerEvents,
   createRng,
@@ -28,6 +28,7 @@ import { createLogger } from "../src/logger.ts";
 import { loadModelRegistry, type ModelRegistry } from "../src/models/registry.ts";
 import type { DatabaseTarget } from "../src/store/adapters.ts";
 import { type Database, openDatabase } from "../src/store/database.ts";
+import { atFileEnd } from "./file-end.ts";
 import { createTestDatabase, type TestDatabase } from "./services.ts";
 import { pgliteDataDir } from "./pglite.ts";
 
@@ -39,16 +40,19 @@ export const models = (): ModelRegistry => (registry ??= loadModelRegistry());
 let database: Promise<TestDatabase> | undefined;
 /**
  * This test file's own PostgreSQL database (`t_…` on the machine's server, see services.ts): created on
- * first use, dropped after the file's tests. Vitest loads this module once per test file.
+ * first use, dropped after the file's tests (file-end.ts).
  */
 export function testDatabaseUrl(): Promise<string> {
-  database ??= createTestDatabase();
+  if (!database) {
+    const created = createTestDatabase();
+    database = created;
+    atFileEnd(async () => {
+      database = undefined;
+      await (await created.catch(() => undefined))?.drop();
+    });
+  }
   return database.then((d) => d.url);
 }
-// registered while the importing file is collected: it runs after that file's own afterAll hooks
-afterAll(async () => {
-  if (database) await (await database.catch(() => undefined))?.drop();
-});
 
 /** The databases a test runs on: a fresh PGlite directory, and the file's own PostgreSQL database. */
 export const targets: { name: string; target: () => Promise<DatabaseTarget> }[] = [
