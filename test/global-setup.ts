@@ -56,7 +56,12 @@ async function prepare(): Promise<Prepared> {
   await Promise.all([build(root, "pnpm", ["build"]), pgliteTemplate(template)]);
   // servers booted from source in the tests start their worker threads from this build (server/src/worker-source.ts)
   process.env.TOKENROOM_WORKER_DIR = join(root, "server", "dist");
-  return { template, teardown: () => rmSync(join(template, ".."), { recursive: true, force: true }) };
+  const teardown = () => {
+    // forgotten too: a vitest that restarts in this process (watch mode, after a config change) prepares again
+    delete shared.tokenroomPrepared;
+    rmSync(join(template, ".."), { recursive: true, force: true });
+  };
+  return { template, teardown };
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
