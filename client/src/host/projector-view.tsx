@@ -180,9 +180,11 @@ export function ProjectorView({ state, onExit }: { state: HostState; onExit: () 
             <RoundTimer round={round} onTimeUp={playTimeUpCue} />
           </h2>
         </header>
+        {/* a be-the-model round's passage can outgrow the screen: its area scrolls, so the keyboard can reach it */}
         <section
           className={round.beModel ? "projector-focus scroll" : "projector-focus"}
           ref={focusRef}
+          tabIndex={round.beModel ? 0 : undefined}
           data-testid="projector-focus"
         >
           {body}
