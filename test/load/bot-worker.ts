@@ -71,11 +71,8 @@ async function main(job: BotJob, port: NonNullable<typeof parentPort>): Promise<
     );
     bots.push(...chunk);
   }
-  const { startAt } = await new Promise<ToBots>((resolve) => {
-    port.postMessage({ type: "ready" } satisfies ToMain);
-    port.once("message", resolve);
-  });
-
+  // the model is loaded (its artifacts parsed: about half a second of this thread) before "ready": loaded after
+  // "go", it held this thread while the first samples' acks came back, and the first seconds' acks looked slow
   const round = job.round;
   const settings = round
     ? { temperature: round.temperature, topK: round.topK, topP: round.topP }
@@ -83,6 +80,11 @@ async function main(job: BotJob, port: NonNullable<typeof parentPort>): Promise<
   const model = loadModelRegistry().get(round?.modelId ?? "tiny-stories")!.model;
   const decoder = new Decoder(model, settings);
   const prompt = round?.promptTokens ?? [];
+
+  const { startAt } = await new Promise<ToBots>((resolve) => {
+    port.postMessage({ type: "ready" } satisfies ToMain);
+    port.once("message", resolve);
+  });
   const report: BotReport = {
     sent: 0,
     acked: 0,
@@ -111,7 +113,6 @@ async function main(job: BotJob, port: NonNullable<typeof parentPort>): Promise<
       const pending: Promise<void>[] = [];
       for (let tick = 0; tick < ticks; tick++) {
         await new Promise((r) => setTimeout(r, Math.max(0, first + tick * interval - epochNow())));
-        const t0 = epochNow();
         const samples = Array.from({ length: perTick }, () => {
           const idx = index++;
           return {
@@ -119,6 +120,8 @@ async function main(job: BotJob, port: NonNullable<typeof parentPort>): Promise<
             tokens: generate(model, prompt, settings, createRng(seed, idx), job.maxTokens, decoder).tokens,
           };
         });
+        // the ack's latency runs from the send: the bot's own sampling before it is the phone's, not the server's
+        const t0 = epochNow();
         report.sent += samples.length;
         pending.push(
           ask<SubmitResult>(b.socket, "sample:submit", { roundId: round?.id ?? "bare", samples }).then(
