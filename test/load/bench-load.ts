@@ -90,6 +90,8 @@ interface LoadResult {
   finalN: number;
   connected: number;
   botLagP99Ms: number;
+  /** ack p99 of the samples sent in each second of the load (the tail's shape: warm-up, a pause, or spread). */
+  ackP99BySecond: number[];
   serverLag: { p50Ms: number; p99Ms: number; memoryMb?: Record<string, number> } | null;
 }
 
@@ -158,7 +160,14 @@ async function drive(
         return acked === undefined ? [] : [at - acked];
       }),
     );
+    const bySecond: number[][] = Array.from({ length: Math.ceil(D) }, () => []);
+    for (const r of all)
+      r.ackMs.forEach((ms, i) => {
+        const second = Math.floor((r.ackAt[i]! - ms - startAt) / 1000);
+        bySecond[Math.max(0, Math.min(bySecond.length - 1, second))]!.push(ms);
+      });
     return {
+      ackP99BySecond: bySecond.map((xs) => Math.round(percentile(xs, 99))),
       sent: all.reduce((s, r) => s + r.sent, 0),
       acked: all.reduce((s, r) => s + r.acked, 0),
       rejected: all.reduce((s, r) => s + r.rejected, 0),
@@ -314,9 +323,15 @@ const result = {
   bareRatio: +(perSample(t) / Math.max(1e-9, perSample(bare))).toFixed(2),
   bareBotLagP99Ms: +bare.botLagP99Ms.toFixed(1),
 };
-if (JSON_OUT) console.log(JSON.stringify(result));
+if (JSON_OUT)
+  console.log(
+    JSON.stringify({ ...result, ackP99BySecond: t.ackP99BySecond, bareAckP99BySecond: bare.ackP99BySecond }),
+  );
 else {
   console.log("\nTokenroom load benchmark");
   for (const [k, v] of Object.entries(result)) console.log(`  ${k.padEnd(22)} ${v}`);
+  console.log("\nack p99 (ms) of the samples sent in each second of the load");
+  console.log(`  tokenroom  ${t.ackP99BySecond.join(" ")}`);
+  console.log(`  bare       ${bare.ackP99BySecond.join(" ")}`);
 }
 process.exit(0);
