@@ -181,8 +181,8 @@ export function connectTo(url: string, sockets: ClientSocket[]): Promise<ClientS
         reconnection: false,
         // The handshake's safety net (socket.io-client's default is 20 s), like `call`'s: not a speed bound.
         // Inside a full suite on a loaded 2-core machine (load average ~13), memory.test's 880 connects took
-        // p99 3 s, max 3.5 s, while its server's event loop never waited more than 0.8 s; one run in about
-        // twenty still starved a handshake past 20 s.
+        // p99 3 s, max 3.5 s, while its server's event loop never waited more than 0.8 s; once, a starved
+        // handshake still went past 20 s.
         timeout: 60_000,
       }),
     );
