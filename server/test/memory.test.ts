@@ -3,7 +3,7 @@
  * the database intact; trained models and decoders share one LRU with a byte budget; the retention sweep deletes
  * exactly the expired ended sessions.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed, vi } from "vitest";
 import {
   builtinModels,
   type LanguageModel,
@@ -388,6 +388,9 @@ describe("[MEM1] real server processes: sessions that come and go leave memory",
   it("200 sessions: the live count goes back to 0 after the sweep and RSS stays bounded", async () => {
     const server = await startServer(await env());
     servers.push(server);
+    onTestFailed(() =>
+      console.error(`[MEM1] the server's warnings and errors:\n${server.errors().slice(-20_000)}`),
+    );
     for (let i = 0; i < 20; i++) await lecture(server.url, -1 - i); // warm-up: code paths, pools, JIT
     await vi.waitFor(async () => expect((await memoryOf(server.url)).liveSessions).toBe(0), {
       timeout: 15_000,

@@ -57,6 +57,8 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   output: () => string;
+  /** What the server wrote to stderr: its warnings and errors (server/src/logger.ts), for a failing test to print. */
+  errors: () => string;
   /** Sends `signal` (to the process group, for `group` servers) and resolves once the process has exited. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -86,8 +88,12 @@ export async function startServer(
     detached: group,
   });
   let out = "";
+  let err = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => {
+    out += d.toString();
+    err += d.toString();
+  });
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   const signal = (name: NodeJS.Signals) => {
     if (!group || child.pid === undefined) return void child.kill(name);
@@ -105,6 +111,7 @@ export async function startServer(
     url: `http://127.0.0.1:${port}`,
     child,
     output: () => out,
+    errors: () => err,
     stop: (name = "SIGTERM") =>
       new Promise<void>((resolve) => {
         if (exited()) return resolve();
