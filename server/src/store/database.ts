@@ -23,6 +23,20 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Connections to PostgreSQL per server process. */
+const POOL_SIZE = 10;
+/** How long a query may wait for a free connection before it fails (the request then answers an error). */
+const QUEUE_TIMEOUT_MS = 60_000;
+/** How long opening a connection may take: an unreachable database fails requests after this, not a minute. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** A pg Client whose connect is bounded by CONNECT_TIMEOUT_MS whatever the pool's (longer) queue timeout. */
+class BoundedConnectClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  }
+}
+
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === "pglite") {
     // PGlite runs on a thread of its own (pglite-thread.ts): its statements never hold up the sockets
@@ -47,7 +61,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       },
     };
   }
-  const migrator = new pg.Client({ connectionString: target.url });
+  const migrator = new BoundedConnectClient({ connectionString: target.url });
   await migrator.connect();
   let applied: string[];
   try {
@@ -58,7 +72,15 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   } finally {
     await migrator.end();
   }
-  const pool = new pg.Pool({ connectionString: target.url, max: 10, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: POOL_SIZE,
+    // pg-pool bounds two waits with this one setting: a query queued for one of the POOL_SIZE connections, and
+    // opening a connection. A burst (a class joining at once, a loaded machine) can queue a query for seconds:
+    // it waits, as a query would on a bigger pool. Opening a connection is bounded on its own (the Client below)
+    connectionTimeoutMillis: QUEUE_TIMEOUT_MS,
+    Client: BoundedConnectClient,
+  });
   pool.on("error", () => undefined); // idle-client errors (server restart): the next query reconnects
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
