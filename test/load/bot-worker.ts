@@ -81,6 +81,27 @@ async function main(job: BotJob, port: NonNullable<typeof parentPort>): Promise<
   const decoder = new Decoder(model, settings);
   const prompt = round?.promptTokens ?? [];
 
+  const interval = Math.max(1000 / job.rate, 200);
+  const perTick = Math.max(1, Math.round((job.rate * interval) / 1000));
+  // each student sends rate × duration samples, tick k at its own start + k × interval: a late timer does not
+  // push the later ticks back (drifting bots sent ~1% fewer samples than asked, and the server was blamed for it)
+  const ticks = Math.round((job.durationS * 1000) / interval);
+  // Every sample is made before "ready", as each phone makes its own on its own CPU: made during the load, a
+  // thread's few hundred students' sampling (cold decoder cache first) held the thread while acks came back,
+  // and the first second's acks read 200-400 ms slow against the bare server as much as against Tokenroom
+  const batches = bots.map((b, i) => {
+    const seed = round ? participantSeed(round.seed, b.participantId) : job.first + i;
+    return Array.from({ length: ticks }, (_, tick) =>
+      Array.from({ length: perTick }, (_, k) => {
+        const index = tick * perTick + k;
+        return {
+          index,
+          tokens: generate(model, prompt, settings, createRng(seed, index), job.maxTokens, decoder).tokens,
+        };
+      }),
+    );
+  });
+
   const { startAt } = await new Promise<ToBots>((resolve) => {
     port.postMessage({ type: "ready" } satisfies ToMain);
     port.once("message", resolve);
@@ -99,28 +120,15 @@ async function main(job: BotJob, port: NonNullable<typeof parentPort>): Promise<
   for (const b of bots) b.socket.on("round:stats", (s: RoundStats) => report.stats.push([s.n, epochNow()]));
   const lag = loopDelay();
 
-  const interval = Math.max(1000 / job.rate, 200);
-  const perTick = Math.max(1, Math.round((job.rate * interval) / 1000));
-  // each student sends rate × duration samples, tick k at its own start + k × interval: a late timer does not
-  // push the later ticks back (drifting bots sent ~1% fewer samples than asked, and the server was blamed for it)
-  const ticks = Math.round((job.durationS * 1000) / interval);
   await Promise.all(
     bots.map(async (b, i) => {
-      const seed = round ? participantSeed(round.seed, b.participantId) : job.first + i;
-      let index = 0;
       // spread the bots over a tick
       const first = startAt + (i / bots.length) * interval;
       const pending: Promise<void>[] = [];
       for (let tick = 0; tick < ticks; tick++) {
         await new Promise((r) => setTimeout(r, Math.max(0, first + tick * interval - epochNow())));
-        const samples = Array.from({ length: perTick }, () => {
-          const idx = index++;
-          return {
-            index: idx,
-            tokens: generate(model, prompt, settings, createRng(seed, idx), job.maxTokens, decoder).tokens,
-          };
-        });
-        // the ack's latency runs from the send: the bot's own sampling before it is the phone's, not the server's
+        const samples = batches[i]![tick]!;
+        // the ack's latency runs from the send
         const t0 = epochNow();
         report.sent += samples.length;
         pending.push(
