@@ -7,8 +7,9 @@
  * the projector (the host's room) still gets every tick.
  *
  * The newest statistics always reach every sub-room: a new view restarts the turn from where the last one
- * stopped, so no sub-room waits longer than `groups` ticks, and the last view of a round (after the class stops
- * sampling) still reaches them all.
+ * stopped, so no sub-room waits longer than `groups` ticks. A quiet tick (no new view since the last one: the
+ * class paused or stopped sampling, so the tick has nothing else to write) sends the waiting view to every
+ * sub-room still due, so the final numbers reach every phone one tick after the class stops, not `groups` ticks.
  */
 import { hashString32 } from "@tokenroom/shared";
 
@@ -33,17 +34,29 @@ export class StudentFanout<T> {
   private view: { current: T } | null = null;
   private left: number[] = [];
   private next = 0;
+  /** A view was offered since the last take. */
+  private fresh = false;
 
   /** The newest statistics for the students: every sub-room is to hear them. */
   offer(view: T): void {
     this.view = { current: view };
     this.left = Array.from({ length: STUDENT_SHARDS }, (_, i) => (this.next + i) % STUDENT_SHARDS);
+    this.fresh = true;
   }
 
-  /** The sub-rooms to write this tick (for a class of `students`) and what to send them; null when none is due. */
+  /**
+   * The sub-rooms to write this tick (for a class of `students`) and what to send them; null when none is due.
+   * Called once per tick, after `offer` when the tick has a new view: without one, the tick is quiet and every
+   * sub-room still due hears the view now.
+   */
   take(students: number, perTick = SHARD_SOCKETS): { shards: number[]; view: T } | null {
+    const quiet = !this.fresh;
+    this.fresh = false;
     if (!this.view || this.left.length === 0) return null;
-    const shards = this.left.splice(0, STUDENT_SHARDS / fanoutGroups(students, perTick));
+    const shards = this.left.splice(
+      0,
+      quiet ? this.left.length : STUDENT_SHARDS / fanoutGroups(students, perTick),
+    );
     this.next = (shards[shards.length - 1]! + 1) % STUDENT_SHARDS;
     return { shards, view: this.view.current };
   }
