@@ -41,6 +41,15 @@ describe("[FAN1] students' statistics in turns", () => {
     expect(f.take(1000)).toBeNull();
   });
 
+  it("a class of 2,000 on a quiet tick: four times the usual share, never every phone at once", () => {
+    const f = new StudentFanout<string>();
+    f.offer("last");
+    expect(f.take(2000)).toEqual({ shards: [0], view: "last" }); // 8 turns: one sub-room a tick
+    expect(f.take(2000)).toEqual({ shards: [1, 2, 3, 4], view: "last" }); // quiet: 4 sub-rooms (~1,000 phones)
+    expect(f.take(2000)).toEqual({ shards: [5, 6, 7], view: "last" });
+    expect(f.take(2000)).toBeNull();
+  });
+
   it("under a new view every tick, no sub-room waits more than `groups` ticks and each hears the newest", () => {
     const f = new StudentFanout<number>();
     const lastHeard = new Array<number>(STUDENT_SHARDS).fill(-1);

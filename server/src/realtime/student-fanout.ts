@@ -8,8 +8,10 @@
  *
  * The newest statistics always reach every sub-room: a new view restarts the turn from where the last one
  * stopped, so no sub-room waits longer than `groups` ticks. A quiet tick (no new view since the last one: the
- * class paused or stopped sampling, so the tick has nothing else to write) sends the waiting view to every
- * sub-room still due, so the final numbers reach every phone one tick after the class stops, not `groups` ticks.
+ * class paused or stopped sampling) has QUIET_TICK_SHARE times the usual share of phones to write to: up to 1,000
+ * students the final numbers reach every phone one tick after the class stops, not `groups` ticks, and a larger
+ * class still never gets a write to every phone in one tick. (A class that samples only every other tick gets at
+ * most QUIET_TICK_SHARE / 2 times the usual writes per second.)
  */
 import { hashString32 } from "@tokenroom/shared";
 
@@ -17,6 +19,8 @@ import { hashString32 } from "@tokenroom/shared";
 export const STUDENT_SHARDS = 8;
 /** About how many phones one tick writes to before the turns start (STATS_FANOUT_SOCKETS). */
 export const SHARD_SOCKETS = 250;
+/** A quiet tick writes to up to this many times the usual number of phones. */
+export const QUIET_TICK_SHARE = 4;
 
 export function shardOf(participantId: string): number {
   return hashString32(participantId) & (STUDENT_SHARDS - 1);
@@ -46,17 +50,15 @@ export class StudentFanout<T> {
 
   /**
    * The sub-rooms to write this tick (for a class of `students`) and what to send them; null when none is due.
-   * Called once per tick, after `offer` when the tick has a new view: without one, the tick is quiet and every
-   * sub-room still due hears the view now.
+   * Called once per tick, after `offer` when the tick has a new view: without one, the tick is quiet and writes
+   * to up to QUIET_TICK_SHARE times as many phones.
    */
   take(students: number, perTick = SHARD_SOCKETS): { shards: number[]; view: T } | null {
     const quiet = !this.fresh;
     this.fresh = false;
     if (!this.view || this.left.length === 0) return null;
-    const shards = this.left.splice(
-      0,
-      quiet ? this.left.length : STUDENT_SHARDS / fanoutGroups(students, perTick),
-    );
+    const share = quiet ? QUIET_TICK_SHARE * perTick : perTick;
+    const shards = this.left.splice(0, STUDENT_SHARDS / fanoutGroups(students, share));
     this.next = (shards[shards.length - 1]! + 1) % STUDENT_SHARDS;
     return { shards, view: this.view.current };
   }
