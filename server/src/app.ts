@@ -34,6 +34,7 @@ import { reviewRouter } from "./review/routes.ts";
 import { SampleService } from "./realtime/sample-service.ts";
 import { Trainer } from "./models/trainer.ts";
 import { BeModelService } from "./realtime/be-model-service.ts";
+import { DecoderWarmup } from "./realtime/decoder-warmup.ts";
 import { GuessService } from "./realtime/guess-service.ts";
 import { SocketLimits } from "./realtime/socket-limits.ts";
 import { createLiveLayer, type LiveLayer } from "./realtime/live-layer.ts";
@@ -70,6 +71,8 @@ export interface AppComponents {
     statsFanoutSockets?: number;
     /** SAMPLE_GROUP_COMMIT_MS (default 20): under load, one sample INSERT starts at most this often. */
     sampleGroupCommitMs?: number;
+    /** [WARM1] DECODER_WARMUP_TOKENS (default here 0, off: the server's config turns it on, 24,000). */
+    decoderWarmupTokens?: number;
   };
   clock?: Clock;
   log?: Logger;
@@ -160,6 +163,7 @@ export function createApplication(c: AppComponents): Application {
     presence,
     maxStudents: limits.config.maxStudentsPerSession,
     statsFanoutSockets: c.config.statsFanoutSockets,
+    warmup: new DecoderWarmup({ tokens: c.config.decoderWarmupTokens ?? 0 }),
   });
   const { sessions } = realtime;
   scale?.onSync((sessionId, kind) => {

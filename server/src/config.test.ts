@@ -36,6 +36,7 @@ describe("loadConfig", () => {
       },
       sessionIdleMinutes: 120,
       modelCacheMb: 256,
+      decoderWarmupTokens: 24_000,
       retentionDays: 180,
     });
   });
@@ -98,6 +99,7 @@ describe("loadConfig", () => {
       ADMIN_TOKEN: STRONG,
       SESSION_IDLE_MINUTES: "0.5",
       MODEL_CACHE_MB: "64",
+      DECODER_WARMUP_TOKENS: "0",
       RETENTION_DAYS: "0",
     });
     expect(c).toMatchObject({
@@ -113,6 +115,7 @@ describe("loadConfig", () => {
       adminToken: STRONG,
       sessionIdleMinutes: 0.5,
       modelCacheMb: 64,
+      decoderWarmupTokens: 0,
       retentionDays: 0,
     });
     expect(loadConfig({ DATA_DIR: ":memory:" }).database).toEqual({ kind: "pglite", dataDir: undefined });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./limits/client-ip.ts";
 import { LIMIT_NAMES, type LimitName, type LimitsConfig } from "./limits/limiter.ts";
 import { parseRate } from "./limits/rate.ts";
+import { DEFAULT_WARMUP_TOKENS } from "./realtime/decoder-warmup.ts";
 import { originOf } from "./realtime/origin.ts";
 import { type DatabaseTarget, databaseTarget } from "./store/adapters.ts";
 import { DEFAULT_GROUP_COMMIT_MS } from "./store/sample-writer.ts";
@@ -35,6 +36,8 @@ export interface ServerConfig {
   limits: LimitsConfig;
   /** SESSION_IDLE_MINUTES: a live session with no socket and no activity for this long leaves memory. */
   sessionIdleMinutes: number;
+  /** [WARM1] DECODER_WARMUP_TOKENS: model steps a new round's decoder is warmed with in the background (0: off). */
+  decoderWarmupTokens?: number;
   /** MODEL_CACHE_MB: byte budget of the one LRU holding trained models and decoder caches. */
   modelCacheMb: number;
   /** RETENTION_DAYS: ended sessions older than this are deleted by a daily sweep (0: kept for ever). */
@@ -144,6 +147,7 @@ const envSchema = z.object({
     .max(7 * 24 * 60)
     .default(120),
   MODEL_CACHE_MB: z.coerce.number().int().min(1).max(1_000_000).default(256),
+  DECODER_WARMUP_TOKENS: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_WARMUP_TOKENS),
   RETENTION_DAYS: z.coerce.number().int().min(0).max(100_000).default(180),
   ADMIN_TOKEN: z
     .string()
@@ -228,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     modelCacheMb: e.MODEL_CACHE_MB,
+    decoderWarmupTokens: e.DECODER_WARMUP_TOKENS,
     retentionDays: e.RETENTION_DAYS,
   };
 }

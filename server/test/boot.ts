@@ -79,6 +79,8 @@ export interface BootOptions {
   redisUrl?: string;
   /** [FAN1] STATS_FANOUT_SOCKETS (default 250). */
   statsFanoutSockets?: number;
+  /** [WARM1] DECODER_WARMUP_TOKENS (default here 0: off, so that tests see cold decoders unless they ask). */
+  decoderWarmupTokens?: number;
 }
 
 /** What POST /api/sessions answers. */
@@ -301,6 +303,7 @@ export async function boot(options: BootOptions = {}): Promise<Booted> {
       ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
       ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
       ...(options.statsFanoutSockets ? { statsFanoutSockets: options.statsFanoutSockets } : {}),
+      ...(options.decoderWarmupTokens ? { decoderWarmupTokens: options.decoderWarmupTokens } : {}),
       limits: {
         ...defaultLimits(),
         ...options.limits,

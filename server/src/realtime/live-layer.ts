@@ -4,6 +4,7 @@
  * channel) reaches the room that owns that part.
  */
 import type { ModelRegistry } from "../models/registry.ts";
+import type { DecoderWarmup } from "./decoder-warmup.ts";
 import { LiveSessions } from "./live-sessions.ts";
 import { Participants } from "./participants.ts";
 import { Rounds } from "./rounds.ts";
@@ -20,6 +21,8 @@ export interface LiveDeps extends SessionsDeps {
   maxStudents?: number | undefined;
   /** [FAN1] STATS_FANOUT_SOCKETS: about how many phones one tick sends statistics to (default 250). */
   statsFanoutSockets?: number | undefined;
+  /** [WARM1] Warms each round's decoder when the round goes live on this process. */
+  warmup?: DecoderWarmup | undefined;
 }
 
 export interface LiveLayer {

@@ -9,6 +9,7 @@ import { ServiceError } from "../errors.ts";
 import type { ModelRegistry } from "../models/registry.ts";
 import type { Repository, SessionRow } from "../store/repository.ts";
 import type { Broadcaster } from "./broadcaster.ts";
+import { type DecoderWarmup, warmLiveRound } from "./decoder-warmup.ts";
 import { type LiveSession, loadLiveSession } from "./live-state.ts";
 
 export interface LiveSessionsDeps {
@@ -16,6 +17,8 @@ export interface LiveSessionsDeps {
   models: ModelRegistry;
   clock: Clock;
   broadcaster: Broadcaster;
+  /** [WARM1] Warms the decoder of a session's open round when the session is loaded (after a restart). */
+  warmup?: DecoderWarmup | undefined;
 }
 
 export class LiveSessions {
@@ -34,9 +37,11 @@ export class LiveSessions {
       live = (async () => {
         const session = row ?? (await repo.getSession(sessionId));
         if (!session) throw new ServiceError(ErrorCode.NOT_FOUND, "no such session");
-        return loadLiveSession(repo, models, session, (participant) =>
+        const loaded = await loadLiveSession(repo, models, session, (participant) =>
           broadcaster.localSockets({ participant }),
         );
+        if (loaded.round) warmLiveRound(this.deps.warmup, loaded, loaded.round);
+        return loaded;
       })();
       this.#live.set(sessionId, live);
       const loading = live;

@@ -24,6 +24,7 @@ import { roundTheory } from "../rounds/theory.ts";
 import { newId, newSeed } from "../secrets.ts";
 import type { Repository, RoundCandidates } from "../store/repository.ts";
 import type { BeModelService } from "./be-model-service.ts";
+import { type DecoderWarmup, warmLiveRound } from "./decoder-warmup.ts";
 import type { Broadcaster } from "./broadcaster.ts";
 import { pickCandidates } from "./guess-service.ts";
 import { type LiveSession, makeLiveRound, roundInfo } from "./live-state.ts";
@@ -37,6 +38,8 @@ export interface RoundOpenerDeps {
   stats: StatsHub;
   beModel: BeModelService;
   sync: SyncBus;
+  /** [WARM1] Warms a new round's decoder in the background (none: the first samples decode it). */
+  warmup?: DecoderWarmup | undefined;
 }
 
 /** What a new round is made of, whatever asked for it. */
@@ -155,6 +158,7 @@ export async function openRound(
       status: "closed",
     });
   live.round = makeLiveRound(row, deps.models, model);
+  warmLiveRound(deps.warmup, live, live.round);
   await deps.stats.started(live.round);
   deps.sync.publish(sessionId, "round");
   const info = roundInfo(row, clock.now());

@@ -10,6 +10,7 @@ import { wordState } from "./be-model-service.ts";
 import type { GuessService } from "./guess-service.ts";
 import type { LiveSessions } from "./live-sessions.ts";
 import { type LiveRound, type LiveSession, makeLiveRound, roundInfo } from "./live-state.ts";
+import { warmLiveRound } from "./decoder-warmup.ts";
 import { openRound, planRound, type RoundOpenerDeps, sendBeModelSummary } from "./round-opener.ts";
 import { noSync } from "./sync-bus.ts";
 
@@ -158,6 +159,7 @@ export class Rounds {
         this.deps.models,
         (await this.deps.models.resolve(latest.modelId))?.model,
       );
+      warmLiveRound(this.deps.warmup, live, live.round);
     }
   }
 
