@@ -129,6 +129,23 @@ describe("topByCount and KlHistory", () => {
     ]);
   });
 
+  it("agrees with a stable sort by count on random maps (ties: first seen first)", () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let trial = 0; trial < 200; trial++) {
+      const m = new Map<string, number>();
+      const size = random(60);
+      for (let i = 0; i < size; i++) m.set(`k${i}`, random(8));
+      const k = random(15);
+      // Array.prototype.sort is stable: equal counts keep the map's order
+      const naive = [...m].sort((a, b) => b[1] - a[1]).slice(0, k);
+      expect(topByCount(m, k)).toEqual(naive);
+    }
+  });
+
   it("records log-spaced points and stays bounded", () => {
     const h = new KlHistory(50);
     for (let n = 1; n <= 100_000; n++) h.record(n, 1 / n, 2 / n);
