@@ -31,7 +31,8 @@ function phoneMisses(decoder: Decoder, n: number): number {
 describe("[WARM1] DecoderWarmup", () => {
   it("decodes ahead the contexts the class's phones then need", async () => {
     const results: WarmupResult[] = [];
-    const warmup = new DecoderWarmup({ tokens: 8_000 }, (r) => results.push(r));
+    // CPU is no bound here (the CPU stop is pinned below): a loaded machine can spend the default 500 ms on 8,000 steps
+    const warmup = new DecoderWarmup({ tokens: 8_000, cpuMs: 60_000 }, (r) => results.push(r));
     const warm = new Decoder(model, SETTINGS);
     expect(warmup.warm(round(warm))).toBe(true);
     await warmup.idle();
@@ -63,7 +64,7 @@ describe("[WARM1] DecoderWarmup", () => {
     expect(results.pop()).toMatchObject({ stop: "cpu" });
 
     const small = new Decoder(model, SETTINGS, { maxCachedTokens: 20_000 });
-    const cache = new DecoderWarmup({ tokens: 1_000_000 }, (r) => results.push(r));
+    const cache = new DecoderWarmup({ tokens: 1_000_000, cpuMs: 60_000 }, (r) => results.push(r));
     cache.warm(round(small));
     await cache.idle();
     expect(results.pop()).toMatchObject({ stop: "cache" });
