@@ -90,6 +90,13 @@ describe.each([2, 3])("%i processes, their Redis restarted three times mid-round
     let acked = 0;
     const overcounts: string[] = [];
     const latest = hosts.map(() => -1);
+    // what a failure says: each host's N, whether its socket is still up, and each process's last log lines
+    const hostDisconnects: string[] = [];
+    hosts.forEach((h, i) => h.on("disconnect", (reason) => hostDisconnects.push(`host ${i}: ${reason}`)));
+    const diagnosis = (before: number) =>
+      `N on each host ${latest.join(", ")} (${before} acked before the restart); ` +
+      `${hostDisconnects.length > 0 ? `disconnected: ${hostDisconnects.join(", ")}` : "every host connected"}\n` +
+      servers.map((s, i) => `process ${i}'s last output:\n${s.output().slice(-800)}`).join("\n");
     hosts.forEach((h, i) =>
       h.on("round:stats", (s) => {
         if (s.roundId !== round.id) return;
@@ -135,7 +142,10 @@ describe.each([2, 3])("%i processes, their Redis restarted three times mid-round
       await redis.start();
       // the leader counts the database in again, then publishes: N passes what was acked before the restart
       const before = acked;
-      await vi.waitFor(() => expect(Math.min(...latest)).toBeGreaterThanOrEqual(before), 60_000);
+      await vi.waitFor(
+        () => expect(Math.min(...latest), diagnosis(before)).toBeGreaterThanOrEqual(before),
+        60_000,
+      );
     }
     await ackedReaches(acked + BETWEEN);
     stop = true;
