@@ -28,7 +28,7 @@ export interface PgliteThread {
  * V8's default young generation its heap grew to 60 MB, mostly short-lived query results waiting for a scavenge.
  * At 8 MB it peaked at 33 MB (bench:load, --trace-gc): more, cheaper scavenges, on the database thread only.
  */
-export const DATABASE_THREAD_YOUNG_GENERATION_MB = 8;
+const DATABASE_THREAD_YOUNG_GENERATION_MB = 8;
 
 /** Starts the database thread on `dataDir` (undefined: in memory) and waits until PGlite is open. */
 export async function startPgliteThread(dataDir: string | undefined): Promise<PgliteThread> {
